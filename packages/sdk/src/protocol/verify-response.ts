@@ -1,0 +1,100 @@
+import { WechatPaySignatureError } from '../errors/wechat-pay-signature-error.js';
+import { AUTHORIZATION_SCHEME } from './authorization-header.js';
+import { getHeader, type HeadersLike } from './headers.js';
+import { type PlatformKeyring, PUBLIC_KEY_ID_PREFIX } from './platform-keyring.js';
+import { verifySha256WithRsa } from './rsa-sha256.js';
+import { buildResponseSignMessage, type MessageBody } from './sign-message.js';
+
+export interface VerifySignedMessageInput {
+  headers: HeadersLike;
+  /** The raw body exactly as received: the signature covers these bytes, not a re-serialised object. */
+  body: MessageBody;
+  keyring: PlatformKeyring;
+  /** Current time, Unix seconds. */
+  now: number;
+  maxSkewSeconds?: number;
+}
+
+const REQUIRED_HEADERS = [
+  'Wechatpay-Timestamp',
+  'Wechatpay-Nonce',
+  'Wechatpay-Signature',
+  'Wechatpay-Serial',
+] as const;
+
+function unknownSerialMessage(serial: string, keyring: PlatformKeyring): string {
+  if (serial.startsWith(PUBLIC_KEY_ID_PREFIX)) {
+    return keyring.publicKeyId
+      ? `Wechatpay-Serial ${serial} does not match the configured WeChat Pay public key id ${keyring.publicKeyId}`
+      : `Wechatpay-Serial ${serial} names a WeChat Pay public key, but none is configured`;
+  }
+  const known = keyring.certificates.map((c) => c.serialNo).join(', ') || 'none';
+  return `Wechatpay-Serial ${serial} matches no platform certificate (known: ${known}); refresh the platform certificates`;
+}
+
+/**
+ * Verifies a signed response or notification (spec §2). Fails closed: every problem throws, with a reason
+ * saying which check failed. Signature probes (`WECHATPAY/SIGNTEST/…`) get no special case; they fail as
+ * BAD_SIGNATURE like any other forged signature.
+ */
+export async function verifySignedMessage(input: VerifySignedMessageInput): Promise<void> {
+  const { headers, keyring, now, maxSkewSeconds = 300 } = input;
+  if (!Number.isFinite(now) || now > 1e11) {
+    throw new TypeError(`verifySignedMessage: now must be Unix seconds, got ${now} (milliseconds?)`);
+  }
+  const values: Record<string, string> = {};
+  for (const name of REQUIRED_HEADERS) {
+    const value = getHeader(headers, name);
+    if (!value)
+      throw new WechatPaySignatureError('MISSING_HEADER', `missing header ${name}`, { header: name });
+    values[name] = value;
+  }
+  const timestamp = values['Wechatpay-Timestamp']!;
+  const nonce = values['Wechatpay-Nonce']!;
+  const signature = values['Wechatpay-Signature']!;
+  const serial = values['Wechatpay-Serial']!;
+
+  const type = getHeader(headers, 'Wechatpay-Signature-Type');
+  if (type && type !== AUTHORIZATION_SCHEME) {
+    throw new WechatPaySignatureError(
+      'UNSUPPORTED_SIGNATURE_TYPE',
+      `Wechatpay-Signature-Type ${type} is not supported; only ${AUTHORIZATION_SCHEME}`,
+      { header: 'Wechatpay-Signature-Type', serial },
+    );
+  }
+
+  const key = keyring.find(serial);
+  if (!key)
+    throw new WechatPaySignatureError('UNKNOWN_SERIAL', unknownSerialMessage(serial, keyring), { serial });
+
+  if (!/^\d{1,12}$/.test(timestamp)) {
+    throw new WechatPaySignatureError(
+      'STALE_TIMESTAMP',
+      `Wechatpay-Timestamp "${timestamp.slice(0, 20)}" is not an integer`,
+      {
+        header: 'Wechatpay-Timestamp',
+        serial,
+      },
+    );
+  }
+  const skew = Math.abs(now - Number(timestamp));
+  if (skew > maxSkewSeconds) {
+    throw new WechatPaySignatureError(
+      'STALE_TIMESTAMP',
+      `Wechatpay-Timestamp ${timestamp} is ${Math.round(skew)} s away from now (${Math.floor(now)}); at most ${maxSkewSeconds} s is accepted`,
+      { header: 'Wechatpay-Timestamp', serial },
+    );
+  }
+
+  // A nonce with a line break cannot have been signed as one line: treat it like any other forgery.
+  const message = /[\r\n]/.test(nonce)
+    ? undefined
+    : buildResponseSignMessage({ timestamp, nonce, body: input.body });
+  if (!message || !(await verifySha256WithRsa(message, signature, key))) {
+    throw new WechatPaySignatureError(
+      'BAD_SIGNATURE',
+      `Wechatpay-Signature does not verify with key ${serial} over the raw body; the payload must not be trusted`,
+      { header: 'Wechatpay-Signature', serial },
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import { generateNonce } from '@wxpay-kit/sdk/protocol';
+import { describe, expect, it } from 'vitest';
+
+describe('generateNonce', () => {
+  it('defaults to 32 characters from [0-9A-Za-z]', () => {
+    expect(generateNonce()).toMatch(/^[0-9A-Za-z]{32}$/);
+  });
+
+  it('honours the length, e.g. 12 for GCM nonces', () => {
+    expect(generateNonce(12)).toMatch(/^[0-9A-Za-z]{12}$/);
+  });
+
+  it('uses the whole alphabet and does not repeat', () => {
+    const sample = Array.from({ length: 100 }, () => generateNonce()).join('');
+    expect(new Set(sample).size).toBe(62);
+    expect(new Set(Array.from({ length: 100 }, () => generateNonce())).size).toBe(100);
+  });
+
+  it.each([0, -1, 1.5])('refuses length %s', (length) => {
+    expect(() => generateNonce(length)).toThrow(RangeError);
+  });
+});
