@@ -1,5 +1,4 @@
-import type { MerchantRole, OperationSpec } from '@wxpay-kit/sdk/catalogue';
-import type { FamilyName } from '@wxpay-kit/sdk/catalogue';
+import type { FamilyName, MerchantRole, OperationSpec } from '@wxpay-kit/sdk/catalogue';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
 

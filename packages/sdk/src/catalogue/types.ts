@@ -72,13 +72,13 @@ type StaticOr<T, Fallback> = T extends TSchema ? Static<T> : Fallback;
 type Empty = {};
 
 /** The flat input of an SDK method: path parameters, query parameters and body fields side by side. */
-export type OperationInput<S> = S extends OperationSpec<infer P, infer Q, infer B, infer _R>
-  ? StaticOr<P, Empty> & StaticOr<Q, Empty> & StaticOr<B, Empty>
-  : never;
+export type OperationInput<S> =
+  S extends OperationSpec<infer P, infer Q, infer B, infer _R>
+    ? StaticOr<P, Empty> & StaticOr<Q, Empty> & StaticOr<B, Empty>
+    : never;
 
-export type OperationOutput<S> = S extends OperationSpec<infer _P, infer _Q, infer _B, infer R>
-  ? StaticOr<R, undefined>
-  : never;
+export type OperationOutput<S> =
+  S extends OperationSpec<infer _P, infer _Q, infer _B, infer R> ? StaticOr<R, undefined> : never;
 
 /** Keeps the literal types of a row while checking it against OperationSpec. */
 export function defineOperation<

@@ -1,9 +1,13 @@
-export { WechatPayError } from './wechat-pay-error.js';
-export { WechatPayApiError, type ApiErrorDetail, type WechatPayApiErrorInit } from './wechat-pay-api-error.js';
-export { WechatPaySignatureError, type SignatureFailureReason } from './wechat-pay-signature-error.js';
-export { WechatPayDecryptError, type DecryptFailureReason } from './wechat-pay-decrypt-error.js';
-export { WechatPayValidationError, type ValidationLocation } from './wechat-pay-validation-error.js';
-export { WechatPayConfigError } from './wechat-pay-config-error.js';
-export { WechatPayNetworkError } from './wechat-pay-network-error.js';
-export { WechatPayTimeoutError } from './wechat-pay-timeout-error.js';
 export { WechatPayAbortError } from './wechat-pay-abort-error.js';
+export {
+  type ApiErrorDetail,
+  WechatPayApiError,
+  type WechatPayApiErrorInit,
+} from './wechat-pay-api-error.js';
+export { WechatPayConfigError } from './wechat-pay-config-error.js';
+export { type DecryptFailureReason, WechatPayDecryptError } from './wechat-pay-decrypt-error.js';
+export { WechatPayError } from './wechat-pay-error.js';
+export { WechatPayNetworkError } from './wechat-pay-network-error.js';
+export { type SignatureFailureReason, WechatPaySignatureError } from './wechat-pay-signature-error.js';
+export { WechatPayTimeoutError } from './wechat-pay-timeout-error.js';
+export { type ValidationLocation, WechatPayValidationError } from './wechat-pay-validation-error.js';

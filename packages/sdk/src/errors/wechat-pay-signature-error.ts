@@ -16,7 +16,11 @@ export class WechatPaySignatureError extends WechatPayError {
   readonly header: string | undefined;
   readonly serial: string | undefined;
 
-  constructor(reason: SignatureFailureReason, message: string, extra: { header?: string; serial?: string } = {}) {
+  constructor(
+    reason: SignatureFailureReason,
+    message: string,
+    extra: { header?: string; serial?: string } = {},
+  ) {
     super(message, { retryable: false });
     this.reason = reason;
     this.header = extra.header;

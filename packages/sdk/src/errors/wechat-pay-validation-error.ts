@@ -11,8 +11,16 @@ export class WechatPayValidationError extends WechatPayError {
   readonly issue: string;
   readonly location: ValidationLocation;
 
-  constructor(init: { operation: string; field: string; value: unknown; issue: string; location: ValidationLocation }) {
-    super(`${init.operation}: invalid ${init.location} field ${init.field || '/'}: ${init.issue}`, { retryable: false });
+  constructor(init: {
+    operation: string;
+    field: string;
+    value: unknown;
+    issue: string;
+    location: ValidationLocation;
+  }) {
+    super(`${init.operation}: invalid ${init.location} field ${init.field || '/'}: ${init.issue}`, {
+      retryable: false,
+    });
     this.operation = init.operation;
     this.field = init.field;
     this.value = init.value;
