@@ -1,0 +1,182 @@
+import { RECHARGE_SCENE_ACCOUNT_TYPES } from './recharges.js';
+import { TRANSFER_SCENE_REPORT_INFO_TYPES } from './transfer-scenes.js';
+
+export type RuleLocation = 'url' | 'query' | 'body';
+
+/** At least one of the fields must be present. */
+export interface AtLeastOneRule {
+  readonly kind: 'atLeastOne';
+  readonly location: RuleLocation;
+  readonly fields: readonly string[];
+  readonly issue: string;
+}
+
+/** When all fields are present they must name the same stored resource: only the emulator can tell. */
+export interface SameResourceRule {
+  readonly kind: 'sameResource';
+  readonly location: RuleLocation;
+  readonly fields: readonly string[];
+  readonly issue: string;
+}
+
+/** `dependent` must equal `pairs[value of key]` whenever the key has an entry. */
+export interface PairedValuesRule {
+  readonly kind: 'pairedValues';
+  readonly location: RuleLocation;
+  readonly key: string;
+  readonly dependent: string;
+  readonly pairs: Readonly<Record<string, string>>;
+  readonly issue: string;
+}
+
+/** Items of `array` must carry each value `required[value of selector]` lists in `itemKey`, exactly once. */
+export interface RequiredItemsRule {
+  readonly kind: 'requiredItems';
+  readonly location: RuleLocation;
+  readonly selector: string;
+  readonly array: string;
+  readonly itemKey: string;
+  readonly required: Readonly<Record<string, readonly string[]>>;
+  readonly issue: string;
+}
+
+export type CrossFieldRule = AtLeastOneRule | SameResourceRule | PairedValuesRule | RequiredItemsRule;
+
+/**
+ * Constraints a strict JSON schema cannot state cleanly, per operation name. The SDK and the emulator both
+ * apply them after schema validation (`checkCrossFieldRules`); `sameResource` rules need stored state and are
+ * left to the emulator.
+ */
+export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>> = {
+  'cancelWithdraws.confirm': [
+    {
+      kind: 'atLeastOne',
+      location: 'body',
+      fields: ['applyment_id', 'out_request_no'],
+      issue: 'pass applyment_id or out_request_no (at least one)',
+    },
+    {
+      kind: 'sameResource',
+      location: 'body',
+      fields: ['applyment_id', 'out_request_no'],
+      issue: 'applyment_id and out_request_no name different applications',
+    },
+  ],
+  'recharges.apply': [
+    {
+      kind: 'pairedValues',
+      location: 'body',
+      key: 'recharge_scene',
+      dependent: 'account_type',
+      pairs: RECHARGE_SCENE_ACCOUNT_TYPES,
+      issue: 'account_type must match recharge_scene',
+    },
+  ],
+  'transferBills.create': [
+    {
+      kind: 'requiredItems',
+      location: 'body',
+      selector: 'transfer_scene_id',
+      array: 'transfer_scene_report_infos',
+      itemKey: 'info_type',
+      required: TRANSFER_SCENE_REPORT_INFO_TYPES,
+      issue: 'transfer_scene_report_infos must report the info types the transfer scene requires',
+    },
+  ],
+};
+
+export interface CrossFieldViolation {
+  readonly rule: CrossFieldRule['kind'];
+  /** JSON pointer into the part named by `location`. */
+  readonly field: string;
+  readonly value: unknown;
+  readonly issue: string;
+  readonly location: RuleLocation;
+}
+
+export interface RequestParts {
+  readonly params?: unknown;
+  readonly query?: unknown;
+  readonly body?: unknown;
+}
+
+function partOf(parts: RequestParts, location: RuleLocation): Record<string, unknown> {
+  const part = location === 'url' ? parts.params : location === 'query' ? parts.query : parts.body;
+  return typeof part === 'object' && part !== null ? (part as Record<string, unknown>) : {};
+}
+
+function pointerToken(name: string): string {
+  return name.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+function checkRule(rule: CrossFieldRule, part: Record<string, unknown>): CrossFieldViolation[] {
+  const at = (field: string, value: unknown, issue: string): CrossFieldViolation => ({
+    rule: rule.kind,
+    field,
+    value,
+    issue,
+    location: rule.location,
+  });
+  switch (rule.kind) {
+    case 'atLeastOne':
+      return rule.fields.some((f) => part[f] !== undefined)
+        ? []
+        : [at(`/${pointerToken(rule.fields[0]!)}`, undefined, rule.issue)];
+    case 'sameResource':
+      return [];
+    case 'pairedValues': {
+      const key = part[rule.key];
+      const expected = typeof key === 'string' ? rule.pairs[key] : undefined;
+      const actual = part[rule.dependent];
+      if (expected === undefined || actual === undefined || actual === expected) return [];
+      return [
+        at(`/${pointerToken(rule.dependent)}`, actual, `${rule.issue}: ${rule.key} ${key} needs ${expected}`),
+      ];
+    }
+    case 'requiredItems': {
+      const selector = part[rule.selector];
+      const required = typeof selector === 'string' ? rule.required[selector] : undefined;
+      const items = part[rule.array];
+      if (!required || !Array.isArray(items)) return [];
+      const arrayPointer = `/${pointerToken(rule.array)}`;
+      const violations: CrossFieldViolation[] = [];
+      for (const wanted of required) {
+        const indexes = items.flatMap((item, i) =>
+          typeof item === 'object' &&
+          item !== null &&
+          (item as Record<string, unknown>)[rule.itemKey] === wanted
+            ? [i]
+            : [],
+        );
+        if (indexes.length === 0) {
+          violations.push(
+            at(
+              arrayPointer,
+              items,
+              `${rule.issue}: scene ${selector} needs ${rule.itemKey} ${wanted}, which is missing`,
+            ),
+          );
+        }
+        for (const i of indexes.slice(1)) {
+          violations.push(
+            at(
+              `${arrayPointer}/${i}/${pointerToken(rule.itemKey)}`,
+              wanted,
+              `${rule.issue}: ${rule.itemKey} ${wanted} appears more than once`,
+            ),
+          );
+        }
+      }
+      return violations;
+    }
+  }
+}
+
+/**
+ * Checks the rules of an operation against a request that already passed schema validation. Returns every
+ * violation (empty when the request is fine), each shaped like a PARAM_ERROR detail.
+ */
+export function checkCrossFieldRules(operation: string, parts: RequestParts): CrossFieldViolation[] {
+  const rules = crossFieldRules[operation] ?? [];
+  return rules.flatMap((rule) => checkRule(rule, partOf(parts, rule.location)));
+}
