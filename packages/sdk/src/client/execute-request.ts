@@ -1,0 +1,128 @@
+import { WechatPayError } from '../errors/index.js';
+import { rsaOaepDecrypt, signRequest, verifySignedMessage } from '../protocol/index.js';
+import { type HttpResponse, sendHttpRequest } from '../transport/fetch-transport.js';
+import { type AttemptContext, runAttempts } from '../transport/run-attempts.js';
+import { apiErrorFromResponse } from './api-error-from-response.js';
+import type { PreparedRequest } from './prepared-request.js';
+import { redactHeaders } from './redact-authorization.js';
+import { type ClientContext, resolveCallTimeout } from './resolve-options.js';
+import { callHook } from './safe-hooks.js';
+import { transformAtPointers } from './sensitive-fields.js';
+import type { CallOptions } from './wechat-pay-options.js';
+
+const unixSeconds = (context: ClientContext) => Math.floor(context.now() / 1000);
+
+function parseSuccessBody(
+  context: ClientContext,
+  prepared: PreparedRequest,
+  response: HttpResponse,
+): unknown {
+  if (response.status === 204 || response.body === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body);
+  } catch (cause) {
+    throw new WechatPayError(
+      `${prepared.label}: the ${response.status} response verified but its body is not JSON ` +
+        `(Request-ID ${response.headers['request-id'] ?? 'none'})`,
+      { retryable: false, cause },
+    );
+  }
+  if (prepared.responseSensitive.length === 0) return parsed;
+  // Empty strings are "no value", not ciphertext.
+  return transformAtPointers(parsed, prepared.responseSensitive, (text) =>
+    text === '' ? text : rsaOaepDecrypt(text, context.privateKey),
+  );
+}
+
+/** One attempt: sign afresh (new timestamp and nonce), send, then verify and decode a 2xx or raise the error. */
+async function sendAttempt(
+  context: ClientContext,
+  prepared: PreparedRequest,
+  attempt: AttemptContext,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  const { method, pathAndQuery, body } = prepared;
+  const url = attempt.baseUrl + pathAndQuery;
+  const signed = await signRequest({
+    method,
+    url: pathAndQuery,
+    body,
+    mchid: context.mchid,
+    serialNo: context.serialNo,
+    privateKey: context.privateKey,
+    timestamp: unixSeconds(context),
+  });
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    Authorization: signed.authorization,
+    'User-Agent': context.userAgent,
+  };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (prepared.wechatpaySerial !== undefined) headers['Wechatpay-Serial'] = prepared.wechatpaySerial;
+
+  callHook(context.hooks, 'onRequest', {
+    operation: prepared.label,
+    method,
+    url,
+    attempt: attempt.attempt,
+    headers: redactHeaders(headers),
+  });
+  const started = performance.now();
+  const response = await sendHttpRequest(
+    { method, url, headers, body },
+    { fetch: context.fetch, timeoutMs, signal },
+  );
+  callHook(context.hooks, 'onResponse', {
+    operation: prepared.label,
+    status: response.status,
+    requestId: response.headers['request-id'],
+    durationMs: Math.round(performance.now() - started),
+    attempt: attempt.attempt,
+  });
+
+  if (response.status < 200 || response.status >= 300) {
+    throw apiErrorFromResponse({ response, operation: prepared.operation, method, url });
+  }
+  // Fail closed: nothing from an unverified 2xx reaches the caller.
+  await verifySignedMessage({
+    headers: response.headers,
+    body: response.bodyBytes,
+    keyring: context.keyring,
+    now: unixSeconds(context),
+  });
+  return parseSuccessBody(context, prepared, response);
+}
+
+/** Runs a prepared call through rate limiting, retries and failover. */
+export function executeRequest(
+  context: ClientContext,
+  prepared: PreparedRequest,
+  options: CallOptions,
+): Promise<unknown> {
+  const timeoutMs = resolveCallTimeout(context, options.timeoutMs);
+  const { signal } = options;
+  const rateLimit =
+    context.limiter && prepared.ratePerSecond !== undefined
+      ? {
+          limiter: context.limiter,
+          key: `${context.mchid}:${prepared.label}`,
+          perSecond: prepared.ratePerSecond,
+        }
+      : undefined;
+  return runAttempts({
+    operation: prepared.label,
+    method: prepared.method,
+    urlFor: (baseUrl) => baseUrl + prepared.pathAndQuery,
+    baseUrl: context.baseUrl,
+    backupBaseUrl: context.backupBaseUrl,
+    retry: context.retry,
+    rateLimit,
+    now: context.now,
+    sleep: context.sleep,
+    signal,
+    onRetry: (event) => callHook(context.hooks, 'onRetry', event),
+    send: (attempt) => sendAttempt(context, prepared, attempt, timeoutMs, signal),
+  });
+}

@@ -1,0 +1,211 @@
+import type { KeyObject } from 'node:crypto';
+import { WechatPayConfigError } from '../errors/index.js';
+import { loadPrivateKey } from '../protocol/keys.js';
+import { PlatformKeyring } from '../protocol/platform-keyring.js';
+import { BACKUP_BASE_URL, PRIMARY_BASE_URL } from '../transport/failover.js';
+import type { FetchFunction } from '../transport/fetch-transport.js';
+import { MemoryTokenStore } from '../transport/memory-token-store.js';
+import { RateLimiter } from '../transport/rate-limiter.js';
+import {
+  DEFAULT_RETRY_OPTIONS,
+  findInvalidRetryOption,
+  type RetryOptions,
+} from '../transport/retry-policy.js';
+import { sleep as realSleep, type Sleep } from '../transport/sleep.js';
+import { defaultUserAgent } from './user-agent.js';
+import type { WechatPayHooks, WechatPayOptions } from './wechat-pay-options.js';
+
+/** Everything a call needs, checked and loaded once at construction. */
+export interface ClientContext {
+  mchid: string;
+  serialNo: string;
+  privateKey: KeyObject;
+  keyring: PlatformKeyring;
+  apiV3Key: string | undefined;
+  baseUrl: string;
+  backupBaseUrl: string | false;
+  timeoutMs: number;
+  retry: RetryOptions | false;
+  limiter: RateLimiter | undefined;
+  userAgent: string;
+  fetch: FetchFunction;
+  hooks: WechatPayHooks;
+  now: () => number;
+  sleep: Sleep;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+function fail(input: string, message: string): never {
+  throw new WechatPayConfigError(input, message);
+}
+
+/** `https://host[:port]` without a trailing slash; anything after the origin would break the signed URL. */
+function checkBaseUrl(input: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '')
+    fail(input, `must be a URL string such as ${PRIMARY_BASE_URL}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(input, `is not a valid URL: "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    fail(input, `must use https: (or http: for a local emulator), got ${url.protocol}`);
+  // WeChat Pay verifies the signature against the path it receives: a prefix here would be signed but not seen.
+  if (
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== '' ||
+    url.username !== '' ||
+    url.password !== ''
+  ) {
+    fail(input, `must be scheme, host and port only (like ${PRIMARY_BASE_URL}), got "${value}"`);
+  }
+  return url.origin;
+}
+
+function checkFunction<T>(input: string, value: unknown): T {
+  if (typeof value !== 'function') fail(input, `must be a function, got ${typeof value}`);
+  return value as T;
+}
+
+function checkPositiveInteger(input: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    fail(input, `must be a positive integer (milliseconds), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function resolveKeyring(options: WechatPayOptions): PlatformKeyring {
+  const certificates = options.platformCertificates;
+  if (certificates !== undefined && !Array.isArray(certificates)) {
+    fail('platformCertificates', 'must be an array of certificates (PEM text, file paths or bytes)');
+  }
+  if (!options.wechatpayPublicKey && (certificates === undefined || certificates.length === 0)) {
+    fail(
+      'wechatpayPublicKey',
+      'configure the WeChat Pay public key ({ id: "PUB_KEY_ID_…", key }) or at least one entry in platformCertificates; ' +
+        'without one, responses cannot be verified',
+    );
+  }
+  if (options.wechatpayPublicKey !== undefined && typeof options.wechatpayPublicKey !== 'object') {
+    fail('wechatpayPublicKey', 'must be { id: "PUB_KEY_ID_…", key: <PEM text | path | bytes | KeyObject> }');
+  }
+  return new PlatformKeyring({ publicKey: options.wechatpayPublicKey, certificates });
+}
+
+function resolveRetry(retry: WechatPayOptions['retry']): RetryOptions | false {
+  if (retry === false) return false;
+  if (retry !== undefined && (typeof retry !== 'object' || retry === null)) {
+    fail('retry', 'must be false or { maxRetries?, baseDelayMs?, maxDelayMs? }');
+  }
+  const merged = { ...DEFAULT_RETRY_OPTIONS, ...retry };
+  const invalid = findInvalidRetryOption(merged);
+  if (invalid) fail(`retry.${invalid.member}`, invalid.problem);
+  return merged;
+}
+
+function resolveLimiter(options: WechatPayOptions, now: () => number, sleep: Sleep): RateLimiter | undefined {
+  const { rateLimit } = options;
+  if (rateLimit === false) return undefined;
+  if (rateLimit !== undefined && (typeof rateLimit !== 'object' || rateLimit === null)) {
+    fail('rateLimit', 'must be false or { store?: TokenStore }');
+  }
+  const store = rateLimit?.store ?? new MemoryTokenStore();
+  if (typeof store.take !== 'function')
+    fail('rateLimit.store', 'must implement TokenStore (a take() method)');
+  return new RateLimiter({ store, now, sleep });
+}
+
+/** Validates every option eagerly, so a bad key path fails at startup rather than on the first payment. */
+export function resolveOptions(options: WechatPayOptions): ClientContext {
+  if (typeof options !== 'object' || options === null)
+    fail('options', 'new WechatPay(options) needs an options object');
+  const { mchid, serialNo } = options;
+  if (typeof mchid !== 'string' || !/^[0-9]+$/.test(mchid)) {
+    fail('mchid', `must be the merchant number (digits), got ${JSON.stringify(mchid)}`);
+  }
+  if (typeof serialNo !== 'string' || !/^[0-9A-Fa-f]+$/.test(serialNo)) {
+    fail(
+      'serialNo',
+      `must be the merchant API certificate serial number (hex), got ${JSON.stringify(serialNo)}`,
+    );
+  }
+  if (options.privateKey === undefined || options.privateKey === null) {
+    fail(
+      'privateKey',
+      'is required: the merchant API private key (apiclient_key.pem) as PEM text, path, bytes or KeyObject',
+    );
+  }
+  const privateKey = loadPrivateKey(options.privateKey, 'privateKey');
+  const keyring = resolveKeyring(options);
+
+  const { apiV3Key } = options;
+  if (
+    apiV3Key !== undefined &&
+    (typeof apiV3Key !== 'string' || Buffer.byteLength(apiV3Key, 'utf8') !== 32)
+  ) {
+    // Never echo the key itself.
+    fail('apiV3Key', 'must be the 32-character APIv3 key set in the merchant platform');
+  }
+
+  const baseUrl = options.baseUrl === undefined ? PRIMARY_BASE_URL : checkBaseUrl('baseUrl', options.baseUrl);
+  let backupBaseUrl: string | false;
+  if (options.backupBaseUrl === false) backupBaseUrl = false;
+  else if (options.backupBaseUrl !== undefined)
+    backupBaseUrl = checkBaseUrl('backupBaseUrl', options.backupBaseUrl);
+  else backupBaseUrl = baseUrl === PRIMARY_BASE_URL ? BACKUP_BASE_URL : false;
+
+  const timeoutMs =
+    options.timeoutMs === undefined
+      ? DEFAULT_TIMEOUT_MS
+      : checkPositiveInteger('timeoutMs', options.timeoutMs);
+  const now = options.now === undefined ? Date.now : checkFunction<() => number>('now', options.now);
+  const sleep = options.sleep === undefined ? realSleep : checkFunction<Sleep>('sleep', options.sleep);
+  const fetchFunction =
+    options.fetch === undefined
+      ? (globalThis.fetch as FetchFunction)
+      : checkFunction<FetchFunction>('fetch', options.fetch);
+
+  let userAgent = defaultUserAgent();
+  if (options.userAgent !== undefined) {
+    if (
+      typeof options.userAgent !== 'string' ||
+      options.userAgent.trim() === '' ||
+      /[\r\n]/.test(options.userAgent)
+    ) {
+      fail('userAgent', 'must be a non-empty single-line string');
+    }
+    userAgent = options.userAgent;
+  }
+
+  const hooks = options.hooks ?? {};
+  if (typeof hooks !== 'object' || hooks === null) fail('hooks', 'must be an object of callbacks');
+  for (const [name, hook] of Object.entries(hooks)) {
+    if (hook !== undefined) checkFunction(`hooks.${name}`, hook);
+  }
+
+  return {
+    mchid,
+    serialNo,
+    privateKey,
+    keyring,
+    apiV3Key,
+    baseUrl,
+    backupBaseUrl,
+    timeoutMs,
+    retry: resolveRetry(options.retry),
+    limiter: resolveLimiter(options, now, sleep),
+    userAgent,
+    fetch: fetchFunction,
+    hooks,
+    now,
+    sleep,
+  };
+}
+
+/** Per-call timeout override, checked like the client option. */
+export function resolveCallTimeout(context: ClientContext, timeoutMs: number | undefined): number {
+  return timeoutMs === undefined ? context.timeoutMs : checkPositiveInteger('timeoutMs', timeoutMs);
+}

@@ -1,0 +1,137 @@
+import type { TObject } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
+import { checkCrossFieldRules } from '../catalogue/cross-field-rules.js';
+import type { OperationSpec } from '../catalogue/types.js';
+import { type ValidationLocation, WechatPayValidationError } from '../errors/index.js';
+
+/** Compiled once per schema object: rows are module constants, so this caches per operation. */
+const validators = new WeakMap<TObject, Validator>();
+
+function validatorFor(schema: TObject): Validator {
+  let validator = validators.get(schema);
+  if (!validator) {
+    validator = Compile(schema) as unknown as Validator;
+    validators.set(schema, validator);
+  }
+  return validator;
+}
+
+export interface SplitInput {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown> | undefined;
+}
+
+interface SchemaError {
+  keyword: string;
+  schemaPath: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message: string;
+}
+
+function escapeToken(name: string): string {
+  return name.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const token of pointer.split('/').slice(1)) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[token.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return value;
+}
+
+/** Turns TypeBox's error into a pointer at the offending member and a sentence about it. */
+function describe(error: SchemaError): { field: string; issue: string } {
+  const required = error.params['requiredProperties'];
+  if (error.keyword === 'required' && Array.isArray(required) && required.length > 0) {
+    return { field: `${error.instancePath}/${escapeToken(String(required[0]))}`, issue: 'is required' };
+  }
+  const extra = error.params['additionalProperties'];
+  if (error.keyword === 'additionalProperties' && Array.isArray(extra) && extra.length > 0) {
+    return { field: `${error.instancePath}/${escapeToken(String(extra[0]))}`, issue: 'is not a known field' };
+  }
+  if (error.keyword === 'boolean' && error.schemaPath.endsWith('/additionalProperties')) {
+    return { field: error.instancePath, issue: 'is not a known field' };
+  }
+  return { field: error.instancePath, issue: error.message };
+}
+
+function checkPart(
+  operation: string,
+  schema: TObject | undefined,
+  part: Record<string, unknown> | undefined,
+  location: ValidationLocation,
+): void {
+  if (!schema || part === undefined) return;
+  const validator = validatorFor(schema);
+  if (validator.Check(part)) return;
+  const [first] = validator.Errors(part) as unknown as SchemaError[];
+  const { field, issue } = first ? describe(first) : { field: '', issue: 'does not match the schema' };
+  throw new WechatPayValidationError({ operation, field, value: valueAt(part, field), issue, location });
+}
+
+function propertyNames(schema: TObject | undefined): string[] {
+  return schema ? Object.keys(schema.properties) : [];
+}
+
+/**
+ * Splits a flat method input into path, query and body by the row's schemas, then validates each part and the
+ * operation's cross-field rules. Throws `WechatPayValidationError` (pointer, value, issue, location) for the
+ * first problem; nothing has been sent at that point.
+ */
+export function validateAndSplit(spec: OperationSpec, input: unknown): SplitInput {
+  const operation = spec.name;
+  const defaultLocation: ValidationLocation = spec.body ? 'body' : spec.query ? 'query' : 'url';
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new WechatPayValidationError({
+      operation,
+      field: '',
+      value: input,
+      issue: 'input must be an object of fields',
+      location: defaultLocation,
+    });
+  }
+
+  const paramNames = new Set(propertyNames(spec.params));
+  const queryNames = new Set(propertyNames(spec.query));
+  const bodyNames = new Set(propertyNames(spec.body));
+  const split: SplitInput = { params: {}, query: {}, body: spec.body ? {} : undefined };
+
+  for (const [name, value] of Object.entries(input)) {
+    // `undefined` members are how callers leave optional fields out; JSON would drop them anyway.
+    if (value === undefined) continue;
+    const known = paramNames.has(name) || queryNames.has(name) || bodyNames.has(name);
+    if (!known) {
+      const accepted = [...paramNames, ...queryNames, ...bodyNames].join(', ') || 'no fields';
+      throw new WechatPayValidationError({
+        operation,
+        field: `/${escapeToken(name)}`,
+        value,
+        issue: `is not a field of ${operation} (accepted: ${accepted})`,
+        location: defaultLocation,
+      });
+    }
+    if (paramNames.has(name)) split.params[name] = value;
+    if (queryNames.has(name)) split.query[name] = value;
+    if (bodyNames.has(name) && split.body) split.body[name] = value;
+  }
+
+  checkPart(operation, spec.params, split.params, 'url');
+  checkPart(operation, spec.query, split.query, 'query');
+  checkPart(operation, spec.body, split.body, 'body');
+
+  const [violation] = checkCrossFieldRules(operation, split);
+  if (violation) {
+    throw new WechatPayValidationError({
+      operation,
+      field: violation.field,
+      value: violation.value,
+      issue: violation.issue,
+      location: violation.location,
+    });
+  }
+  return split;
+}

@@ -1,0 +1,80 @@
+import type { CertificateInput, KeyInput } from '../protocol/keys.js';
+import type { FetchFunction } from '../transport/fetch-transport.js';
+import type { RetryOptions } from '../transport/retry-policy.js';
+import type { RetryEvent } from '../transport/run-attempts.js';
+import type { Sleep } from '../transport/sleep.js';
+import type { TokenStore } from '../transport/token-store.js';
+
+export interface WechatPayOptions {
+  /** 商户号 of the caller (for service-provider and platform calls, the provider's / platform's number). */
+  mchid: string;
+  /** Serial number of the merchant API certificate (商户API证书序列号), hex. */
+  serialNo: string;
+  /** Merchant API private key (`apiclient_key.pem`): PEM text, a file path, the file's bytes or a KeyObject. */
+  privateKey: KeyInput;
+  /** WeChat Pay public key (微信支付公钥) and its id `PUB_KEY_ID_…`. This or `platformCertificates` is required. */
+  wechatpayPublicKey?: { id: string; key: KeyInput } | undefined;
+  /** Platform certificates (平台证书), for merchants that have not moved to the public key. */
+  platformCertificates?: readonly CertificateInput[] | undefined;
+  /** APIv3 key (APIv3密钥), 32 characters; needed only to decrypt notifications. */
+  apiV3Key?: string | undefined;
+  /** Defaults to https://api.mch.weixin.qq.com. Scheme, host and port only. */
+  baseUrl?: string | undefined;
+  /**
+   * Where to send an attempt after the primary failed to connect or answered 5xx; `false` disables failover.
+   * Defaults to https://api2.mch.weixin.qq.com when `baseUrl` is the default, and to `false` for any other
+   * `baseUrl`, so that requests meant for an emulator or proxy never fail over to production.
+   */
+  backupBaseUrl?: string | false | undefined;
+  /** Per-attempt timeout in milliseconds; default 10 000. */
+  timeoutMs?: number | undefined;
+  /** Defaults: 3 retries, 200 ms base delay, 5 000 ms maximum delay. `false` sends every request once. */
+  retry?: Partial<RetryOptions> | false | undefined;
+  /** Client-side token buckets at each operation's documented rate; on by default with an in-memory store. */
+  rateLimit?: { store?: TokenStore | undefined } | false | undefined;
+  /** Replaces the default `wxpay-kit/<version> (node <version>; <platform>)`. */
+  userAgent?: string | undefined;
+  /** Defaults to the global `fetch`. */
+  fetch?: FetchFunction | undefined;
+  hooks?: WechatPayHooks | undefined;
+  /** Clock in epoch milliseconds (signing timestamps, verification skew, rate limits); defaults to Date.now. */
+  now?: (() => number) | undefined;
+  /** Waits between retries and for rate-limit tokens; inject it in tests to skip real waiting. */
+  sleep?: Sleep | undefined;
+}
+
+/** Per-call options of every operation method and of `request()`. */
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  /** Overrides the client's `timeoutMs` for each attempt of this call. */
+  timeoutMs?: number | undefined;
+}
+
+export interface RequestEvent {
+  operation: string;
+  method: string;
+  url: string;
+  attempt: number;
+  /** The headers as sent, except that the signature in `Authorization` is replaced by `[REDACTED]`. */
+  headers: Record<string, string>;
+}
+
+export interface ResponseEvent {
+  operation: string;
+  status: number;
+  requestId: string | undefined;
+  durationMs: number;
+  attempt: number;
+}
+
+/**
+ * Observability callbacks. They never receive a private key, the APIv3 key or a request signature. A hook
+ * that throws (or rejects) is ignored: logging must not be able to break a payment call.
+ */
+export interface WechatPayHooks {
+  onRequest?: ((event: RequestEvent) => void) | undefined;
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** The error a call finally rejects with (after any retries), including validation errors. */
+  onError?: ((error: unknown) => void) | undefined;
+}

@@ -1,0 +1,76 @@
+import { type OperationName, operations } from '../catalogue/operations.js';
+import { WechatPayConfigError } from '../errors/index.js';
+import { buildFamilies, type FamilyNamespaces } from './build-families.js';
+import { executeRequest } from './execute-request.js';
+import { createNotificationsApi, type WechatPayNotifications } from './notifications-api.js';
+import { type GenericRequest, prepareGeneric } from './prepare-generic.js';
+import { prepareOperation } from './prepare-operation.js';
+import { type ClientContext, resolveOptions } from './resolve-options.js';
+import { callHook } from './safe-hooks.js';
+import type { CallOptions, WechatPayOptions } from './wechat-pay-options.js';
+
+function checkCallOptions(options: CallOptions | undefined): CallOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) {
+    throw new WechatPayConfigError('options', 'the second argument must be { signal?, timeoutMs? }');
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new WechatPayConfigError('options.signal', 'must be an AbortSignal');
+  }
+  return options;
+}
+
+// The family namespaces are added in the constructor from the catalogue; this declaration gives them their types.
+export interface WechatPay extends FamilyNamespaces {}
+
+/**
+ * WeChat Pay APIv3 client. One method per catalogue row (`wxpay.transferBills.cancel({ out_bill_no, sub_mchid })`),
+ * plus `request()` for any other endpoint. Every call is validated before sending, signed, rate limited,
+ * retried with backoff (and failover to the backup domain), and its 2xx response verified before it is returned.
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: every family member of the interface above is assigned in the constructor
+export class WechatPay {
+  /** Verify and decrypt notifications with this client's keys; build the replies WeChat Pay expects. */
+  readonly notifications: WechatPayNotifications;
+  readonly #context: ClientContext;
+
+  constructor(options: WechatPayOptions) {
+    this.#context = resolveOptions(options);
+    this.notifications = createNotificationsApi(this.#context);
+    Object.assign(
+      this,
+      buildFamilies((name, input, callOptions) => this.#invoke(name, input, callOptions)),
+    );
+  }
+
+  /** The merchant number the client signs as. */
+  get mchid(): string {
+    return this.#context.mchid;
+  }
+
+  /**
+   * Calls any APIv3 endpoint with the client's signing, verification, retries and failover. Resolves with the
+   * parsed JSON body (`undefined` for 204); the type parameter is an unchecked assertion about its shape.
+   */
+  async request<T = unknown>(request: GenericRequest): Promise<T> {
+    try {
+      const options = checkCallOptions({ signal: request?.signal, timeoutMs: request?.timeoutMs });
+      const prepared = prepareGeneric(this.#context, request);
+      return (await executeRequest(this.#context, prepared, options)) as T;
+    } catch (error) {
+      callHook(this.#context.hooks, 'onError', error);
+      throw error;
+    }
+  }
+
+  async #invoke(name: OperationName, input: unknown, callOptions: CallOptions | undefined): Promise<unknown> {
+    try {
+      const options = checkCallOptions(callOptions);
+      const prepared = prepareOperation(this.#context, operations[name], input);
+      return await executeRequest(this.#context, prepared, options);
+    } catch (error) {
+      callHook(this.#context.hooks, 'onError', error);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,370 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  WechatPayAbortError,
+  WechatPayApiError,
+  WechatPayNetworkError,
+  WechatPaySignatureError,
+  WechatPayTimeoutError,
+} from '../../src/errors/index.js';
+import { parseAuthorization } from '../../src/protocol/index.js';
+import type { RetryEvent } from '../../src/transport/run-attempts.js';
+import { closedPort } from '../support/closed-port.js';
+import { FakeClock } from '../support/fake-clock.js';
+import type { SignedTestServer } from '../support/signed-test-server.js';
+import { startTestServer, testClient } from '../support/test-client.js';
+
+let primary: SignedTestServer;
+let backup: SignedTestServer;
+
+const cancelInput = { out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' };
+const cancelled = { out_bill_no: 'plfk2020042013', state: 'CANCELING' };
+const authorization = { out_authorization_no: 'plfk2020042013', state: 'CLOSED' };
+
+beforeAll(async () => {
+  primary = await startTestServer();
+  backup = await startTestServer();
+});
+
+afterAll(async () => {
+  await primary.close();
+  await backup.close();
+});
+
+beforeEach(() => {
+  primary.requests.length = 0;
+  backup.requests.length = 0;
+  primary.handler = () => ({ status: 500, body: { code: 'UNEXPECTED', message: 'no reply queued' } });
+  backup.handler = primary.handler;
+});
+
+describe('retries', () => {
+  it.each([429, 500, 502, 503])(
+    'transferBills.cancel retries %i with the same body and out_bill_no, signed afresh',
+    async (status) => {
+      primary.reply(
+        { status, body: { code: 'SYSTEM_ERROR', message: 'busy' } },
+        { status: 200, body: cancelled },
+      );
+      const clock = new FakeClock();
+      const retries: RetryEvent[] = [];
+      const wxpay = testClient(primary.baseUrl, clock, { hooks: { onRetry: (e) => retries.push(e) } });
+      await expect(wxpay.transferBills.cancel(cancelInput)).resolves.toEqual(cancelled);
+
+      expect(primary.requests).toHaveLength(2);
+      const [first, second] = primary.requests;
+      expect(second?.url).toBe(first?.url);
+      expect(second?.url).toContain('/out-bill-no/plfk2020042013/cancel');
+      expect(second?.body).toBe(first?.body);
+      expect(second?.body).toBe('{"sub_mchid":"1900001121"}');
+      expect(primary.requests.every((r) => r.authFailure === undefined)).toBe(true);
+      // Each attempt carries its own nonce (and timestamp), so it is a fresh signature over the same request.
+      expect(parseAuthorization(String(second?.headers.authorization)).nonce_str).not.toBe(
+        parseAuthorization(String(first?.headers.authorization)).nonce_str,
+      );
+      expect(retries).toHaveLength(1);
+      expect(retries[0]).toMatchObject({ operation: 'transferBills.cancel', attempt: 2 });
+      expect(retries[0]?.error).toBeInstanceOf(WechatPayApiError);
+      expect(clock.sleeps).toHaveLength(1);
+    },
+  );
+
+  it('transferBills.cancel gives up after the default 3 retries and throws the last error', async () => {
+    primary.handler = () => ({ status: 503, body: { code: 'SYSTEM_ERROR', message: 'down' } });
+    const clock = new FakeClock();
+    const wxpay = testClient(primary.baseUrl, clock);
+    await expect(wxpay.transferBills.cancel(cancelInput)).rejects.toMatchObject({
+      status: 503,
+      code: 'SYSTEM_ERROR',
+    });
+    expect(primary.requests).toHaveLength(4);
+    expect(clock.sleeps).toHaveLength(3);
+    // Exponential ceiling with full jitter: 200, 400, 800 ms at most.
+    for (const [i, delay] of clock.sleeps.entries()) expect(delay).toBeLessThan(200 * 2 ** i);
+  });
+
+  it('honours maxRetries', async () => {
+    primary.handler = () => ({ status: 500, body: { code: 'SYSTEM_ERROR', message: 'down' } });
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), { retry: { maxRetries: 1 } });
+    await expect(wxpay.transferBills.cancel(cancelInput)).rejects.toMatchObject({ status: 500 });
+    expect(primary.requests).toHaveLength(2);
+  });
+
+  it('waits the Retry-After of a 429', async () => {
+    primary.reply(
+      {
+        status: 429,
+        body: { code: 'FREQUENCY_LIMIT_EXCEED', message: 'slow down' },
+        headers: { 'Retry-After': '2' },
+      },
+      { status: 200, body: cancelled },
+    );
+    const clock = new FakeClock();
+    const wxpay = testClient(primary.baseUrl, clock, { rateLimit: false });
+    await wxpay.transferBills.cancel(cancelInput);
+    expect(clock.sleeps).toEqual([2_000]);
+  });
+
+  it.each([400, 401, 403, 404])('transferBills.cancel does not retry %i', async (status) => {
+    primary.handler = () => ({ status, body: { code: 'NOPE', message: 'no' } });
+    const wxpay = testClient(primary.baseUrl);
+    await expect(wxpay.transferBills.cancel(cancelInput)).rejects.toMatchObject({ status, retryable: false });
+    expect(primary.requests).toHaveLength(1);
+  });
+
+  it('a client signing with the wrong key gets 401 SIGN_ERROR and does not retry', async () => {
+    const wrong = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), { privateKey: wrong });
+    await expect(wxpay.authorizations.get({ out_authorization_no: 'A1' })).rejects.toMatchObject({
+      status: 401,
+      code: 'SIGN_ERROR',
+    });
+    expect(primary.requests).toHaveLength(1);
+    expect(primary.requests[0]?.authFailure).toBe('signature does not verify');
+  });
+});
+
+describe('failover', () => {
+  it('moves to the backup base URL when the primary refuses connections', async () => {
+    backup.reply({ status: 200, body: cancelled });
+    const refused = `http://127.0.0.1:${await closedPort()}`;
+    const retries: RetryEvent[] = [];
+    const wxpay = testClient(refused, new FakeClock(), {
+      backupBaseUrl: backup.baseUrl,
+      hooks: { onRetry: (e) => retries.push(e) },
+    });
+    await expect(wxpay.transferBills.cancel(cancelInput)).resolves.toEqual(cancelled);
+    expect(retries[0]?.error).toBeInstanceOf(WechatPayNetworkError);
+    expect(backup.requests).toHaveLength(1);
+    expect(backup.requests[0]?.authFailure).toBeUndefined();
+    expect(backup.requests[0]?.body).toBe('{"sub_mchid":"1900001121"}');
+  });
+
+  it('moves to the backup on a 5xx and stays there', async () => {
+    primary.reply({ status: 502, body: { code: 'SYSTEM_ERROR', message: 'bad gateway' } });
+    backup.reply(
+      { status: 503, body: { code: 'SYSTEM_ERROR', message: 'busy' } },
+      { status: 200, body: cancelled },
+    );
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), { backupBaseUrl: backup.baseUrl });
+    await wxpay.transferBills.cancel(cancelInput);
+    expect(primary.requests).toHaveLength(1);
+    expect(backup.requests).toHaveLength(2);
+  });
+
+  it('does not fail over on a 429', async () => {
+    primary.reply(
+      { status: 429, body: { code: 'RATELIMIT_EXCEEDED', message: 'x' } },
+      { status: 200, body: cancelled },
+    );
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), { backupBaseUrl: backup.baseUrl });
+    await wxpay.transferBills.cancel(cancelInput);
+    expect(primary.requests).toHaveLength(2);
+    expect(backup.requests).toHaveLength(0);
+  });
+
+  it('never fails over when backupBaseUrl is false', async () => {
+    primary.reply(
+      { status: 500, body: { code: 'SYSTEM_ERROR', message: 'x' } },
+      { status: 200, body: cancelled },
+    );
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), { backupBaseUrl: false });
+    await wxpay.transferBills.cancel(cancelInput);
+    expect(primary.requests).toHaveLength(2);
+  });
+
+  it('does not fail over from a custom baseUrl unless a backup is given', async () => {
+    const refused = `http://127.0.0.1:${await closedPort()}`;
+    const wxpay = testClient(refused, new FakeClock(), { retry: { maxRetries: 1 } });
+    await expect(wxpay.authorizations.get({ out_authorization_no: 'A1' })).rejects.toBeInstanceOf(
+      WechatPayNetworkError,
+    );
+  });
+});
+
+describe('timeouts and aborts', () => {
+  it('authorizations.get times out per attempt and retries', async () => {
+    primary.reply({ status: 200, hang: true }, { status: 200, body: authorization });
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), { timeoutMs: 100 });
+    await expect(wxpay.authorizations.get({ out_authorization_no: 'plfk2020042013' })).resolves.toEqual(
+      authorization,
+    );
+    expect(primary.requests).toHaveLength(2);
+  });
+
+  it('authorizations.get surfaces WechatPayTimeoutError when retries are off, using the per-call timeout', async () => {
+    primary.handler = () => ({ status: 200, hang: true });
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), { retry: false });
+    const failure = wxpay.authorizations.get({ out_authorization_no: 'plfk2020042013' }, { timeoutMs: 60 });
+    await expect(failure).rejects.toBeInstanceOf(WechatPayTimeoutError);
+    await expect(failure).rejects.toMatchObject({ timeoutMs: 60, retryable: true });
+  });
+
+  it('authorizations.close aborted before sending sends nothing', async () => {
+    const wxpay = testClient(primary.baseUrl);
+    await expect(
+      wxpay.authorizations.close({ out_authorization_no: 'plfk2020042013' }, { signal: AbortSignal.abort() }),
+    ).rejects.toBeInstanceOf(WechatPayAbortError);
+    expect(primary.requests).toHaveLength(0);
+  });
+
+  it('authorizations.close aborted while waiting for the answer rejects at once and is not retried', async () => {
+    primary.handler = () => ({ status: 200, hang: true });
+    const controller = new AbortController();
+    const wxpay = testClient(primary.baseUrl);
+    const pending = wxpay.authorizations.close(
+      { out_authorization_no: 'plfk2020042013' },
+      { signal: controller.signal },
+    );
+    await expect.poll(() => primary.requests.length).toBe(1);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(WechatPayAbortError);
+    expect(primary.requests).toHaveLength(1);
+  });
+
+  it('an abort during the backoff stops further attempts', async () => {
+    primary.handler = () => ({ status: 503, body: { code: 'SYSTEM_ERROR', message: 'x' } });
+    const controller = new AbortController();
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), {
+      hooks: { onRetry: () => controller.abort() },
+    });
+    await expect(
+      wxpay.transferBills.cancel(cancelInput, { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(WechatPayAbortError);
+    expect(primary.requests).toHaveLength(1);
+  });
+});
+
+describe('rate limiting', () => {
+  it('authorizations.close: the 51st close within one second waits for a token', async () => {
+    primary.handler = () => ({ status: 200, body: authorization });
+    const clock = new FakeClock();
+    const started = clock.nowMs;
+    const wxpay = testClient(primary.baseUrl, clock);
+    const calls = Array.from({ length: 51 }, (_, i) =>
+      wxpay.authorizations.close({ out_authorization_no: `A${i}` }),
+    );
+    await Promise.all(calls);
+    expect(primary.requests).toHaveLength(51);
+    // 50 per second, a full bucket at the start: exactly one wait, for the 20 ms one token takes to refill.
+    expect(clock.sleeps).toEqual([20]);
+    expect(clock.nowMs - started).toBe(20);
+  });
+
+  it('keeps operations in separate buckets', async () => {
+    primary.handler = () => ({ status: 200, body: authorization });
+    const clock = new FakeClock();
+    const wxpay = testClient(primary.baseUrl, clock);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => wxpay.authorizations.close({ out_authorization_no: `A${i}` })),
+    );
+    await wxpay.authorizations.get({ out_authorization_no: 'A0' });
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('uses an injected TokenStore, keyed by mchid and operation', async () => {
+    primary.reply({ status: 200, body: authorization });
+    const keys: string[] = [];
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), {
+      rateLimit: {
+        store: {
+          async take(key, rate, burst) {
+            keys.push(`${key} ${rate}/${burst}`);
+            return { ok: true };
+          },
+        },
+      },
+    });
+    await wxpay.authorizations.close({ out_authorization_no: 'A1' });
+    expect(keys).toEqual(['1900007291:authorizations.close 50/50']);
+  });
+
+  it('can be switched off', async () => {
+    primary.handler = () => ({ status: 200, body: authorization });
+    const clock = new FakeClock();
+    const wxpay = testClient(primary.baseUrl, clock, { rateLimit: false });
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => wxpay.authorizations.close({ out_authorization_no: `A${i}` })),
+    );
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('an abort while waiting for a token sends nothing more', async () => {
+    primary.handler = () => ({ status: 200, body: authorization });
+    const controller = new AbortController();
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), {
+      sleep: async (_ms, signal) => {
+        controller.abort();
+        signal?.throwIfAborted();
+      },
+    });
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => wxpay.authorizations.close({ out_authorization_no: `A${i}` })),
+    );
+    await expect(
+      wxpay.authorizations.close({ out_authorization_no: 'A50' }, { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(WechatPayAbortError);
+    expect(primary.requests).toHaveLength(50);
+  });
+});
+
+describe('response verification', () => {
+  it.each([
+    ['badSignature', 'BAD_SIGNATURE'],
+    ['probe', 'BAD_SIGNATURE'],
+    ['missingSignature', 'MISSING_HEADER'],
+    ['unknownSerial', 'UNKNOWN_SERIAL'],
+    ['staleTimestamp', 'STALE_TIMESTAMP'],
+  ] as const)(
+    'authorizations.get rejects a %s response with %s and does not retry',
+    async (forge, reason) => {
+      primary.reply({ status: 200, body: authorization, forge });
+      const errors: unknown[] = [];
+      const wxpay = testClient(primary.baseUrl, new FakeClock(), {
+        hooks: { onError: (e) => errors.push(e) },
+      });
+      const failure = await wxpay.authorizations
+        .get({ out_authorization_no: 'plfk2020042013' })
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(WechatPaySignatureError);
+      expect(failure).toMatchObject({ reason });
+      expect(primary.requests).toHaveLength(1);
+      expect(errors).toEqual([failure]);
+    },
+  );
+
+  it('rejects the WECHATPAY/SIGNTEST/ probe even on a 204', async () => {
+    primary.reply({ status: 204, forge: 'probe' });
+    const wxpay = testClient(primary.baseUrl);
+    await expect(
+      wxpay.authorizations.close({ out_authorization_no: 'plfk2020042013' }),
+    ).rejects.toMatchObject({
+      reason: 'BAD_SIGNATURE',
+    });
+  });
+
+  it('rejects an unsigned 200', async () => {
+    primary.reply({ status: 200, body: authorization, sign: false });
+    const wxpay = testClient(primary.baseUrl);
+    await expect(wxpay.authorizations.get({ out_authorization_no: 'plfk2020042013' })).rejects.toMatchObject({
+      name: 'WechatPaySignatureError',
+      reason: 'MISSING_HEADER',
+    });
+  });
+
+  it('signs and verifies with the injected clock, not the machine clock', async () => {
+    const ahead = () => Date.now() + 10 * 60_000;
+    const future = await startTestServer(() => ({ status: 200, body: authorization }), ahead);
+    try {
+      // Both sides ten minutes ahead: the request timestamp and the response check must both use `now`.
+      const inStep = testClient(future.baseUrl, new FakeClock(ahead()));
+      await expect(inStep.authorizations.get({ out_authorization_no: 'A1' })).resolves.toEqual(authorization);
+      const machineClock = testClient(future.baseUrl, new FakeClock(Date.now()), { retry: false });
+      await expect(machineClock.authorizations.get({ out_authorization_no: 'A1' })).rejects.toMatchObject({
+        status: 401,
+      });
+    } finally {
+      await future.close();
+    }
+  });
+});

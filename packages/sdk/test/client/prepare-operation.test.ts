@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OperationInput } from '../../src/catalogue/operations.js';
+import { WechatPay } from '../../src/client/wechat-pay.js';
+import { WechatPayDecryptError } from '../../src/errors/index.js';
+import { rsaOaepDecrypt, rsaOaepEncrypt } from '../../src/protocol/index.js';
+import { createSelfSignedCertificate } from '../../src/testing/index.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { SignedTestServer } from '../support/signed-test-server.js';
+import { startTestServer, testClient, testClientOptions } from '../support/test-client.js';
+import { testKeys } from '../support/test-keys.js';
+
+let server: SignedTestServer;
+
+const createInput: OperationInput<'transferBills.create'> = {
+  sub_mchid: '1900001121',
+  appid: 'wxf636efh567hg4356',
+  out_bill_no: 'plfk2020042013',
+  transfer_scene_id: '1000',
+  openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
+  transfer_amount: 400_000,
+  transfer_remark: '新会员开通有礼',
+  transfer_scene_report_infos: [
+    { info_type: '活动名称', info_content: '新会员有礼' },
+    { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' },
+  ],
+};
+
+const created = {
+  sub_mchid: '1900001121',
+  out_bill_no: 'plfk2020042013',
+  transfer_bill_no: '1330000071100999991182020050700019480001',
+  create_time: '2015-05-20T13:29:35.120+08:00',
+  package_info: 'affffddafdfafddffda==',
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(() => server.close());
+
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+function sentBody(index = 0): Record<string, unknown> {
+  return JSON.parse(server.requests[index]?.body ?? '{}');
+}
+
+describe('sensitive request fields', () => {
+  it('transferBills.create encrypts user_name for the platform key and names it in Wechatpay-Serial', async () => {
+    server.reply({ status: 200, body: created });
+    const wxpay = testClient(server.baseUrl);
+    await wxpay.transferBills.create({ ...createInput, user_name: '张三' });
+
+    const [received] = server.requests;
+    expect(received?.authFailure).toBeUndefined();
+    expect(received?.headers['wechatpay-serial']).toBe(testKeys().platform.id);
+    const body = sentBody();
+    expect(body.user_name).not.toBe('张三');
+    expect(rsaOaepDecrypt(String(body.user_name), testKeys().platform.privateKey)).toBe('张三');
+    // Everything else goes out as given, in the caller's order.
+    const { user_name: _, ...rest } = body;
+    expect(rest).toEqual(createInput);
+  });
+
+  it('transferBills.create sends Wechatpay-Serial even without user_name, because the row requires it', async () => {
+    server.reply({ status: 200, body: created });
+    const wxpay = testClient(server.baseUrl);
+    await wxpay.transferBills.create(createInput);
+    expect(server.requests[0]?.headers['wechatpay-serial']).toBe(testKeys().platform.id);
+    expect(sentBody()).toEqual(createInput);
+  });
+
+  it('transferBills.create re-sends the same ciphertext on a retry (the body is serialized once)', async () => {
+    server.reply(
+      { status: 503, body: { code: 'SYSTEM_ERROR', message: 'x' } },
+      { status: 200, body: created },
+    );
+    const wxpay = testClient(server.baseUrl);
+    await wxpay.transferBills.create({ ...createInput, user_name: '张三' });
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.body).toBe(server.requests[0]?.body);
+  });
+
+  it('cancelWithdraws.apply encrypts the nested payee fields and leaves the rest in plaintext', async () => {
+    server.reply({ status: 200, body: { applyment_id: 'X1', out_request_no: 'CW1' } });
+    const wxpay = testClient(server.baseUrl);
+    await wxpay.cancelWithdraws.apply({
+      sub_mchid: '1900000109',
+      out_request_no: 'CW1',
+      withdraw: 'APPLY_WITHDRAW',
+      payee_info: {
+        account_type: 'ACCOUNT_TYPE_PERSONAL',
+        bank_account_info: {
+          account_name: '李四',
+          account_bank: '招商银行',
+          account_number: '6214830000000000',
+        },
+        identity_info: {
+          id_doc_type: 'IDENTIFICATION_TYPE_ID_CARD',
+          identification_name: '李四',
+          identification_no: '110101199003070000',
+        },
+      },
+    });
+    const body = sentBody() as {
+      payee_info: {
+        bank_account_info: Record<string, string>;
+        identity_info: Record<string, string>;
+      };
+    };
+    const decrypt = (text: string | undefined) =>
+      rsaOaepDecrypt(String(text), testKeys().platform.privateKey);
+    expect(decrypt(body.payee_info.bank_account_info.account_name)).toBe('李四');
+    expect(decrypt(body.payee_info.bank_account_info.account_number)).toBe('6214830000000000');
+    expect(decrypt(body.payee_info.identity_info.identification_name)).toBe('李四');
+    expect(decrypt(body.payee_info.identity_info.identification_no)).toBe('110101199003070000');
+    expect(body.payee_info.bank_account_info.account_bank).toBe('招商银行');
+    expect(server.requests[0]?.headers['wechatpay-serial']).toBe(testKeys().platform.id);
+  });
+
+  it('uses the newest platform certificate and its serial when no public key is configured', async () => {
+    const keys = testKeys();
+    const serial = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
+    const certificate = createSelfSignedCertificate({
+      privateKey: keys.platform.privateKey,
+      serialNo: serial,
+      commonName: 'Tenpay.com Root CA',
+      notBefore: new Date(Date.now() - 86_400_000),
+      notAfter: new Date(Date.now() + 86_400_000),
+    });
+    const certServer = await SignedTestServer.start({
+      merchant: {
+        mchid: keys.merchant.mchid,
+        serialNo: keys.merchant.serialNo,
+        publicKey: keys.merchant.publicKey,
+      },
+      platform: { id: serial, privateKey: keys.platform.privateKey },
+      handler: () => ({ status: 200, body: created }),
+    });
+    try {
+      const wxpay = new WechatPay({
+        ...testClientOptions(certServer.baseUrl, new FakeClock()),
+        wechatpayPublicKey: undefined,
+        platformCertificates: [certificate],
+      });
+      await wxpay.transferBills.create({ ...createInput, user_name: '张三' });
+      const [received] = certServer.requests;
+      expect(received?.headers['wechatpay-serial']).toBe(serial);
+      const body = JSON.parse(received?.body ?? '{}') as { user_name: string };
+      expect(rsaOaepDecrypt(body.user_name, keys.platform.privateKey)).toBe('张三');
+    } finally {
+      await certServer.close();
+    }
+  });
+});
+
+describe('sensitive response fields', () => {
+  const bill = {
+    sub_mchid: '1900001121',
+    mchid: '1900001109',
+    out_bill_no: 'plfk2020042013',
+    transfer_bill_no: '1330000071100999991182020050700019480001',
+    appid: 'wxf636efh567hg4356',
+    state: 'CANCELING',
+    transfer_amount: 400_000,
+    transfer_remark: '新会员开通有礼',
+    create_time: '2015-05-20T13:29:35.120+08:00',
+    update_time: '2015-05-20T13:29:35.120+08:00',
+  };
+
+  it('transferBills.cancel decrypts user_name with the merchant private key', async () => {
+    const encrypted = rsaOaepEncrypt('张三', testKeys().merchant.publicKey);
+    server.reply({ status: 200, body: { ...bill, user_name: encrypted } });
+    const wxpay = testClient(server.baseUrl);
+    const result = await wxpay.transferBills.cancel({
+      out_bill_no: 'plfk2020042013',
+      sub_mchid: '1900001121',
+    });
+    expect(result).toEqual({ ...bill, user_name: '张三' });
+  });
+
+  it('transferBills.get decrypts user_name and leaves a response without it alone', async () => {
+    server.reply(
+      { status: 200, body: { ...bill, user_name: rsaOaepEncrypt('王五', testKeys().merchant.publicKey) } },
+      { status: 200, body: bill },
+    );
+    const wxpay = testClient(server.baseUrl);
+    const input = { out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' };
+    expect((await wxpay.transferBills.get(input)).user_name).toBe('王五');
+    expect(await wxpay.transferBills.get(input)).toEqual(bill);
+    expect(server.requests[0]?.query).toEqual({ sub_mchid: '1900001121' });
+  });
+
+  it('transferBills.get fails with WechatPayDecryptError when user_name was encrypted for another key', async () => {
+    server.reply({
+      status: 200,
+      body: { ...bill, user_name: rsaOaepEncrypt('王五', testKeys().platform.publicKey) },
+    });
+    const wxpay = testClient(server.baseUrl);
+    await expect(
+      wxpay.transferBills.get({ out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' }),
+    ).rejects.toBeInstanceOf(WechatPayDecryptError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('request() encrypts and decrypts the pointers it is given', async () => {
+    server.reply({ status: 200, body: { name: rsaOaepEncrypt('赵六', testKeys().merchant.publicKey) } });
+    const wxpay = testClient(server.baseUrl);
+    const result = await wxpay.request<{ name: string }>({
+      method: 'POST',
+      path: '/v3/some/endpoint',
+      body: { name: '赵六', other: 'plain' },
+      sensitive: { request: ['/name'], response: ['/name'] },
+    });
+    expect(result.name).toBe('赵六');
+    const body = sentBody();
+    expect(rsaOaepDecrypt(String(body.name), testKeys().platform.privateKey)).toBe('赵六');
+    expect(body.other).toBe('plain');
+    expect(server.requests[0]?.headers['wechatpay-serial']).toBe(testKeys().platform.id);
+  });
+});

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operations } from '../../src/catalogue/operations.js';
+import { validateAndSplit } from '../../src/client/validate-input.js';
+import { WechatPayValidationError } from '../../src/errors/index.js';
+import type { SignedTestServer } from '../support/signed-test-server.js';
+import { callOperation, startTestServer, testClient } from '../support/test-client.js';
+
+let server: SignedTestServer;
+const errors: unknown[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer(() => ({ status: 200, body: {} }));
+});
+
+afterAll(() => server.close());
+
+const confirmInput = {
+  applyment_id: 'X202410241010125346',
+  sub_mchid: '1900000109',
+  operator_identification: 'id1102',
+  confirm_time: '2015-05-20T13:29:35.120+08:00',
+  cancel_contract_version: 'V20241213',
+};
+
+const cases: Array<[string, string, unknown, { field: string; location: string; issue?: RegExp }]> = [
+  [
+    'authorizations.close',
+    'a missing path parameter',
+    {},
+    { field: '/out_authorization_no', location: 'url', issue: /required/ },
+  ],
+  [
+    'authorizations.close',
+    'an out-number with forbidden characters',
+    { out_authorization_no: 'plfk-2020/04' },
+    { field: '/out_authorization_no', location: 'url', issue: /pattern/ },
+  ],
+  [
+    'authorizations.get',
+    'an over-long out-number',
+    { out_authorization_no: 'A'.repeat(33) },
+    { field: '/out_authorization_no', location: 'url', issue: /32/ },
+  ],
+  [
+    'transferBills.cancel',
+    'a missing body field',
+    { out_bill_no: 'plfk2020042013' },
+    { field: '/sub_mchid', location: 'body', issue: /required/ },
+  ],
+  [
+    'transferBills.cancel',
+    'a non-digit sub_mchid',
+    { out_bill_no: 'plfk2020042013', sub_mchid: 'abc' },
+    { field: '/sub_mchid', location: 'body' },
+  ],
+  [
+    'recharges.close',
+    'a missing query parameter',
+    { out_recharge_no: 'cz2020042013' },
+    { field: '/sub_mchid', location: 'query', issue: /required/ },
+  ],
+  [
+    'recharges.close',
+    'a misspelt field',
+    { out_recharge_no: 'cz2020042013', sub_mchid: '1900001121', submchid: '1' },
+    { field: '/submchid', location: 'query', issue: /not a field of recharges\.close/ },
+  ],
+  [
+    'cancelWithdraws.confirm',
+    'neither applyment_id nor out_request_no',
+    { ...confirmInput, applyment_id: undefined },
+    { field: '/applyment_id', location: 'body', issue: /at least one/ },
+  ],
+  [
+    'cancelWithdraws.confirm',
+    'a confirm_time without offset',
+    { ...confirmInput, confirm_time: '2015-05-20 13:29:35' },
+    { field: '/confirm_time', location: 'body', issue: /pattern/ },
+  ],
+  [
+    'transferBills.create',
+    'a nested field of the wrong type',
+    {
+      sub_mchid: '1900001121',
+      appid: 'wx1',
+      out_bill_no: 'B1',
+      transfer_scene_id: '1000',
+      openid: 'o1',
+      transfer_amount: '100',
+      transfer_remark: 'r',
+      transfer_scene_report_infos: [],
+    },
+    { field: '/transfer_amount', location: 'body', issue: /integer/ },
+  ],
+  [
+    'transferBills.create',
+    'a scene report missing a required info type',
+    {
+      sub_mchid: '1900001121',
+      appid: 'wx1',
+      out_bill_no: 'B1',
+      transfer_scene_id: '1000',
+      openid: 'o1',
+      transfer_amount: 100,
+      transfer_remark: 'r',
+      transfer_scene_report_infos: [{ info_type: '活动名称', info_content: 'x' }],
+    },
+    { field: '/transfer_scene_report_infos', location: 'body', issue: /奖励说明/ },
+  ],
+  [
+    'authorizations.get',
+    'a non-object input',
+    'plfk2020042013',
+    { field: '', location: 'url', issue: /object/ },
+  ],
+];
+
+describe('input validation', () => {
+  it.each(cases)('%s rejects %s before sending anything', async (name, _what, input, expected) => {
+    const before = server.requests.length;
+    const wxpay = testClient(server.baseUrl, undefined, { hooks: { onError: (e) => errors.push(e) } });
+    const failure = await callOperation(wxpay, name, input).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WechatPayValidationError);
+    const error = failure as WechatPayValidationError;
+    expect(error.operation).toBe(name);
+    expect(error.field).toBe(expected.field);
+    expect(error.location).toBe(expected.location);
+    if (expected.issue) expect(error.issue).toMatch(expected.issue);
+    expect(error.message).toContain(name);
+    expect(error.message).toContain(expected.field || '/');
+    expect(error.retryable).toBe(false);
+    expect(errors.at(-1)).toBe(failure);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('cancelWithdraws.confirm accepts out_request_no alone', async () => {
+    const wxpay = testClient(server.baseUrl);
+    await wxpay.cancelWithdraws.confirm({ ...confirmInput, applyment_id: undefined, out_request_no: 'CW1' });
+    expect(JSON.parse(server.requests.at(-1)?.body ?? '{}')).toEqual({
+      sub_mchid: '1900000109',
+      operator_identification: 'id1102',
+      confirm_time: '2015-05-20T13:29:35.120+08:00',
+      cancel_contract_version: 'V20241213',
+      out_request_no: 'CW1',
+    });
+  });
+});
+
+describe('validateAndSplit', () => {
+  it('routes each flat field to the part its row declares', () => {
+    expect(
+      validateAndSplit(operations['recharges.close'], {
+        sub_mchid: '1900001121',
+        out_recharge_no: 'cz2020042013',
+      }),
+    ).toEqual({
+      params: { out_recharge_no: 'cz2020042013' },
+      query: { sub_mchid: '1900001121' },
+      body: undefined,
+    });
+    expect(
+      validateAndSplit(operations['transferBills.cancel'], { out_bill_no: 'B1', sub_mchid: '1900001121' }),
+    ).toEqual({ params: { out_bill_no: 'B1' }, query: {}, body: { sub_mchid: '1900001121' } });
+  });
+
+  it('reports the offending value', () => {
+    try {
+      validateAndSplit(operations['authorizations.get'], { out_authorization_no: 'bad no' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ field: '/out_authorization_no', value: 'bad no' });
+    }
+  });
+
+  it('points into nested objects and arrays', () => {
+    try {
+      validateAndSplit(operations['cancelWithdraws.apply'], {
+        sub_mchid: '1900000109',
+        out_request_no: 'CW1',
+        payee_info: {
+          account_type: 'ACCOUNT_TYPE_PERSONAL',
+          bank_account_info: { account_bank: 'b', account_number: '1' },
+        },
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({
+        field: '/payee_info/bank_account_info/account_name',
+        location: 'body',
+        issue: 'is required',
+      });
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '../../src/transport/memory-token-store.js';
+import { RateLimiter } from '../../src/transport/rate-limiter.js';
+import type { TokenStore } from '../../src/transport/token-store.js';
+import { FakeClock } from '../support/fake-clock.js';
+
+describe('RateLimiter', () => {
+  it('lets 50 through at once and makes the 51st wait for the next token', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ store: new MemoryTokenStore(), now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 50; i++) await limiter.acquire('m:authorizations.close', 50);
+    expect(clock.sleeps).toEqual([]);
+    await limiter.acquire('m:authorizations.close', 50);
+    expect(clock.sleeps).toEqual([20]);
+    expect(clock.nowMs).toBe(20);
+  });
+
+  it('waits as long as the store says, retrying until a token comes', async () => {
+    const answers = [
+      { ok: false as const, retryAfterMs: 30 },
+      { ok: false as const, retryAfterMs: 0 },
+      { ok: true as const },
+    ];
+    const seen: Array<[string, number, number, number]> = [];
+    const store: TokenStore = {
+      async take(key, rate, burst, now) {
+        seen.push([key, rate, burst, now]);
+        return answers.shift()!;
+      },
+    };
+    const clock = new FakeClock(1_000);
+    const limiter = new RateLimiter({ store, now: clock.now, sleep: clock.sleep });
+    await limiter.acquire('k', 5);
+    // A zero wait is stretched to 1 ms so a misbehaving store cannot cause a busy loop.
+    expect(clock.sleeps).toEqual([30, 1]);
+    expect(seen).toEqual([
+      ['k', 5, 5, 1_000],
+      ['k', 5, 5, 1_030],
+      ['k', 5, 5, 1_031],
+    ]);
+  });
+
+  it('stops waiting when the signal fires, with the signal reason', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ store: new MemoryTokenStore(), now: clock.now, sleep: clock.sleep });
+    await limiter.acquire('k', 1);
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    controller.abort(reason);
+    await expect(limiter.acquire('k', 1, controller.signal)).rejects.toBe(reason);
+  });
+
+  it('gives up waiting during a real sleep when aborted', async () => {
+    const { sleep } = await import('../../src/transport/sleep.js');
+    const limiter = new RateLimiter({ store: new MemoryTokenStore(), now: Date.now, sleep });
+    await limiter.acquire('slow', 0.001);
+    const controller = new AbortController();
+    const pending = limiter.acquire('slow', 0.001, controller.signal);
+    setTimeout(() => controller.abort(new Error('stop')), 5);
+    await expect(pending).rejects.toThrow('stop');
+  });
+});

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { sleep } from '../../src/transport/sleep.js';
+
+describe('sleep', () => {
+  it('resolves after the delay', async () => {
+    const started = performance.now();
+    await sleep(15);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(10);
+  });
+
+  it('rejects at once with the reason of an already aborted signal', async () => {
+    const reason = new Error('already');
+    await expect(sleep(10_000, AbortSignal.abort(reason))).rejects.toBe(reason);
+  });
+
+  it('rejects when the signal fires mid-sleep', async () => {
+    const controller = new AbortController();
+    const pending = sleep(10_000, controller.signal);
+    controller.abort(new Error('later'));
+    await expect(pending).rejects.toThrow('later');
+  });
+});
