@@ -1,0 +1,150 @@
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import { registerControlApi } from './control/index.js';
+import type { EmulatorRuntime } from './core/create-runtime.js';
+import { runInTransaction } from './db/transaction.js';
+import type { OperationCall, OperationHandler } from './families/family.js';
+import { ApiError } from './wire/api-error.js';
+import { CERTIFICATES_OPERATION, CERTIFICATES_RATE_LIMIT, certificatesBody } from './wire/certificates.js';
+import { decryptSensitive } from './wire/decrypt-sensitive.js';
+import { sendError, sendReply, toApiError } from './wire/reply.js';
+import { newRequestId } from './wire/request-id.js';
+import { checkRoles } from './wire/roles.js';
+import { MethodNotAllowedError, matchRoute } from './wire/route-match.js';
+import { validateRequest } from './wire/validate-request.js';
+import { verifyRequest } from './wire/verify-request.js';
+
+export interface AppOptions {
+  /** `loopback` (default): the control API answers only clients on this machine. */
+  controlApi?: 'loopback' | 'open';
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The WeChat Pay side: every step of the request pipeline, in order. */
+async function handleApiRequest(
+  runtime: EmulatorRuntime,
+  handlers: ReadonlyMap<string, OperationHandler>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { directory, credentials, signing } = runtime;
+  const rawUrl = request.raw.url ?? request.url;
+  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  // A client in platform-certificate mode names the certificate; answer it under the same serial (spec §2.5).
+  const certificateMode =
+    header(request, 'wechatpay-serial')?.toUpperCase() === credentials.platform.certificateSerial;
+  let serial = certificateMode ? credentials.platform.certificateSerial : undefined;
+  try {
+    const route = matchRoute(request.method, rawUrl);
+    const caller = await verifyRequest(
+      { method: request.method, rawUrl, rawBody, authorization: header(request, 'authorization') },
+      { directory, now: () => runtime.clock.now() },
+    );
+    if (route.kind === 'certificates') {
+      serial = credentials.platform.certificateSerial;
+      runtime.rateLimiter.take(
+        caller.info.mchid,
+        CERTIFICATES_OPERATION,
+        CERTIFICATES_RATE_LIMIT,
+        '频率超限',
+      );
+      runtime.faults.check(CERTIFICATES_OPERATION);
+      const body = certificatesBody(rawUrl, credentials.platform, caller.credentials.apiV3Key);
+      return await sendReply(reply, signing, 200, body, { sign: true, serial });
+    }
+    const { operation } = route;
+    const limited =
+      operation.errors.find((e) => e.code === operation.rateLimit.code)?.description ?? '频率超限';
+    runtime.rateLimiter.take(caller.info.mchid, operation.name, operation.rateLimit, limited);
+    runtime.faults.check(operation.name);
+    const input = validateRequest(
+      operation,
+      { params: route.params, rawUrl, rawBody, wechatpaySerial: header(request, 'wechatpay-serial') },
+      {
+        publicKeyId: credentials.platform.publicKeyId,
+        certificateSerial: credentials.platform.certificateSerial,
+      },
+    );
+    checkRoles(operation, caller, input);
+    decryptSensitive(operation, input.body, directory.platformPrivateKey);
+    const handler = handlers.get(operation.name);
+    if (!handler)
+      throw new ApiError(
+        501,
+        'NOT_IMPLEMENTED',
+        `${operation.name} 未在此模拟器中实现 (no family handles it)`,
+      );
+    const call: OperationCall = {
+      operation,
+      caller: { mchid: caller.info.mchid, role: operation.role, merchant: caller.info },
+      ...input,
+      headers: request.headers,
+    };
+    const result = runInTransaction(runtime.db, () => handler(runtime.familyDeps, call));
+    runtime.scheduler.wake();
+    return await sendReply(reply, signing, result.status, result.body, { sign: true, serial });
+  } catch (error) {
+    if (!(error instanceof ApiError)) request.log.error({ err: error }, 'request failed');
+    if (error instanceof MethodNotAllowedError) reply.header('allow', error.allow.join(', '));
+    return sendError(reply, signing, toApiError(error), serial);
+  }
+}
+
+/**
+ * The emulator's HTTP app. Raw bodies are kept as Buffers for every content type, because the signature covers
+ * the bytes as sent; every response carries a `Request-ID`.
+ */
+export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: runtime.logger as FastifyBaseLogger,
+    genReqId: newRequestId,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('Request-ID', request.id);
+  });
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    // Fastify's own refusals (body too large, unreadable body): still an APIv3-shaped, signed answer.
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'unhandled error');
+    const apiError =
+      status === 500
+        ? toApiError(error)
+        : new ApiError(status, status === 413 ? 'PARAM_ERROR' : 'INVALID_REQUEST', error.message);
+    return sendError(reply, runtime.signing, apiError);
+  });
+
+  registerControlApi(app, runtime, { controlApi: options.controlApi ?? 'loopback' });
+
+  const handlers = new Map<string, OperationHandler>();
+  for (const family of runtime.families) {
+    for (const [name, handler] of Object.entries(family.operations)) handlers.set(name, handler);
+  }
+  app.route({
+    method: [...METHODS],
+    url: '/*',
+    handler: (request, reply) => handleApiRequest(runtime, handlers, request, reply),
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      runtime.signing,
+      new ApiError(404, 'NOT_FOUND', `请求的接口不存在：${request.method} ${request.url}`),
+    ),
+  );
+  return app;
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { EmulatorRuntime } from '../core/create-runtime.js';
+import { formatTime, parseTime } from '../core/format-time.js';
+import { ControlInputError, jsonBody, rejectUnknownKeys } from './control-input.js';
+
+function nonNegative(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ControlInputError(`${name} must be a number ≥ 0, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** `{ seconds }`, `{ ms }` or `{ to: RFC 3339 }` → the virtual instant to move to. */
+function targetOf(body: Record<string, unknown>, now: number): number {
+  rejectUnknownKeys(body, ['seconds', 'ms', 'to'], 'clock advance');
+  const given = ['seconds', 'ms', 'to'].filter((key) => body[key] !== undefined);
+  if (given.length !== 1) {
+    throw new ControlInputError(
+      'clock advance needs exactly one of { "seconds": n }, { "ms": n }, { "to": "RFC 3339 time" }',
+    );
+  }
+  if (body.seconds !== undefined) return now + nonNegative(body.seconds, 'seconds') * 1000;
+  if (body.ms !== undefined) return now + nonNegative(body.ms, 'ms');
+  const to = typeof body.to === 'string' ? parseTime(body.to) : undefined;
+  if (to === undefined) {
+    throw new ControlInputError(
+      `to must be an RFC 3339 time such as 2026-01-01T00:00:00+08:00, got ${JSON.stringify(body.to)}`,
+    );
+  }
+  if (to < now)
+    throw new ControlInputError(
+      `to (${body.to}) is before the virtual now (${formatTime(now)}); time only moves forward`,
+    );
+  return to;
+}
+
+/** The virtual clock: read it, or move it forward and run everything that falls due on the way. */
+export function clockRoutes(app: FastifyInstance, runtime: EmulatorRuntime): void {
+  const { clock, scheduler } = runtime;
+  const view = () => {
+    const snapshot = clock.snapshot();
+    return {
+      mode: snapshot.mode,
+      now: snapshot.now,
+      time: formatTime(snapshot.now),
+      offsetMs: snapshot.offsetMs,
+    };
+  };
+
+  app.get('/clock', async () => view());
+
+  app.post('/clock/advance', async (request) => {
+    const target = targetOf(jsonBody(request), clock.now());
+    const report = await scheduler.advanceTo(target);
+    return { ...view(), ran: { timers: report.timers, notificationAttempts: report.notificationAttempts } };
+  });
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { EmulatorRuntime } from '../core/create-runtime.js';
+import { ApiError } from '../wire/api-error.js';
+import { clockRoutes } from './clock.js';
+import { ControlInputError, sendControlError } from './control-input.js';
+import { familyActionRoutes } from './family-actions.js';
+import { faultRoutes } from './faults.js';
+import { isLoopback } from './loopback.js';
+import { merchantRoutes } from './merchants.js';
+import { notificationRoutes } from './notifications.js';
+import { resetRoutes } from './reset.js';
+import { resourceRoutes } from './resources.js';
+import { settingsRoutes } from './settings.js';
+
+export const CONTROL_PREFIX = '/_emulator';
+
+/**
+ * The control API under `/_emulator`: plain JSON, not part of WeChat Pay's API. By default only loopback
+ * clients are answered, since it hands out private keys and can change any record.
+ */
+export function registerControlApi(
+  app: FastifyInstance,
+  runtime: EmulatorRuntime,
+  options: { controlApi: 'loopback' | 'open' },
+): void {
+  app.register(
+    async (control) => {
+      control.addHook('onRequest', async (request, reply) => {
+        if (options.controlApi === 'open' || isLoopback(request.socket.remoteAddress)) return;
+        return sendControlError(
+          reply,
+          new ControlInputError(
+            `the control API answers loopback clients only (this request came from ${request.socket.remoteAddress ?? 'an unknown address'}); start the emulator with controlApi: 'open' to allow others`,
+            403,
+            'FORBIDDEN',
+          ),
+        );
+      });
+      control.setErrorHandler((error, request, reply) => {
+        if (error instanceof ControlInputError) return sendControlError(reply, error);
+        if (error instanceof ApiError) return reply.code(error.status).send(error.toBody());
+        if (error instanceof RangeError) return sendControlError(reply, new ControlInputError(error.message));
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status !== undefined && status >= 400 && status < 500) {
+          return sendControlError(reply, new ControlInputError((error as Error).message, status));
+        }
+        request.log.error({ err: error }, 'control request failed');
+        const message = error instanceof Error ? error.message : String(error);
+        return reply.code(500).send({ code: 'SYSTEM_ERROR', message });
+      });
+      merchantRoutes(control, runtime);
+      resourceRoutes(control, runtime);
+      notificationRoutes(control, runtime);
+      clockRoutes(control, runtime);
+      faultRoutes(control, runtime);
+      settingsRoutes(control, runtime);
+      resetRoutes(control, runtime);
+      familyActionRoutes(control, runtime);
+    },
+    { prefix: CONTROL_PREFIX },
+  );
+}

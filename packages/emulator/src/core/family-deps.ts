@@ -1,0 +1,58 @@
+import { rsaOaepEncrypt } from '@wxpay-kit/sdk/protocol';
+import type { Database, FamilyDeps, TimerRequest } from '../families/family.js';
+import { enqueueNotification } from '../notify/outbox.js';
+import { formatTime } from './format-time.js';
+import { createIdGenerator } from './ids.js';
+import type { MerchantDirectory } from './merchant-directory.js';
+import type { RuntimeSettings } from './settings.js';
+import type { VirtualClock } from './virtual-clock.js';
+
+/** Inserts a durable timer; the caller's transaction commits it together with the state change. */
+export function insertTimer(db: Database, timer: TimerRequest): number {
+  if (!Number.isFinite(timer.dueAt))
+    throw new Error(`schedule: dueAt must be epoch ms, got ${String(timer.dueAt)}`);
+  const { id } = db
+    .prepare('INSERT INTO timers (family, kind, ref, due_at, payload) VALUES (?, ?, ?, ?, ?) RETURNING id')
+    .get(
+      timer.family,
+      timer.kind,
+      timer.ref,
+      Math.round(timer.dueAt),
+      timer.payload === undefined ? null : JSON.stringify(timer.payload),
+    ) as { id: number };
+  return id;
+}
+
+/** The one FamilyDeps every operation, timer and control action receives. */
+export function createFamilyDeps(options: {
+  db: Database;
+  clock: VirtualClock;
+  directory: MerchantDirectory;
+  settings: RuntimeSettings;
+}): FamilyDeps {
+  const { db, clock, directory, settings } = options;
+  return {
+    db,
+    clock,
+    formatTime,
+    newId: createIdGenerator(db, clock),
+    merchants: {
+      get: (mchid) => directory.get(mchid),
+      isSubMerchantOf: (parent, sub) => directory.isSubMerchantOf(parent, sub),
+    },
+    encryptForMerchant(mchid, plaintext) {
+      const caller = directory.caller(mchid);
+      if (!caller) throw new Error(`encryptForMerchant: ${mchid} has no API certificate to encrypt for`);
+      return rsaOaepEncrypt(plaintext, caller.publicKey);
+    },
+    notify(notification) {
+      // No URL, or a receiver without an APIv3 key: WeChat Pay sends nothing (spec §5.3).
+      if (!notification.url || !directory.caller(notification.mchid)?.credentials.apiV3Key) return;
+      enqueueNotification(db, clock.now(), notification);
+    },
+    schedule(timer) {
+      insertTimer(db, timer);
+    },
+    settings,
+  };
+}

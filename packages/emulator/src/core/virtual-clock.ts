@@ -1,0 +1,119 @@
+import type { Database } from '../families/family.js';
+import type { Clock } from './clock.js';
+
+export type ClockMode = 'real' | 'manual';
+
+export interface VirtualClockOptions {
+  /** `real` (default): wall time plus an offset that grows with each advance. `manual`: moves only when told. */
+  mode?: ClockMode;
+  /** Epoch ms to start at. Ignored when a stored virtual time is already later (time never runs backwards). */
+  start?: number;
+  /** Where the offset / instant is kept so virtual time survives a restart (the `meta` table). */
+  db?: Database;
+  /** The wall clock; injectable for tests. */
+  wallNow?: () => number;
+}
+
+export interface ClockSnapshot {
+  mode: ClockMode;
+  now: number;
+  /** Virtual minus wall time, ms. */
+  offsetMs: number;
+}
+
+type Listener = (now: number) => void;
+
+interface StoredClock {
+  mode: ClockMode;
+  /** real mode: virtual − wall. */
+  offsetMs: number;
+  /** manual mode: the frozen instant. */
+  instantMs: number;
+}
+
+const META_KEY = 'clock';
+
+/** The emulator's one clock. Every change is persisted and then announced to the listeners. */
+export class VirtualClock implements Clock {
+  readonly mode: ClockMode;
+  readonly #wallNow: () => number;
+  readonly #db: Database | undefined;
+  readonly #listeners = new Set<Listener>();
+  #offsetMs = 0;
+  #instantMs = 0;
+
+  constructor(options: VirtualClockOptions = {}) {
+    this.mode = options.mode ?? 'real';
+    this.#wallNow = options.wallNow ?? Date.now;
+    this.#db = options.db;
+    const wall = this.#wallNow();
+    const stored = this.#load();
+    // A stored virtual time wins unless the caller asks for a later one: timers already due stay due.
+    const storedNow = stored
+      ? stored.mode === 'manual'
+        ? stored.instantMs
+        : wall + stored.offsetMs
+      : undefined;
+    const start = Math.max(options.start ?? storedNow ?? wall, storedNow ?? Number.NEGATIVE_INFINITY);
+    if (this.mode === 'manual') this.#instantMs = start;
+    else this.#offsetMs = start - wall;
+    this.#save();
+  }
+
+  now(): number {
+    return this.mode === 'manual' ? this.#instantMs : this.#wallNow() + this.#offsetMs;
+  }
+
+  snapshot(): ClockSnapshot {
+    const now = this.now();
+    return { mode: this.mode, now, offsetMs: now - this.#wallNow() };
+  }
+
+  /** Moves virtual time forward by `ms` (≥ 0) and returns the new now. */
+  advance(ms: number): number {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(`clock.advance: ms must be a finite number ≥ 0, got ${String(ms)}`);
+    }
+    return this.set(this.now() + ms);
+  }
+
+  /** Moves virtual time forward to `ms` (epoch); setting it to an earlier time is refused. */
+  set(ms: number): number {
+    const now = this.now();
+    if (!Number.isFinite(ms))
+      throw new RangeError(`clock.set: expected epoch milliseconds, got ${String(ms)}`);
+    if (ms < now) {
+      throw new RangeError(
+        `clock.set: virtual time only moves forward; ${new Date(ms).toISOString()} is before now (${new Date(now).toISOString()})`,
+      );
+    }
+    if (this.mode === 'manual') this.#instantMs = ms;
+    else this.#offsetMs += ms - now;
+    this.#save();
+    const next = this.now();
+    for (const listener of this.#listeners) listener(next);
+    return next;
+  }
+
+  /** Called after every change with the new now; returns the unsubscribe function. */
+  onChange(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #load(): StoredClock | undefined {
+    const row = this.#db?.prepare('SELECT value FROM meta WHERE key = ?').get(META_KEY) as
+      | { value: string }
+      | undefined;
+    return row ? (JSON.parse(row.value) as StoredClock) : undefined;
+  }
+
+  #save(): void {
+    const stored: StoredClock = { mode: this.mode, offsetMs: this.#offsetMs, instantMs: this.#instantMs };
+    this.#db
+      ?.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(META_KEY, JSON.stringify(stored));
+  }
+}

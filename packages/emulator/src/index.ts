@@ -1,0 +1,160 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { type AppOptions, buildApp } from './app.js';
+import { clientOptionsFor, type EmulatorClientOptions } from './core/client-options.js';
+import { createRuntime } from './core/create-runtime.js';
+import { MERCHANT_KEYS, type MerchantKey } from './core/credentials.js';
+import type { RunReport } from './core/scheduler.js';
+import type { ClockMode } from './core/virtual-clock.js';
+import { MEMORY } from './db/open-database.js';
+import type { FamilyModule } from './families/family.js';
+
+export { type AppOptions, buildApp } from './app.js';
+export type { EmulatorClientOptions } from './core/client-options.js';
+export { createRuntime, type EmulatorRuntime, type RuntimeOptions } from './core/create-runtime.js';
+export {
+  type Credentials,
+  generateCredentials,
+  MERCHANT_KEYS,
+  type MerchantKey,
+} from './core/credentials.js';
+export { formatTime } from './core/format-time.js';
+export type { RunReport, TimerRun } from './core/scheduler.js';
+export { type ClockMode, VirtualClock } from './core/virtual-clock.js';
+export type { FamilyModule } from './families/family.js';
+export { ApiError } from './wire/api-error.js';
+
+export interface StartEmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** A directory for the database and credentials (reused on the next start), or `:memory:` (default). */
+  dataDir?: string;
+  /** `real` (default): virtual time runs with wall time; `manual`: it moves only when advanced. */
+  clock?: { mode?: ClockMode; start?: string | number };
+  /** A pino logger; silent by default. */
+  logger?: Logger;
+  /** Signature probes: `true` = 10 % of signed messages, or the share 0…1. */
+  probe?: boolean | number;
+  /** Accept http:// and loopback notify URLs (default true: notifications can reach a local test server). */
+  allowInsecureNotifyUrls?: boolean;
+  controlApi?: AppOptions['controlApi'];
+  /** Enforce the catalogue's rate limits (default true). */
+  rateLimits?: boolean;
+  /** Delay of automatic system steps (ACCEPTED→PROCESSING, …), virtual ms. */
+  asyncStepMs?: number;
+  /** The resource families to serve; all four by default. */
+  families?: readonly FamilyModule[];
+}
+
+export interface EmulatorMerchant {
+  key: MerchantKey;
+  mchid: string;
+  kind: string;
+  serialNo: string;
+  privateKeyPem: string;
+  privateKeyPath?: string;
+  certificatePem: string;
+  apiV3Key: string;
+  appid: string;
+  subMchids: string[];
+}
+
+export interface ClockAdvanceResult extends RunReport {
+  /** The virtual time after the advance, epoch ms. */
+  now: number;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:<port>`: the base URL for clients. */
+  url: string;
+  port: number;
+  merchants: Record<MerchantKey, EmulatorMerchant>;
+  wechatpayPublicKey: { id: string; pem: string; path?: string };
+  /** Options for `new WechatPay(…)` as the given merchant (key such as `ordinary`, or its mchid). */
+  clientOptions(key: MerchantKey | string): EmulatorClientOptions;
+  clock: {
+    now(): number;
+    /** Moves virtual time forward; resolves once every timer and notification due on the way has run. */
+    advance(ms: number): Promise<ClockAdvanceResult>;
+  };
+  close(): Promise<void>;
+}
+
+/** Starts an emulator and resolves once it listens. */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const runtime = await createRuntime({
+    dataDir: options.dataDir ?? MEMORY,
+    // Loaded lazily so an emulator with its own families does not load (or depend on) the built-in four.
+    families: options.families ?? (await import('./families/registry.js')).families,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.probe === undefined ? {} : { probe: options.probe }),
+    ...(options.allowInsecureNotifyUrls === undefined
+      ? {}
+      : { allowInsecureNotifyUrls: options.allowInsecureNotifyUrls }),
+    ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
+    ...(options.asyncStepMs === undefined ? {} : { asyncStepMs: options.asyncStepMs }),
+  });
+  const app = buildApp(runtime, { controlApi: options.controlApi ?? 'loopback' });
+  try {
+    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  runtime.scheduler.start();
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${address.port}`;
+  const { credentials } = runtime;
+  const merchants = Object.fromEntries(
+    MERCHANT_KEYS.map((key) => {
+      const m = credentials.merchants[key];
+      const merchant: EmulatorMerchant = {
+        key,
+        mchid: m.mchid,
+        kind: m.kind,
+        serialNo: m.serialNo,
+        privateKeyPem: m.privateKeyPem,
+        ...(m.privateKeyPath ? { privateKeyPath: m.privateKeyPath } : {}),
+        certificatePem: m.certificatePem,
+        apiV3Key: m.apiV3Key,
+        appid: m.appid,
+        subMchids: m.subMerchants.map((s) => s.mchid),
+      };
+      return [key, merchant];
+    }),
+  ) as Record<MerchantKey, EmulatorMerchant>;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    merchants,
+    wechatpayPublicKey: {
+      id: credentials.platform.publicKeyId,
+      pem: credentials.platform.publicKeyPem,
+      ...(credentials.platform.publicKeyPath ? { path: credentials.platform.publicKeyPath } : {}),
+    },
+    clientOptions(key) {
+      const merchant = runtime.directory.resolve(key);
+      if (!merchant)
+        throw new Error(
+          `clientOptions: no merchant "${key}"; use one of ${MERCHANT_KEYS.join(', ')} or their mchids`,
+        );
+      return clientOptionsFor(merchant.credentials, credentials, url);
+    },
+    clock: {
+      now: () => runtime.clock.now(),
+      advance: (ms) => runtime.scheduler.advanceBy(ms),
+    },
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await runtime.close();
+      })();
+      return closing;
+    },
+  };
+}

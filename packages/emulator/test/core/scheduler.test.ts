@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openNotification, PlatformKeyring } from '@wxpay-kit/sdk/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRuntime } from '../../src/core/create-runtime.js';
+import { insertTimer } from '../../src/core/family-deps.js';
+import { createHarness, type Harness, START_MS } from '../support/framework-harness.js';
+import { testFamily } from '../support/test-family.js';
+
+interface Delivery {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function capturingFetch(deliveries: Delivery[], status = 204): typeof fetch {
+  return async (input, init) => {
+    deliveries.push({
+      url: String(input),
+      headers: Object.fromEntries(new Headers(init?.headers).entries()),
+      body: String(init?.body),
+    });
+    return new Response(null, { status });
+  };
+}
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const APPLY = '/v3/platsolution/ecommerce/recharges/apply';
+function applyBody(harness: Harness, no: string, notifyUrl?: string) {
+  return JSON.stringify({
+    sub_mchid: harness.credentials.merchants.platform.subMerchants[0]!.mchid,
+    out_recharge_no: no,
+    recharge_scene: 'ECOMMERCE_DEPOSIT',
+    account_type: 'DEPOSIT',
+    recharge_amount: { amount: 100, currency: 'CNY' },
+    ...(notifyUrl ? { notify_url: notifyUrl } : {}),
+  });
+}
+
+describe('Scheduler', () => {
+  it('clock advance runs a due timer at its due time, then the notification it queued', async () => {
+    const deliveries: Delivery[] = [];
+    h = await createHarness({ rateLimits: false, fetch: capturingFetch(deliveries) });
+    const created = await h.call('platform', {
+      method: 'POST',
+      url: APPLY,
+      body: applyBody(h, 'CZ1', 'https://merchant.example/notify'),
+    });
+    expect(created.statusCode).toBe(200);
+
+    const early = await h.control('POST', '/_emulator/clock/advance', { seconds: 30 });
+    expect(early.json().ran).toEqual({ timers: [], notificationAttempts: 0 });
+    expect(h.runtime.db.prepare('SELECT state FROM test_items').get()).toEqual({ state: 'RECHARGING' });
+
+    const res = await h.control('POST', '/_emulator/clock/advance', { seconds: 3600 });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.now).toBe(START_MS + 3_630_000);
+    expect(body.ran.timers).toEqual([
+      {
+        id: expect.any(Number),
+        family: 'recharges',
+        kind: 'expire',
+        ref: 'CZ1',
+        dueAt: START_MS + 60_000,
+        outcome: 'done',
+      },
+    ]);
+    expect(body.ran.notificationAttempts).toBe(1);
+    // The handler saw `now` equal to the due time, not the end of the advance.
+    expect(h.runtime.db.prepare('SELECT state, updated_at FROM test_items').get()).toEqual({
+      state: 'CLOSED',
+      updated_at: START_MS + 60_000,
+    });
+    expect(deliveries).toHaveLength(1);
+    const opened = await openNotification({
+      headers: deliveries[0]!.headers,
+      body: deliveries[0]!.body,
+      keyring: new PlatformKeyring({
+        publicKey: { id: h.credentials.platform.publicKeyId, key: h.credentials.platform.publicKeyPem },
+      }),
+      apiV3Key: h.credentials.merchants.platform.apiV3Key,
+      now: Math.floor(Date.now() / 1000),
+    });
+    expect(opened.resource).toMatchObject({
+      out_recharge_no: 'CZ1',
+      recharge_state: 'CLOSED',
+      close_time: '2030-01-01T08:01:00+08:00',
+    });
+  });
+
+  it('runs timers in due order, and a failing handler is rolled back, marked failed and does not stop the rest', async () => {
+    h = await createHarness({ rateLimits: false });
+    const { db } = h.runtime;
+    db.exec(
+      `INSERT INTO test_items (no, mchid, state, updated_at) VALUES ('A', 'm', 'RECHARGING', 0), ('B', 'm', 'RECHARGING', 0)`,
+    );
+    insertTimer(db, { family: 'recharges', kind: 'expire', ref: 'B', dueAt: START_MS + 2_000 });
+    insertTimer(db, { family: 'recharges', kind: 'crash', ref: 'X', dueAt: START_MS + 1_500 });
+    insertTimer(db, { family: 'recharges', kind: 'expire', ref: 'A', dueAt: START_MS + 1_000 });
+    insertTimer(db, { family: 'recharges', kind: 'unknownKind', ref: 'Y', dueAt: START_MS + 1_200 });
+    const report = await h.runtime.scheduler.advanceBy(5_000);
+    expect(report.timers.map((t) => [t.ref, t.outcome])).toEqual([
+      ['A', 'done'],
+      ['Y', 'failed'],
+      ['X', 'failed'],
+      ['B', 'done'],
+    ]);
+    expect(report.timers[1]!.error).toContain('no timer handler recharges.unknownKind');
+    expect(
+      db.prepare(`SELECT ref, state, error IS NOT NULL AS has_error FROM timers ORDER BY due_at`).all(),
+    ).toEqual([
+      { ref: 'A', state: 'done', has_error: 0 },
+      { ref: 'Y', state: 'failed', has_error: 1 },
+      { ref: 'X', state: 'failed', has_error: 1 },
+      { ref: 'B', state: 'done', has_error: 0 },
+    ]);
+    // Nothing left due: another advance runs nothing.
+    expect((await h.runtime.scheduler.advanceBy(1_000)).timers).toEqual([]);
+  });
+
+  it('in real-time mode a timer fires by itself once its time has come', async () => {
+    h = await createHarness({ rateLimits: false, clock: { mode: 'real' } });
+    const { db, scheduler, clock } = h.runtime;
+    db.exec(`INSERT INTO test_items (no, mchid, state, updated_at) VALUES ('R', 'm', 'RECHARGING', 0)`);
+    insertTimer(db, { family: 'recharges', kind: 'expire', ref: 'R', dueAt: clock.now() + 150 });
+    scheduler.start();
+    const deadline = Date.now() + 5_000;
+    while ((db.prepare('SELECT state FROM test_items').get() as { state: string }).state !== 'CLOSED') {
+      if (Date.now() > deadline) throw new Error('the timer did not fire within 5 s of real time');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  });
+
+  it('timers survive a restart: a new runtime on the same data dir fires what came due', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxpay-sched-'));
+    try {
+      const first = await createRuntime({
+        dataDir: dir,
+        families: [testFamily],
+        clock: { mode: 'manual', start: START_MS },
+      });
+      first.db.exec(
+        `INSERT INTO test_items (no, mchid, state, updated_at) VALUES ('P', 'm', 'RECHARGING', 0)`,
+      );
+      insertTimer(first.db, { family: 'recharges', kind: 'expire', ref: 'P', dueAt: START_MS + 10_000 });
+      await first.close();
+
+      const second = await createRuntime({ dataDir: dir, families: [testFamily], clock: { mode: 'manual' } });
+      try {
+        expect(second.clock.now()).toBe(START_MS);
+        const report = await second.scheduler.advanceBy(10_000);
+        expect(report.timers.map((t) => t.ref)).toEqual(['P']);
+        expect(second.db.prepare('SELECT state FROM test_items').get()).toEqual({ state: 'CLOSED' });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a control action runs in one transaction, and what it queues runs right after', async () => {
+    h = await createHarness({ rateLimits: false });
+    await h.call('platform', { method: 'POST', url: APPLY, body: applyBody(h, 'CZ9') });
+    const paid = await h.control('POST', '/_emulator/recharges/CZ9/pay', { channel: 'QR_RECHARGE' });
+    expect(paid.statusCode).toBe(200);
+    expect(paid.json()).toEqual({ no: 'CZ9', state: 'SUCCESS', body: { channel: 'QR_RECHARGE' } });
+    const again = await h.control('POST', '/_emulator/recharges/CZ9/pay');
+    expect(again.statusCode).toBe(400);
+    expect(again.json()).toEqual({ code: 'INVALID_REQUEST', message: 'item is SUCCESS' });
+    // The expire timer now finds the item paid and does nothing.
+    const report = await h.runtime.scheduler.advanceBy(120_000);
+    expect(report.timers.map((t) => t.outcome)).toEqual(['done']);
+    expect(h.runtime.db.prepare('SELECT state FROM test_items').get()).toEqual({ state: 'SUCCESS' });
+  });
+});

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../support/framework-harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness({ rateLimits: false });
+});
+afterAll(() => h.close());
+
+const rechargeGet = (sub: string) =>
+  `/v3/platsolution/ecommerce/recharges/out-recharge-no/CZ1?sub_mchid=${sub}`;
+
+describe('roles (NO_AUTH)', () => {
+  it('recharges.get: an ordinary merchant may not call a platform operation', async () => {
+    const res = await h.call('ordinary', { method: 'GET', url: rechargeGet('1900000109') });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('NO_AUTH');
+    expect(res.json().message).toContain('recharges.get');
+    expect(res.headers['wechatpay-signature']).toBeDefined();
+  });
+
+  it('authorizations.get: a service provider may not call an ordinary-merchant operation', async () => {
+    const url = '/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/A1';
+    const res = await h.call('serviceProvider', { method: 'GET', url });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('NO_AUTH');
+  });
+
+  it('recharges.get: a sub_mchid in the query bound to another parent is refused', async () => {
+    const foreign = h.credentials.merchants.serviceProvider.subMerchants[0]!.mchid;
+    const res = await h.call('platform', { method: 'GET', url: rechargeGet(foreign) });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'NO_AUTH', detail: { field: 'sub_mchid', value: foreign } });
+  });
+
+  it('cancelWithdraws.validate: a sub_mchid in the path must be bound too', async () => {
+    const own = h.credentials.merchants.platform.subMerchants[1]!.mchid;
+    const ok = await h.call('platform', {
+      method: 'GET',
+      url: `/v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/${own}`,
+    });
+    expect(ok.statusCode).toBe(200);
+    const res = await h.call('platform', {
+      method: 'GET',
+      url: '/v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/1900000109',
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('NO_AUTH');
+  });
+
+  it('cancelWithdraws.confirm: an unbound body sub_mchid answers NO_AUTH with the documented status 400', async () => {
+    const body = JSON.stringify({
+      out_request_no: 'P1',
+      sub_mchid: '1900000109',
+      operator_identification: 'id1102',
+      confirm_time: '2015-05-20T13:29:35+08:00',
+      cancel_contract_version: 'V20241213',
+    });
+    const res = await h.call('platform', {
+      method: 'POST',
+      url: '/v3/ecommerce/account/apply-cancel-withdraw/confirm',
+      body,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'NO_AUTH',
+      detail: { field: '/sub_mchid', value: '1900000109' },
+    });
+  });
+});

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../support/framework-harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness({ rateLimits: false });
+});
+afterAll(() => h.close());
+
+const APPLY = '/v3/platsolution/ecommerce/recharges/apply';
+const AUTH_CLOSE =
+  '/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/plfk2020042013/close';
+const sub = () => h.credentials.merchants.platform.subMerchants[0]!.mchid;
+const rechargeBody = (overrides: Record<string, unknown> = {}) => ({
+  sub_mchid: sub(),
+  out_recharge_no: 'CZ2020042013',
+  recharge_scene: 'ECOMMERCE_DEPOSIT',
+  account_type: 'DEPOSIT',
+  recharge_amount: { amount: 100, currency: 'CNY' },
+  ...overrides,
+});
+
+function expectParamError(res: Awaited<ReturnType<Harness['call']>>, detail: Record<string, unknown>) {
+  expect(res.statusCode).toBe(400);
+  const body = res.json();
+  expect(body.code).toBe('PARAM_ERROR');
+  expect(body.detail).toMatchObject(detail);
+  expect(typeof body.message).toBe('string');
+  // Validation errors come from authenticated requests: they are signed.
+  expect(res.headers['wechatpay-signature']).toBeDefined();
+  return body;
+}
+
+describe('validate-request (400 PARAM_ERROR)', () => {
+  it('recharges.apply: a wrong nested body field is named by its JSON pointer', async () => {
+    const body = rechargeBody({ recharge_amount: { amount: 100, currency: 'USD' } });
+    const res = await h.call('platform', { method: 'POST', url: APPLY, body: JSON.stringify(body) });
+    const error = expectParamError(res, {
+      field: '/recharge_amount/currency',
+      value: 'USD',
+      location: 'body',
+    });
+    expect(error.detail.issue).toContain('"CNY"');
+    expect(error.message).toContain('/body/recharge_amount/currency');
+  });
+
+  it('recharges.apply: a missing required field points at the field itself', async () => {
+    const { out_recharge_no: _omit, ...body } = rechargeBody();
+    const res = await h.call('platform', { method: 'POST', url: APPLY, body: JSON.stringify(body) });
+    const error = expectParamError(res, { field: '/out_recharge_no', location: 'body' });
+    expect(error.detail.issue).toContain('required');
+    expect(error.detail).not.toHaveProperty('value');
+  });
+
+  it('recharges.apply: an unknown body field is refused by name', async () => {
+    const res = await h.call('platform', {
+      method: 'POST',
+      url: APPLY,
+      body: JSON.stringify(rechargeBody({ colour: 'red' })),
+    });
+    expectParamError(res, { field: '/colour', location: 'body' });
+  });
+
+  it('recharges.apply: the catalogue cross-field rule (scene ↔ account type) applies', async () => {
+    const res = await h.call('platform', {
+      method: 'POST',
+      url: APPLY,
+      body: JSON.stringify(rechargeBody({ account_type: 'OPERATION' })),
+    });
+    expectParamError(res, { field: '/account_type', value: 'OPERATION', location: 'body' });
+  });
+
+  it('authorizations.get: a bad path parameter is named plainly, location url', async () => {
+    const url = '/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/bad-no%21';
+    const res = await h.call('ordinary', { method: 'GET', url });
+    expectParamError(res, { field: 'out_authorization_no', value: 'bad-no!', location: 'url' });
+  });
+
+  it('recharges.get: a missing query parameter is named plainly, location query', async () => {
+    const res = await h.call('platform', {
+      method: 'GET',
+      url: '/v3/platsolution/ecommerce/recharges/out-recharge-no/CZ1',
+    });
+    const error = expectParamError(res, { field: 'sub_mchid', location: 'query' });
+    expect(error.message).toContain('/query/sub_mchid');
+  });
+
+  it('recharges.get: undeclared query parameters are ignored', async () => {
+    const res = await h.call('platform', {
+      method: 'GET',
+      url: `/v3/platsolution/ecommerce/recharges/out-recharge-no/CZ1?sub_mchid=${sub()}&is_display=true`,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().query).toEqual({ sub_mchid: sub() });
+  });
+
+  it('recharges.apply: malformed JSON is refused with the parser message', async () => {
+    const res = await h.call('platform', { method: 'POST', url: APPLY, body: '{"sub_mchid": ' });
+    const error = expectParamError(res, { location: 'body' });
+    expect(error.message).toContain('JSON');
+    expect(error.detail.issue.length).toBeGreaterThan(0);
+  });
+
+  it('recharges.apply: an empty body is refused for an operation that needs one', async () => {
+    const res = await h.call('platform', { method: 'POST', url: APPLY, body: '' });
+    expectParamError(res, { location: 'body' });
+  });
+
+  it('authorizations.close takes no body: an empty body and {} are accepted, anything else is refused', async () => {
+    expect((await h.call('ordinary', { method: 'POST', url: AUTH_CLOSE })).statusCode).toBe(200);
+    expect((await h.call('ordinary', { method: 'POST', url: AUTH_CLOSE, body: '' })).statusCode).toBe(200);
+    const withBraces = await h.call('ordinary', { method: 'POST', url: AUTH_CLOSE, body: '{}' });
+    expect(withBraces.statusCode).toBe(200);
+    expect(withBraces.json().body).toBeNull();
+    const refused = await h.call('ordinary', { method: 'POST', url: AUTH_CLOSE, body: '{"reason":"x"}' });
+    const error = expectParamError(refused, { location: 'body' });
+    expect(error.detail.issue).toContain('takes no body');
+  });
+
+  it('cancelWithdraws.confirm: neither applyment_id nor out_request_no → PARAM_ERROR (catalogue cross-field rule)', async () => {
+    const body = {
+      sub_mchid: sub(),
+      operator_identification: 'id1102',
+      confirm_time: '2015-05-20T13:29:35+08:00',
+      cancel_contract_version: 'V20241213',
+    };
+    const url = '/v3/ecommerce/account/apply-cancel-withdraw/confirm';
+    const res = await h.call('platform', { method: 'POST', url, body: JSON.stringify(body) });
+    const error = expectParamError(res, { field: '/applyment_id', location: 'body' });
+    expect(error.detail.issue).toContain('applyment_id or out_request_no');
+    const ok = await h.call('platform', {
+      method: 'POST',
+      url,
+      body: JSON.stringify({ ...body, out_request_no: 'P1' }),
+    });
+    expect(ok.statusCode).toBe(200);
+  });
+});

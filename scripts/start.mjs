@@ -1,0 +1,41 @@
+// `npm start [-- --port 0 …]`: installs dependencies if needed, builds when a source is newer than the build,
+// then runs the emulator CLI with the given arguments.
+import { execSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import './ensure-installed.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'packages/emulator/dist/esm/cli.js');
+// tsc rewrites a build-info file whenever it rebuilds a project (unchanged outputs keep their old mtimes), so
+// these mark when the emulator and the SDK it imports at run time were last built.
+const outputs = [
+  'packages/emulator/dist/esm.tsbuildinfo',
+  'packages/sdk/dist/esm.tsbuildinfo',
+  'packages/sdk/dist/cjs/package.json',
+].map((path) => join(root, path));
+const inputs = [
+  'packages/sdk/src',
+  'packages/emulator/src',
+  'packages/sdk/tsconfig.build.json',
+  'packages/sdk/tsconfig.cjs.json',
+  'packages/emulator/tsconfig.build.json',
+  'tsconfig.base.json',
+  'package-lock.json',
+].map((path) => join(root, path));
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((latest, name) => Math.max(latest, newest(join(path, name))), stat.mtimeMs);
+}
+
+const builtAt = Math.min(...outputs.map((path) => (existsSync(path) ? statSync(path).mtimeMs : 0)));
+if (builtAt === 0 || !existsSync(cli) || Math.max(...inputs.map(newest)) > builtAt) {
+  console.log('wxpay-kit: building (npm run build)…');
+  execSync('npm run build', { cwd: root, stdio: 'inherit' });
+}
+
+await import(pathToFileURL(cli).href);
