@@ -1,0 +1,218 @@
+import { type AUTHORIZATION_CLOSE_REASONS, AUTHORIZATION_STATES } from '@wxpay-kit/sdk/catalogue';
+import { ApiError } from '../../wire/api-error.js';
+import type { Actor } from '../family.js';
+
+/**
+ * 免确认收款授权 (spec P2.1): every state and every transition of an authorization, in one table.
+ * Pure: no database, no clock, no ids. The caller passes the time and any new id in the event or context.
+ */
+
+export const states = AUTHORIZATION_STATES;
+export type AuthorizationState = (typeof AUTHORIZATION_STATES)[number];
+export type CloseReason = (typeof AUTHORIZATION_CLOSE_REASONS)[number];
+export type RiskCloseReason = Extract<CloseReason, 'TRANSFER_RISK' | 'USER_ACCOUNT_ABNORMAL'>;
+export const RISK_CLOSE_REASONS: readonly RiskCloseReason[] = ['TRANSFER_RISK', 'USER_ACCOUNT_ABNORMAL'];
+
+export const CONFIRMED_EVENT = 'MCHTRANSFER.AUTHORIZATION.CONFIRMED';
+export const CLOSED_EVENT = 'MCHTRANSFER.AUTHORIZATION.CLOSED';
+export type AuthorizationEventType = typeof CONFIRMED_EVENT | typeof CLOSED_EVENT;
+
+/** The user must agree within 24 h (A1/A2 pages). */
+export const CONFIRM_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Records closed as overdue stay queryable for 30 days; then A2 answers 404 and the number is free again. */
+export const OVERDUE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** At most 5 authorizations in WAIT_USER_CONFIRM + TAKING_EFFECT per user and scene (A1 page). */
+export const MAX_OPEN_PER_USER_SCENE = 5;
+export const OPEN_STATES: readonly AuthorizationState[] = ['WAIT_USER_CONFIRM', 'TAKING_EFFECT'];
+
+/** The part of a stored authorization the machine reads and writes. Times are epoch ms. */
+export interface AuthorizationMachineRecord {
+  outAuthorizationNo: string;
+  state: AuthorizationState;
+  authorizationId?: string | undefined;
+  authorizeTime?: number | undefined;
+  closeTime?: number | undefined;
+  closeReason?: CloseReason | undefined;
+}
+
+export type AuthorizationEvent =
+  | { type: 'confirm'; authorizationId: string }
+  | { type: 'overdue' }
+  | { type: 'close' }
+  | { type: 'revoke' }
+  | { type: 'riskClose'; reason: RiskCloseReason };
+
+export type AuthorizationEventName = AuthorizationEvent['type'];
+
+/** Timers a transition starts: `kind` names a handler in the family's `timers`. */
+export interface ScheduledTimer {
+  kind: 'overdue' | 'purge';
+  afterMs: number;
+}
+
+export interface AuthorizationTransition {
+  /** `null`: the record does not exist yet (A1 creates it). */
+  from: AuthorizationState | null;
+  event: AuthorizationEventName | 'apply';
+  to: AuthorizationState;
+  actor: Actor;
+  /** A fixed close reason, or `event` when the event carries it. */
+  closeReason?: CloseReason | 'event';
+  notify?: AuthorizationEventType;
+  schedule?: readonly ScheduledTimer[];
+  /** The row applies only when this holds. */
+  when?: (record: AuthorizationMachineRecord) => boolean;
+  /** The event is accepted and the record returned unchanged (a repeated request). */
+  idempotent?: true;
+  /** Why the row exists, for readers and for the refusal message. */
+  note: string;
+}
+
+const closedViaApi = (r: AuthorizationMachineRecord) => r.closeReason === 'CLOSE_VIA_MCH_API';
+
+export const transitions: readonly AuthorizationTransition[] = [
+  {
+    from: null,
+    event: 'apply',
+    to: 'WAIT_USER_CONFIRM',
+    actor: 'merchant',
+    schedule: [{ kind: 'overdue', afterMs: CONFIRM_WINDOW_MS }],
+    note: 'A1: the merchant applies; the user has 24 h to agree',
+  },
+  {
+    from: 'WAIT_USER_CONFIRM',
+    event: 'confirm',
+    to: 'TAKING_EFFECT',
+    actor: 'user',
+    notify: CONFIRMED_EVENT,
+    note: 'the user agrees in WeChat: authorization_id and authorize_time are set',
+  },
+  {
+    from: 'WAIT_USER_CONFIRM',
+    event: 'overdue',
+    to: 'CLOSED',
+    actor: 'timer',
+    closeReason: 'USER_OVERDUE_UNCONFIRMED',
+    schedule: [{ kind: 'purge', afterMs: OVERDUE_RETENTION_MS }],
+    note: '24 h without the user agreeing; no notification (the notify page lists other reasons only)',
+  },
+  {
+    from: 'WAIT_USER_CONFIRM',
+    event: 'close',
+    to: 'CLOSED',
+    actor: 'merchant',
+    closeReason: 'CLOSE_VIA_MCH_API',
+    notify: CLOSED_EVENT,
+    note: 'A3 before the user agreed (UNCONFIRMED: the diagram draws A3 from TAKING_EFFECT only)',
+  },
+  {
+    from: 'TAKING_EFFECT',
+    event: 'close',
+    to: 'CLOSED',
+    actor: 'merchant',
+    closeReason: 'CLOSE_VIA_MCH_API',
+    notify: CLOSED_EVENT,
+    note: 'A3: the merchant closes the authorization',
+  },
+  {
+    from: 'CLOSED',
+    event: 'close',
+    to: 'CLOSED',
+    actor: 'merchant',
+    when: closedViaApi,
+    idempotent: true,
+    note: 'A3 again on a record closed via A3 (UNCONFIRMED): the record, unchanged',
+  },
+  {
+    from: 'TAKING_EFFECT',
+    event: 'revoke',
+    to: 'CLOSED',
+    actor: 'user',
+    closeReason: 'USER_CLOSE',
+    notify: CLOSED_EVENT,
+    note: 'the user revokes the authorization in WeChat',
+  },
+  {
+    from: 'TAKING_EFFECT',
+    event: 'riskClose',
+    to: 'CLOSED',
+    actor: 'system',
+    closeReason: 'event',
+    note: 'risk control or an abnormal account (inferred from the close_reason enum); no notification',
+  },
+];
+
+export const terminalStates: readonly AuthorizationState[] = ['CLOSED'];
+
+export function rowFor(
+  record: AuthorizationMachineRecord,
+  event: AuthorizationEventName,
+): AuthorizationTransition | undefined {
+  return transitions.find((t) => t.from === record.state && t.event === event && (t.when?.(record) ?? true));
+}
+
+export function canTransition(record: AuthorizationMachineRecord, event: AuthorizationEventName): boolean {
+  return rowFor(record, event) !== undefined;
+}
+
+const EVENT_LABELS: Record<AuthorizationEventName, string> = {
+  confirm: 'the user cannot confirm',
+  overdue: 'cannot expire',
+  close: 'cannot be closed',
+  revoke: 'the user cannot revoke',
+  riskClose: 'cannot be risk-closed',
+};
+
+function refusal(record: AuthorizationMachineRecord, event: AuthorizationEventName): ApiError {
+  const allowed = transitions
+    .filter((t) => t.event === event && t.from !== null && !t.when)
+    .map((t) => t.from);
+  const closed =
+    record.state === 'CLOSED' && record.closeReason !== undefined
+      ? ` (close_reason ${record.closeReason})`
+      : '';
+  return new ApiError(
+    400,
+    'INVALID_REQUEST',
+    `authorization ${record.outAuthorizationNo} is ${record.state}${closed}: ${EVENT_LABELS[event]} ` +
+      `(allowed in ${allowed.join(', ')}${event === 'close' ? ', or CLOSED via CLOSE_VIA_MCH_API' : ''})`,
+  );
+}
+
+export interface AuthorizationStep<R extends AuthorizationMachineRecord> {
+  record: R;
+  row: AuthorizationTransition;
+}
+
+/** The next record for `event` at time `now`, or an INVALID_REQUEST ApiError when the table has no row for it. */
+export function transition<R extends AuthorizationMachineRecord>(
+  record: R,
+  event: AuthorizationEvent,
+  now: number,
+): AuthorizationStep<R> {
+  const row = rowFor(record, event.type);
+  if (!row) throw refusal(record, event.type);
+  if (row.idempotent) return { record, row };
+  const next: R = { ...record, state: row.to };
+  if (event.type === 'confirm') {
+    next.authorizationId = event.authorizationId;
+    next.authorizeTime = now;
+  }
+  if (row.closeReason === 'event') {
+    if (event.type !== 'riskClose')
+      throw new Error(`row "${row.note}" needs an event carrying the close reason`);
+    next.closeReason = event.reason;
+  } else if (row.closeReason !== undefined) {
+    next.closeReason = row.closeReason;
+  }
+  if (row.closeReason !== undefined) next.closeTime = now;
+  return { record: next, row };
+}
+
+/** The creation row (A1), for whoever inserts a new record. */
+export const applyRow: AuthorizationTransition = transitions.find((t) => t.from === null)!;
+
+/** Overdue-closed records disappear after the retention period; nothing else is ever deleted. */
+export function isPurgeable(record: AuthorizationMachineRecord): boolean {
+  return record.state === 'CLOSED' && record.closeReason === 'USER_OVERDUE_UNCONFIRMED';
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../../wire/api-error.js';
+import type { FamilyDeps, OperationCall, OperationHandler } from '../family.js';
+import { advance, applyEffects } from './advance.js';
+import { toApplyResponse, toEntity } from './entity.js';
+import { applyRow, MAX_OPEN_PER_USER_SCENE } from './machine.js';
+import { canonicalJson, checkNotifyUrl } from './request-rules.js';
+import {
+  type AuthorizationRecord,
+  countOpenAuthorizations,
+  findAuthorization,
+  insertAuthorization,
+} from './store.js';
+
+/** A1 body after validation against the catalogue. */
+interface ApplyBody {
+  out_authorization_no: string;
+  appid: string;
+  openid: string;
+  transfer_scene_id: string;
+  user_display_name: string;
+  user_recv_perception?: string;
+  authorization_notify_url: string;
+  scene_info?: Record<string, string>;
+}
+
+export const NOT_FOUND_MESSAGE = '免确认收款授权不存在';
+
+export function notFound(): ApiError {
+  return new ApiError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
+}
+
+function existing(deps: FamilyDeps, call: OperationCall): AuthorizationRecord {
+  const outNo = call.params['out_authorization_no'] ?? '';
+  const record = findAuthorization(deps.db, call.caller.mchid, outNo);
+  if (!record) throw notFound();
+  return record;
+}
+
+/** Opaque to the merchant: it only hands it to wx.requestMerchantTransfer. */
+function newPackageInfo(): string {
+  return randomBytes(48).toString('base64');
+}
+
+/** A1 repeated with the same number: the same request while still pending answers as the first did. */
+function checkRepeatedApply(record: AuthorizationRecord, canonical: string): void {
+  const no = record.outAuthorizationNo;
+  if (record.requestCanonical !== canonical) {
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      `out_authorization_no ${no} was already used with different parameters; use a new out_authorization_no`,
+    );
+  }
+  if (record.state !== 'WAIT_USER_CONFIRM') {
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      `authorization ${no} has already been closed or authorized (${record.state}); ` +
+        'apply with a new out_authorization_no',
+    );
+  }
+}
+
+const apply: OperationHandler = (deps, call) => {
+  const body = call.body as ApplyBody;
+  checkNotifyUrl(body.authorization_notify_url, '/authorization_notify_url', deps.settings);
+  const mchid = call.caller.mchid;
+  const canonical = canonicalJson(body);
+  const previous = findAuthorization(deps.db, mchid, body.out_authorization_no);
+  if (previous) {
+    checkRepeatedApply(previous, canonical);
+    return { status: 200, body: toApplyResponse(previous, deps.formatTime) };
+  }
+  const open = countOpenAuthorizations(deps.db, mchid, body.openid, body.transfer_scene_id);
+  if (open >= MAX_OPEN_PER_USER_SCENE) {
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      `the user's number of authorizations in this scene reached the limit: openid ${body.openid} already has ` +
+        `${open} authorizations in WAIT_USER_CONFIRM or TAKING_EFFECT for transfer_scene_id ` +
+        `${body.transfer_scene_id} (at most ${MAX_OPEN_PER_USER_SCENE})`,
+    );
+  }
+  const now = deps.clock.now();
+  const record = insertAuthorization(deps.db, {
+    mchid,
+    outAuthorizationNo: body.out_authorization_no,
+    appid: body.appid,
+    openid: body.openid,
+    transferSceneId: body.transfer_scene_id,
+    userDisplayName: body.user_display_name,
+    userRecvPerception: body.user_recv_perception,
+    notifyUrl: body.authorization_notify_url,
+    packageInfo: newPackageInfo(),
+    state: applyRow.to,
+    createTime: now,
+    requestCanonical: canonical,
+  });
+  applyEffects(deps, record, applyRow, now);
+  return { status: 200, body: toApplyResponse(record, deps.formatTime) };
+};
+
+const get: OperationHandler = (deps, call) => ({
+  status: 200,
+  body: toEntity(existing(deps, call), deps.formatTime),
+});
+
+const close: OperationHandler = (deps, call) => {
+  const record = advance(deps, existing(deps, call), { type: 'close' }, deps.clock.now());
+  return { status: 200, body: toEntity(record, deps.formatTime) };
+};
+
+export const operations: Record<string, OperationHandler> = {
+  'authorizations.apply': apply,
+  'authorizations.get': get,
+  'authorizations.close': close,
+};

@@ -1,0 +1,204 @@
+import type { Database } from '../family.js';
+import {
+  type AuthorizationMachineRecord,
+  type AuthorizationState,
+  type CloseReason,
+  OPEN_STATES,
+} from './machine.js';
+
+/** A stored authorization. Times are epoch ms (virtual clock); `version` guards every update. */
+export interface AuthorizationRecord extends AuthorizationMachineRecord {
+  id: number;
+  mchid: string;
+  appid: string;
+  openid: string;
+  transferSceneId: string;
+  userDisplayName: string;
+  userRecvPerception?: string | undefined;
+  notifyUrl: string;
+  packageInfo: string;
+  createTime: number;
+  /** Canonical JSON of the A1 body: a repeated A1 must match it exactly. */
+  requestCanonical: string;
+  version: number;
+}
+
+export type NewAuthorization = Omit<AuthorizationRecord, 'id' | 'version'>;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS authorizations (
+  id                       INTEGER PRIMARY KEY AUTOINCREMENT,
+  mchid                    TEXT    NOT NULL,
+  out_authorization_no     TEXT    NOT NULL,
+  appid                    TEXT    NOT NULL,
+  openid                   TEXT    NOT NULL,
+  transfer_scene_id        TEXT    NOT NULL,
+  user_display_name        TEXT    NOT NULL,
+  user_recv_perception     TEXT,
+  authorization_notify_url TEXT    NOT NULL,
+  package_info             TEXT    NOT NULL,
+  state                    TEXT    NOT NULL,
+  authorization_id         TEXT,
+  authorize_time           INTEGER,
+  close_time               INTEGER,
+  close_reason             TEXT,
+  create_time              INTEGER NOT NULL,
+  request_canonical        TEXT    NOT NULL,
+  version                  INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (mchid, out_authorization_no)
+);
+CREATE INDEX IF NOT EXISTS authorizations_user_scene
+  ON authorizations (mchid, openid, transfer_scene_id, state);
+`;
+
+export function migrate(db: Database): void {
+  db.exec(SCHEMA);
+}
+
+interface Row {
+  id: number;
+  mchid: string;
+  out_authorization_no: string;
+  appid: string;
+  openid: string;
+  transfer_scene_id: string;
+  user_display_name: string;
+  user_recv_perception: string | null;
+  authorization_notify_url: string;
+  package_info: string;
+  state: string;
+  authorization_id: string | null;
+  authorize_time: number | null;
+  close_time: number | null;
+  close_reason: string | null;
+  create_time: number;
+  request_canonical: string;
+  version: number;
+}
+
+function fromRow(row: Row): AuthorizationRecord {
+  return {
+    id: row.id,
+    mchid: row.mchid,
+    outAuthorizationNo: row.out_authorization_no,
+    appid: row.appid,
+    openid: row.openid,
+    transferSceneId: row.transfer_scene_id,
+    userDisplayName: row.user_display_name,
+    userRecvPerception: row.user_recv_perception ?? undefined,
+    notifyUrl: row.authorization_notify_url,
+    packageInfo: row.package_info,
+    state: row.state as AuthorizationState,
+    authorizationId: row.authorization_id ?? undefined,
+    authorizeTime: row.authorize_time ?? undefined,
+    closeTime: row.close_time ?? undefined,
+    closeReason: (row.close_reason ?? undefined) as CloseReason | undefined,
+    createTime: row.create_time,
+    requestCanonical: row.request_canonical,
+    version: row.version,
+  };
+}
+
+export function insertAuthorization(db: Database, record: NewAuthorization): AuthorizationRecord {
+  const row = db
+    .prepare(
+      `INSERT INTO authorizations (mchid, out_authorization_no, appid, openid, transfer_scene_id,
+         user_display_name, user_recv_perception, authorization_notify_url, package_info, state,
+         create_time, request_canonical)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       RETURNING *`,
+    )
+    .get(
+      record.mchid,
+      record.outAuthorizationNo,
+      record.appid,
+      record.openid,
+      record.transferSceneId,
+      record.userDisplayName,
+      record.userRecvPerception ?? null,
+      record.notifyUrl,
+      record.packageInfo,
+      record.state,
+      record.createTime,
+      record.requestCanonical,
+    ) as Row;
+  return fromRow(row);
+}
+
+export function findAuthorization(
+  db: Database,
+  mchid: string,
+  outAuthorizationNo: string,
+): AuthorizationRecord | undefined {
+  const row = db
+    .prepare('SELECT * FROM authorizations WHERE mchid = ? AND out_authorization_no = ?')
+    .get(mchid, outAuthorizationNo) as Row | undefined;
+  return row && fromRow(row);
+}
+
+export function findAuthorizationById(db: Database, id: number): AuthorizationRecord | undefined {
+  const row = db.prepare('SELECT * FROM authorizations WHERE id = ?').get(id) as Row | undefined;
+  return row && fromRow(row);
+}
+
+/** Open authorizations (WAIT_USER_CONFIRM, TAKING_EFFECT) of one user in one scene, for the limit of 5. */
+export function countOpenAuthorizations(
+  db: Database,
+  mchid: string,
+  openid: string,
+  transferSceneId: string,
+): number {
+  const placeholders = OPEN_STATES.map(() => '?').join(', ');
+  const { n } = db
+    .prepare(
+      `SELECT COUNT(*) AS n FROM authorizations
+       WHERE mchid = ? AND openid = ? AND transfer_scene_id = ? AND state IN (${placeholders})`,
+    )
+    .get(mchid, openid, transferSceneId, ...OPEN_STATES) as { n: number };
+  return n;
+}
+
+/**
+ * Writes the machine's result. The version check turns a write based on a stale read into an error instead
+ * of a lost update (every caller reads and writes inside one transaction, so it never fires in practice).
+ */
+export function updateAuthorization(
+  db: Database,
+  previous: AuthorizationRecord,
+  next: AuthorizationRecord,
+): AuthorizationRecord {
+  const result = db
+    .prepare(
+      `UPDATE authorizations SET state = ?, authorization_id = ?, authorize_time = ?, close_time = ?,
+         close_reason = ?, version = version + 1
+       WHERE id = ? AND version = ?`,
+    )
+    .run(
+      next.state,
+      next.authorizationId ?? null,
+      next.authorizeTime ?? null,
+      next.closeTime ?? null,
+      next.closeReason ?? null,
+      previous.id,
+      previous.version,
+    );
+  if (result.changes !== 1) {
+    throw new Error(
+      `authorization ${previous.outAuthorizationNo} changed since it was read (lost update refused)`,
+    );
+  }
+  return { ...next, version: previous.version + 1 };
+}
+
+export function deleteAuthorization(db: Database, id: number): void {
+  db.prepare('DELETE FROM authorizations WHERE id = ?').run(id);
+}
+
+export function listAuthorizations(db: Database, mchid?: string): AuthorizationRecord[] {
+  const rows = (
+    mchid === undefined
+      ? db.prepare('SELECT * FROM authorizations ORDER BY id').all()
+      : db.prepare('SELECT * FROM authorizations WHERE mchid = ? ORDER BY id').all(mchid)
+  ) as Row[];
+  return rows.map(fromRow);
+}

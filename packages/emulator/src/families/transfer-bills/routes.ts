@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { checkCrossFieldRules } from '@wxpay-kit/sdk/catalogue';
+import { ApiError } from '../../wire/api-error.js';
+import type { FamilyDeps, OperationCall, OperationHandler } from '../family.js';
+import { advance, applyEffects } from './advance.js';
+import { toCreateResponse, toReplyEntity } from './entity.js';
+import { createRow, isTerminal, USER_NAME_REQUIRED_FROM } from './machine.js';
+import { canonicalJson, checkNotifyUrl } from './request-rules.js';
+import { findBill, insertBill, type TransferBillRecord } from './store.js';
+
+/** P1 body after validation against the catalogue; `user_name` is already decrypted by the framework. */
+interface CreateBody {
+  sub_mchid: string;
+  appid: string;
+  out_bill_no: string;
+  transfer_scene_id: string;
+  openid: string;
+  user_name?: string;
+  transfer_amount: number;
+  transfer_remark: string;
+  notify_url?: string;
+  user_recv_perception?: string;
+  transfer_scene_report_infos: { info_type: string; info_content: string }[];
+  user_recv_style?: { type: string };
+}
+
+export const NOT_FOUND_MESSAGE = '转账单不存在';
+
+function paramError(field: string, value: unknown, issue: string): ApiError {
+  return new ApiError(400, 'PARAM_ERROR', `${field.slice(1)}: ${issue}`, {
+    field,
+    value,
+    issue,
+    location: 'body',
+  });
+}
+
+function checkCreateBody(deps: FamilyDeps, call: OperationCall, body: CreateBody): void {
+  if (!deps.merchants.isSubMerchantOf(call.caller.mchid, body.sub_mchid)) {
+    throw new ApiError(
+      403,
+      'NO_AUTH',
+      `sub_mchid ${body.sub_mchid} is not a sub-merchant of service provider ${call.caller.mchid}`,
+    );
+  }
+  if (body.transfer_amount >= USER_NAME_REQUIRED_FROM && body.user_name === undefined) {
+    throw paramError(
+      '/user_name',
+      undefined,
+      'required when transfer_amount is 200000 fen (2,000 CNY) or more',
+    );
+  }
+  const [violation] = checkCrossFieldRules('transferBills.create', { body });
+  if (violation) throw paramError(violation.field, violation.value, violation.issue);
+  if (body.notify_url !== undefined) checkNotifyUrl(body.notify_url, '/notify_url', deps.settings);
+}
+
+/** The same out_bill_no again: the same request answers as the first did while the bill is still open. */
+function checkRepeatedCreate(bill: TransferBillRecord, canonical: string): void {
+  if (bill.requestCanonical !== canonical) {
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      `out_bill_no ${bill.outBillNo} was already used with different parameters; query the bill or use a new out_bill_no`,
+    );
+  }
+  if (isTerminal(bill.state)) {
+    throw new ApiError(
+      400,
+      'ALREADY_EXISTS',
+      `transfer bill ${bill.outBillNo} already exists and is final (${bill.state}); query it instead`,
+    );
+  }
+}
+
+const create: OperationHandler = (deps, call) => {
+  const body = call.body as CreateBody;
+  checkCreateBody(deps, call, body);
+  const canonical = canonicalJson(body);
+  const previous = findBill(deps.db, call.caller.mchid, body.out_bill_no);
+  if (previous) {
+    checkRepeatedCreate(previous, canonical);
+    return { status: 200, body: toCreateResponse(previous, deps.formatTime) };
+  }
+  const now = deps.clock.now();
+  const bill = insertBill(deps.db, {
+    mchid: call.caller.mchid,
+    subMchid: body.sub_mchid,
+    outBillNo: body.out_bill_no,
+    transferBillNo: deps.newId('1330', 40),
+    appid: body.appid,
+    openid: body.openid,
+    transferSceneId: body.transfer_scene_id,
+    transferAmount: body.transfer_amount,
+    transferRemark: body.transfer_remark,
+    userName: body.user_name,
+    notifyUrl: body.notify_url,
+    packageInfo: randomBytes(48).toString('base64'),
+    state: createRow.to,
+    fundsLocked: false,
+    createTime: now,
+    updateTime: now,
+    requestCanonical: canonical,
+  });
+  applyEffects(deps, bill, createRow, now);
+  return { status: 200, body: toCreateResponse(bill, deps.formatTime) };
+};
+
+/** A bill of the caller that belongs to `subMchid`; another sub-merchant's bill does not exist for it. */
+function billOf(deps: FamilyDeps, call: OperationCall, subMchid: string | undefined): TransferBillRecord {
+  const bill = findBill(deps.db, call.caller.mchid, call.params['out_bill_no'] ?? '');
+  if (!bill || bill.subMchid !== subMchid) throw new ApiError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
+  return bill;
+}
+
+const get: OperationHandler = (deps, call) => {
+  const bill = billOf(deps, call, call.query['sub_mchid']);
+  return { status: 200, body: toReplyEntity(deps, call.caller.mchid, bill) };
+};
+
+const cancel: OperationHandler = (deps, call) => {
+  const bill = billOf(deps, call, (call.body as { sub_mchid: string }).sub_mchid);
+  const next = advance(deps, bill, { type: 'cancel' }, deps.clock.now());
+  return { status: 200, body: toReplyEntity(deps, call.caller.mchid, next) };
+};
+
+export const operations: Record<string, OperationHandler> = {
+  'transferBills.create': create,
+  'transferBills.get': get,
+  'transferBills.cancel': cancel,
+};

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import {
+  canTransition,
+  createRow,
+  states,
+  type TransferBillEvent,
+  type TransferBillMachineRecord,
+  type TransferBillState,
+  transition,
+  transitions,
+} from '../../../src/families/transfer-bills/machine.js';
+import { ApiError } from '../../../src/wire/api-error.js';
+
+const NOW = 1_747_713_600_000;
+const AMOUNT = 400;
+
+const EVENTS: Record<string, TransferBillEvent> = {
+  accept: { type: 'accept' },
+  'lockFunds (enough)': { type: 'lockFunds', available: AMOUNT },
+  'lockFunds (short)': { type: 'lockFunds', available: AMOUNT - 1 },
+  fundsOverdue: { type: 'fundsOverdue' },
+  userConfirm: { type: 'userConfirm' },
+  confirmOverdue: { type: 'confirmOverdue' },
+  payout: { type: 'payout' },
+  fail: { type: 'fail', reason: 'PAYEE_ACCOUNT_ABNORMAL' },
+  cancel: { type: 'cancel' },
+  finishCancel: { type: 'finishCancel' },
+};
+
+function bill(
+  state: TransferBillState,
+  extra: Partial<TransferBillMachineRecord> = {},
+): TransferBillMachineRecord {
+  const fundsLocked = state === 'WAIT_USER_CONFIRM' || state === 'TRANSFERING';
+  return {
+    outBillNo: 'plfk2020042013',
+    state,
+    transferAmount: AMOUNT,
+    fundsLocked,
+    updateTime: NOW - 1,
+    ...extra,
+  };
+}
+
+/** Every state, plus the variants the guards read: a short balance already seen, a cancel after the lock. */
+const SAMPLES: TransferBillMachineRecord[] = [
+  ...states.map((s) => bill(s)),
+  bill('PROCESSING', { fundsShortSince: NOW - 10 }),
+  bill('CANCELING', { fundsLocked: true }),
+];
+
+/** The user-confirm-mode diagram of spec P2.2, written out by hand: [from, event, to, actor, funds]. */
+const SPEC: [TransferBillState, string, TransferBillState, string, string?][] = [
+  ['ACCEPTED', 'accept', 'PROCESSING', 'system'],
+  ['ACCEPTED', 'fail', 'FAIL', 'system'],
+  ['PROCESSING', 'lockFunds (enough)', 'WAIT_USER_CONFIRM', 'system', 'lock'],
+  ['PROCESSING', 'lockFunds (short)', 'PROCESSING', 'system'],
+  ['PROCESSING', 'fundsOverdue', 'FAIL', 'timer'],
+  ['PROCESSING', 'fail', 'FAIL', 'system'],
+  ['WAIT_USER_CONFIRM', 'userConfirm', 'TRANSFERING', 'user'],
+  ['WAIT_USER_CONFIRM', 'confirmOverdue', 'FAIL', 'timer', 'release'],
+  ['TRANSFERING', 'payout', 'SUCCESS', 'system', 'debit'],
+  ['TRANSFERING', 'fail', 'FAIL', 'system', 'release'],
+  ['ACCEPTED', 'cancel', 'CANCELING', 'merchant'],
+  ['PROCESSING', 'cancel', 'CANCELING', 'merchant'],
+  ['WAIT_USER_CONFIRM', 'cancel', 'CANCELING', 'merchant'],
+  ['CANCELING', 'finishCancel', 'CANCELLED', 'system', 'release'],
+  ['CANCELING', 'userConfirm', 'TRANSFERING', 'user'],
+];
+
+describe('transferBills machine', () => {
+  it('lists the eight states of the spec', () => {
+    expect([...states].sort()).toEqual(
+      [
+        'ACCEPTED',
+        'PROCESSING',
+        'WAIT_USER_CONFIRM',
+        'TRANSFERING',
+        'SUCCESS',
+        'FAIL',
+        'CANCELING',
+        'CANCELLED',
+      ].sort(),
+    );
+  });
+
+  it('creates bills in ACCEPTED by the merchant, with the first asynchronous step scheduled', () => {
+    expect(createRow).toMatchObject({ from: null, to: 'ACCEPTED', actor: 'merchant' });
+    expect(createRow.schedule).toEqual([{ kind: 'accept', after: 'asyncStep' }]);
+  });
+
+  it.each(SPEC)('%s --%s--> %s (%s)', (from, eventName, to, actor, funds) => {
+    const record =
+      from === 'CANCELING' ? bill('CANCELING', { fundsLocked: true }) : bill(from as TransferBillState);
+    const step = transition(record, EVENTS[eventName]!, NOW);
+    expect(step.record.state).toBe(to);
+    expect(step.row.actor).toBe(actor);
+    expect(step.funds).toBe(funds);
+    expect(step.record.updateTime).toBe(to === from ? NOW - 1 : NOW);
+    expect(step.row.notify).toBe(
+      ['SUCCESS', 'FAIL', 'CANCELLED'].includes(to) ? 'MCHTRANSFER.BILL.FINISHED' : undefined,
+    );
+  });
+
+  it('every non-idempotent row of the table is in the spec list', () => {
+    const rows = transitions.filter((t) => t.from !== null && !t.idempotent);
+    expect(rows.map((t) => `${t.from} ${t.event} ${t.to} ${t.actor}`).sort()).toEqual(
+      SPEC.map(([from, event, to, actor]) => `${from} ${event.split(' ')[0]} ${to} ${actor}`).sort(),
+    );
+  });
+
+  it.each([
+    ['fundsOverdue', bill('PROCESSING', { fundsShortSince: NOW - 1 }), 'OVERDUE_CLOSE'],
+    ['confirmOverdue', bill('WAIT_USER_CONFIRM'), 'OVERDUE_CLOSE'],
+    ['fail', bill('TRANSFERING'), 'PAYEE_ACCOUNT_ABNORMAL'],
+    ['finishCancel', bill('CANCELING', { fundsLocked: true }), 'MCH_CANCEL'],
+  ] as const)('%s sets fail_reason %s', (eventName, record, reason) => {
+    expect(transition(record, EVENTS[eventName]!, NOW).record.failReason).toBe(reason);
+  });
+
+  it('a short balance is remembered once; a second short attempt changes nothing', () => {
+    const first = transition(bill('PROCESSING'), EVENTS['lockFunds (short)']!, NOW);
+    expect(first.record.fundsShortSince).toBe(NOW);
+    expect(first.row.schedule).toEqual([{ kind: 'fundsOverdue', after: 24 * 60 * 60 * 1000 }]);
+    const again = transition(first.record, EVENTS['lockFunds (short)']!, NOW + 5);
+    expect(again.record).toBe(first.record);
+    expect(again.row.idempotent).toBe(true);
+    const funded = transition(first.record, EVENTS['lockFunds (enough)']!, NOW + 9);
+    expect(funded.record).toMatchObject({
+      state: 'WAIT_USER_CONFIRM',
+      fundsLocked: true,
+      fundsShortSince: undefined,
+    });
+  });
+
+  it('releases funds on cancel only when they were locked', () => {
+    expect(transition(bill('CANCELING', { fundsLocked: true }), EVENTS['finishCancel']!, NOW).funds).toBe(
+      'release',
+    );
+    expect(transition(bill('CANCELING'), EVENTS['finishCancel']!, NOW).funds).toBeUndefined();
+  });
+
+  it.each(['CANCELING', 'CANCELLED'] as const)('cancel in %s is idempotent: the same record', (state) => {
+    const record = bill(state);
+    const step = transition(record, EVENTS['cancel']!, NOW);
+    expect(step.record).toBe(record);
+    expect(step.row.notify).toBeUndefined();
+  });
+
+  it('the race edge CANCELING → TRANSFERING needs funds locked (the user saw the confirm page)', () => {
+    let thrown: unknown;
+    try {
+      transition(bill('CANCELING'), EVENTS['userConfirm']!, NOW);
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as ApiError).message).toContain('cancelled before it reached WAIT_USER_CONFIRM');
+  });
+
+  // Generated from the table: each (sample, event) pair either has a row, which must apply, or is refused.
+  for (const record of SAMPLES) {
+    for (const [name, event] of Object.entries(EVENTS)) {
+      const label = `${record.state}${record.fundsShortSince ? ' (short)' : ''}${
+        record.state === 'CANCELING' && record.fundsLocked ? ' (funds locked)' : ''
+      } + ${name}`;
+      const row = transitions.find(
+        (t) => t.from === record.state && t.event === event.type && (t.when?.(record, event) ?? true),
+      );
+      if (row) {
+        it(`${label}: allowed → ${row.to}`, () => {
+          expect(canTransition(record, event)).toBe(true);
+          expect(transition(record, event, NOW).record.state).toBe(row.to);
+        });
+      } else {
+        it(`${label}: refused with 400 INVALID_REQUEST naming the state`, () => {
+          expect(canTransition(record, event)).toBe(false);
+          let thrown: unknown;
+          try {
+            transition(record, event, NOW);
+          } catch (error) {
+            thrown = error;
+          }
+          expect(thrown).toBeInstanceOf(ApiError);
+          expect(thrown).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+          expect((thrown as ApiError).message).toContain(`plfk2020042013 is ${record.state}`);
+        });
+      }
+    }
+  }
+});
