@@ -1,0 +1,51 @@
+import type { FamilyDeps } from '../family.js';
+import { type CancelWithdrawEvent, rowFor, timerRowsFor, transition } from './machine.js';
+import type { CancelWithdraw, NewCancelWithdraw } from './record.js';
+import { debitBalances, insertApplication, updateApplication } from './store.js';
+
+/**
+ * The one place where a machine step takes effect: the next application is stored, balances are debited when
+ * the row says so, and the timers of the new state are scheduled, all inside the caller's transaction.
+ * This family sends no notifications: WeChat Pay documents no event type for it (spec P2.4).
+ */
+
+function scheduleTimers(deps: FamilyDeps, application: CancelWithdraw, nowMs: number): void {
+  for (const row of timerRowsFor(application)) {
+    const delay = row.after === 'asyncStep' ? deps.settings.asyncStepMs : (row.after ?? 0);
+    deps.schedule({
+      family: 'cancelWithdraws',
+      kind: row.event,
+      ref: application.applyment_id,
+      dueAt: nowMs + delay,
+      // The state the timer was set for: if the application has left it by then, the timer does nothing.
+      payload: { state: application.cancel_state },
+    });
+  }
+}
+
+export function createApplication(
+  deps: FamilyDeps,
+  application: NewCancelWithdraw,
+  requestDigest: string,
+): CancelWithdraw {
+  const nowMs = deps.clock.now();
+  const created = transition(undefined, { type: 'apply', application }, { now: deps.formatTime(nowMs) });
+  insertApplication(deps.db, created, requestDigest, nowMs);
+  scheduleTimers(deps, created, nowMs);
+  return created;
+}
+
+export function advance(
+  deps: FamilyDeps,
+  current: CancelWithdraw,
+  event: CancelWithdrawEvent,
+): CancelWithdraw {
+  const row = rowFor(current, event.type);
+  const nowMs = deps.clock.now();
+  const next = transition(current, event, { now: deps.formatTime(nowMs) });
+  updateApplication(deps.db, next, nowMs);
+  if (row.debitsBalances && next.account_info)
+    debitBalances(deps.db, next.sub_mchid, next.account_info, nowMs);
+  if (row.from !== row.to) scheduleTimers(deps, next, nowMs);
+  return next;
+}

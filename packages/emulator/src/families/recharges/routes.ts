@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../../wire/api-error.js';
+import type { FamilyDeps, OperationCall, OperationHandler, OperationResult } from '../family.js';
+import { advance, createRecharge } from './advance.js';
+import { canonicalJson } from './canonical-json.js';
+import { checkNotifyUrl } from './notify-url.js';
+import {
+  type RechargeChannel,
+  type RechargeScene,
+  SCENE_ACCOUNT_TYPES,
+  toApplyResponse,
+  toEntity,
+} from './record.js';
+import { findRecharge, type StoredRecharge } from './store.js';
+
+/** Seed 003: a bank transfer recharge may be up to 8亿元; no channel takes more. */
+const MAX_RECHARGE_FEN = 80_000_000_000;
+
+const RECHARGE_PAGE = 'https://www.payapp.qq.com/plat/recharge.html';
+
+interface ApplyBody {
+  sub_mchid: string;
+  out_recharge_no: string;
+  recharge_scene: RechargeScene;
+  account_type: string;
+  recharge_amount: { amount: number; currency: string };
+  notify_url?: string;
+  available_recharge_channels?: RechargeChannel[];
+  remark?: string;
+}
+
+function paramError(field: string, value: unknown, issue: string): ApiError {
+  return new ApiError(400, 'PARAM_ERROR', `${field.slice(1).replaceAll('/', '.')}: ${issue}`, {
+    field,
+    value,
+    issue,
+    location: 'body',
+  });
+}
+
+/** The framework's role check already did this; a family answers for its own records all the same. */
+function assertSubMerchant(deps: FamilyDeps, spMchid: string, subMchid: string): void {
+  if (!deps.merchants.isSubMerchantOf(spMchid, subMchid)) {
+    throw new ApiError(403, 'NO_AUTH', `sub_mchid ${subMchid} is not a sub-merchant of platform ${spMchid}`);
+  }
+}
+
+function checkApplyBody(deps: FamilyDeps, body: ApplyBody): void {
+  const expected = SCENE_ACCOUNT_TYPES[body.recharge_scene];
+  if (body.account_type !== expected) {
+    throw paramError(
+      '/account_type',
+      body.account_type,
+      `account_type must match recharge_scene: ${body.recharge_scene} credits ${expected}`,
+    );
+  }
+  if (body.recharge_amount.currency !== 'CNY') {
+    throw paramError('/recharge_amount/currency', body.recharge_amount.currency, 'currency must be CNY');
+  }
+  const amount = body.recharge_amount.amount;
+  if (!Number.isInteger(amount) || amount < 1 || amount > MAX_RECHARGE_FEN) {
+    throw paramError(
+      '/recharge_amount/amount',
+      amount,
+      `amount must be an integer in fen from 1 to ${MAX_RECHARGE_FEN}`,
+    );
+  }
+  const channels = body.available_recharge_channels;
+  if (channels !== undefined && (channels.length === 0 || new Set(channels).size !== channels.length)) {
+    throw paramError(
+      '/available_recharge_channels',
+      channels,
+      'list at least one channel, each once (leave the field out to allow all channels)',
+    );
+  }
+  if (body.notify_url !== undefined) checkNotifyUrl(body.notify_url, deps.settings.allowInsecureNotifyUrls);
+}
+
+function apply(deps: FamilyDeps, call: OperationCall): OperationResult {
+  const body = call.body as ApplyBody;
+  const spMchid = call.caller.mchid;
+  assertSubMerchant(deps, spMchid, body.sub_mchid);
+  checkApplyBody(deps, body);
+  const request = canonicalJson(body);
+  const existing = findRecharge(deps.db, spMchid, body.out_recharge_no);
+  if (existing) {
+    // Same number and same body: the platform is retrying, so it gets the answer it missed.
+    if (existing.request === request) return { status: 200, body: toApplyResponse(existing.recharge) };
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      `out_recharge_no ${body.out_recharge_no} is already used by a recharge with different parameters`,
+      {
+        field: '/out_recharge_no',
+        value: body.out_recharge_no,
+        issue:
+          'reuse an out_recharge_no only to repeat the identical request; use a new number for a new recharge',
+        location: 'body',
+      },
+    );
+  }
+  const created = createRecharge(
+    deps,
+    {
+      sp_mchid: spMchid,
+      sub_mchid: body.sub_mchid,
+      recharge_id: deps.newId('', 18),
+      out_recharge_no: body.out_recharge_no,
+      account_type: SCENE_ACCOUNT_TYPES[body.recharge_scene],
+      recharge_scene: body.recharge_scene,
+      recharge_amount: { amount: body.recharge_amount.amount, currency: body.recharge_amount.currency },
+      ...(body.available_recharge_channels === undefined
+        ? {}
+        : { available_recharge_channels: [...body.available_recharge_channels] }),
+      ...(body.notify_url === undefined ? {} : { notify_url: body.notify_url }),
+      ...(body.remark === undefined ? {} : { remark: body.remark }),
+      recharge_url: `${RECHARGE_PAGE}?token=${randomBytes(24).toString('base64url')}`,
+    },
+    request,
+  );
+  return { status: 200, body: toApplyResponse(created) };
+}
+
+/**
+ * The platform's recharge for that sub-merchant. A number that exists under another sub-merchant answers like an
+ * unknown one: a platform may not learn about a recharge through the wrong sub_mchid.
+ */
+function lookup(deps: FamilyDeps, call: OperationCall): StoredRecharge {
+  const outRechargeNo = call.params['out_recharge_no'] ?? '';
+  const subMchid = call.query['sub_mchid'] ?? '';
+  const stored = findRecharge(deps.db, call.caller.mchid, outRechargeNo);
+  if (!stored || stored.recharge.sub_mchid !== subMchid) {
+    throw new ApiError(404, 'NOT_FOUND', '充值单不存在', {
+      field: 'out_recharge_no',
+      value: outRechargeNo,
+      issue: `platform ${call.caller.mchid} has no recharge ${outRechargeNo} for sub_mchid ${subMchid}`,
+      location: 'url',
+    });
+  }
+  return stored;
+}
+
+function get(deps: FamilyDeps, call: OperationCall): OperationResult {
+  return { status: 200, body: toEntity(lookup(deps, call).recharge) };
+}
+
+function close(deps: FamilyDeps, call: OperationCall): OperationResult {
+  const next = advance(deps, lookup(deps, call).recharge, { type: 'close' });
+  return { status: 200, body: toEntity(next) };
+}
+
+export const operations: Record<string, OperationHandler> = {
+  'recharges.apply': apply,
+  'recharges.get': get,
+  'recharges.close': close,
+};
