@@ -9,16 +9,20 @@ const ROLE_NAMES = {
   platform: '平台商户 (platform merchant)',
 } as const;
 
-/** NO_AUTH with the status the operation's page documents for it (403 unless it says otherwise). */
+/**
+ * NO_AUTH with the status the operation's page documents for it (403 unless it says otherwise), led by the page's
+ * own wording (e.g. `服务商未开通平台收付通` for recharges.close) so the message matches what WeChat Pay says.
+ */
 function noAuth(
   operation: OperationSpec,
-  message: string,
+  specific: string,
   issue: string,
   field?: string,
   value?: string,
 ): ApiError {
-  const status = operation.errors.find((e) => e.code === 'NO_AUTH')?.status ?? 403;
-  return new ApiError(status, 'NO_AUTH', message, {
+  const documented = operation.errors.find((e) => e.code === 'NO_AUTH');
+  const message = documented?.source === 'documented' ? `${documented.description}：${specific}` : specific;
+  return new ApiError(documented?.status ?? 403, 'NO_AUTH', message, {
     ...(field === undefined ? {} : { field, value }),
     issue,
   });

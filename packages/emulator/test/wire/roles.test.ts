@@ -19,6 +19,14 @@ describe('roles (NO_AUTH)', () => {
     expect(res.headers['wechatpay-signature']).toBeDefined();
   });
 
+  it("recharges.close: a service provider is told in the page's own words (服务商未开通平台收付通)", async () => {
+    const url = `/v3/platsolution/ecommerce/recharges/out-recharge-no/CZ1/close?sub_mchid=1900000109`;
+    const res = await h.call('serviceProvider', { method: 'POST', url });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('NO_AUTH');
+    expect(res.json().message).toMatch(/^服务商未开通平台收付通：/);
+  });
+
   it('authorizations.get: a service provider may not call an ordinary-merchant operation', async () => {
     const url = '/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/A1';
     const res = await h.call('serviceProvider', { method: 'GET', url });
