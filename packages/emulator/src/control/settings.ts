@@ -1,7 +1,8 @@
-import { isOperationName } from '@wxpay-kit/sdk/catalogue';
+import { type FamilyName, isOperationName, notificationList } from '@wxpay-kit/sdk/catalogue';
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorRuntime } from '../core/create-runtime.js';
 import type { RuntimeSettings } from '../core/settings.js';
+import { assertRetrySchedule, retryScheduleFor, setRetrySchedule } from '../notify/retry-schedule.js';
 import { CERTIFICATES_OPERATION } from '../wire/certificates.js';
 import { ControlInputError, jsonBody, rejectUnknownKeys } from './control-input.js';
 
@@ -90,10 +91,47 @@ function apply(settings: RuntimeSettings, body: Record<string, unknown>): void {
   Object.assign(settings.rateLimits.perSecond, draft.rateLimits.perSecond);
 }
 
+/** Families that send notifications, hence have a retry schedule. */
+const NOTIFYING_FAMILIES = [...new Set(notificationList.map((spec) => spec.family))];
+
+/** `{ "<family>": [delays…] | null }`: null goes back to the catalogue's schedule. Validated as a whole. */
+function parseRetrySchedules(value: unknown): Array<[FamilyName, number[] | undefined]> {
+  if (!isRecord(value)) {
+    throw new ControlInputError(
+      'retrySchedules must be an object keyed by family, e.g. {"recharges": [0, 15, 30]}',
+    );
+  }
+  return Object.entries(value).map(([family, schedule]) => {
+    if (!NOTIFYING_FAMILIES.includes(family as FamilyName)) {
+      throw new ControlInputError(
+        `retrySchedules.${family}: not a family that sends notifications (${NOTIFYING_FAMILIES.join(', ')})`,
+      );
+    }
+    if (schedule === null) return [family as FamilyName, undefined];
+    try {
+      assertRetrySchedule(schedule, `retrySchedules.${family}`);
+    } catch (error) {
+      throw new ControlInputError((error as Error).message);
+    }
+    return [family as FamilyName, [...schedule]];
+  });
+}
+
+function view(runtime: EmulatorRuntime) {
+  const retrySchedules = Object.fromEntries(
+    NOTIFYING_FAMILIES.map((family) => [family, retryScheduleFor(runtime.db, family)]),
+  );
+  return { ...runtime.settings, retrySchedules };
+}
+
 export function settingsRoutes(app: FastifyInstance, runtime: EmulatorRuntime): void {
-  app.get('/settings', async () => runtime.settings);
+  app.get('/settings', async () => view(runtime));
   app.post('/settings', async (request) => {
-    apply(runtime.settings, jsonBody(request));
-    return runtime.settings;
+    const { retrySchedules, ...rest } = jsonBody(request);
+    // Parsed before anything is applied, so a bad schedule changes no other setting either.
+    const schedules = retrySchedules === undefined ? [] : parseRetrySchedules(retrySchedules);
+    apply(runtime.settings, rest);
+    for (const [family, schedule] of schedules) setRetrySchedule(runtime.db, family, schedule);
+    return view(runtime);
   });
 }

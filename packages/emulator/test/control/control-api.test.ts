@@ -184,6 +184,27 @@ describe('control API: clock, resources, notifications, reset', () => {
     ).toBe(400);
   });
 
+  it("sets, shows and clears a family's notification retry schedule; a bad one changes nothing", async () => {
+    const catalogueDefault = (await h.control('GET', '/_emulator/settings')).json().retrySchedules.recharges;
+    expect(catalogueDefault).toHaveLength(16);
+    const set = await h.control('POST', '/_emulator/settings', { retrySchedules: { recharges: [0, 5, 5] } });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().retrySchedules.recharges).toEqual([0, 5, 5]);
+    const bad = await h.control('POST', '/_emulator/settings', {
+      asyncStepMs: 7,
+      retrySchedules: { recharges: [0, -1] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain('retrySchedules.recharges');
+    expect(h.runtime.settings.asyncStepMs).not.toBe(7);
+    const unknown = await h.control('POST', '/_emulator/settings', {
+      retrySchedules: { cancelWithdraws: [0] },
+    });
+    expect(unknown.statusCode).toBe(400);
+    const cleared = await h.control('POST', '/_emulator/settings', { retrySchedules: { recharges: null } });
+    expect(cleared.json().retrySchedules.recharges).toEqual(catalogueDefault);
+  });
+
   it('reset forgets resources, timers, notifications and faults but keeps credentials and time', async () => {
     await h.call('platform', { method: 'POST', url: APPLY, body: applyBody('R1') });
     await h.control('POST', '/_emulator/faults', {
