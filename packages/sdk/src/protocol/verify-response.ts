@@ -2,7 +2,7 @@ import { WechatPaySignatureError } from '../errors/wechat-pay-signature-error.js
 import { AUTHORIZATION_SCHEME } from './authorization-header.js';
 import { getHeader, type HeadersLike } from './headers.js';
 import { type PlatformKeyring, PUBLIC_KEY_ID_PREFIX } from './platform-keyring.js';
-import { verifySha256WithRsa } from './rsa-sha256.js';
+import { verifySha256WithRsaSync } from './rsa-sha256.js';
 import { buildResponseSignMessage, type MessageBody } from './sign-message.js';
 
 export interface VerifySignedMessageInput {
@@ -90,7 +90,8 @@ export async function verifySignedMessage(input: VerifySignedMessageInput): Prom
   const message = /[\r\n]/.test(nonce)
     ? undefined
     : buildResponseSignMessage({ timestamp, nonce, body: input.body });
-  if (!message || !(await verifySha256WithRsa(message, signature, key))) {
+  // Verified inline: an RSA-2048 public-key check takes ~20 µs, less than a thread-pool round trip (bench/verify).
+  if (!message || !verifySha256WithRsaSync(message, signature, key)) {
     throw new WechatPaySignatureError(
       'BAD_SIGNATURE',
       `Wechatpay-Signature does not verify with key ${serial} over the raw body; the payload must not be trusted`,
