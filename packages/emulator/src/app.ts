@@ -110,6 +110,16 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     loggerInstance: runtime.logger as FastifyBaseLogger,
     genReqId: newRequestId,
     logController: new LogController({ disableRequestLogging: true }),
+    // The router's own refusals (a path that is not valid percent-encoding, an over-long parameter) happen
+    // before any hook: answer them in APIv3 shape too, signed and with a Request-ID.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('Request-ID', request.id);
+      return sendError(
+        reply,
+        runtime.signing,
+        new ApiError(400, 'INVALID_REQUEST', `请求的URL无法解析：${error.message}`, { location: 'url' }),
+      );
+    },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -117,14 +127,16 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     reply.header('Request-ID', request.id);
   });
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
-    // Fastify's own refusals (body too large, unreadable body): still an APIv3-shaped, signed answer.
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) request.log.error({ err: error }, 'unhandled error');
+    // Fastify's own refusals (body too large, unreadable body or content type): still an APIv3-shaped, signed
+    // answer. Apart from 413, they become the documented 400 INVALID_REQUEST ("not per the APIv3 rules").
+    const fastifyStatus = error.statusCode ?? 500;
+    if (fastifyStatus >= 500 || fastifyStatus < 400) request.log.error({ err: error }, 'unhandled error');
     const apiError =
-      status === 500
+      fastifyStatus >= 500 || fastifyStatus < 400
         ? toApiError(error)
-        : new ApiError(status, status === 413 ? 'PARAM_ERROR' : 'INVALID_REQUEST', error.message);
+        : fastifyStatus === 413
+          ? new ApiError(413, 'PARAM_ERROR', error.message)
+          : new ApiError(400, 'INVALID_REQUEST', error.message);
     return sendError(reply, runtime.signing, apiError);
   });
 

@@ -97,6 +97,18 @@ describe('buildApp pipeline', () => {
     await bare.close();
   });
 
+  it('a body whose Content-Type cannot be parsed is a signed 400 INVALID_REQUEST, not a 415', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v3/platsolution/ecommerce/recharges/apply',
+      payload: '{}',
+      headers: { 'content-type': '' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('INVALID_REQUEST');
+    expect(res.headers['wechatpay-signature']).toBeDefined();
+  });
+
   it('a body larger than the limit is refused with a JSON error, not a crash', async () => {
     const res = await h.app.inject({
       method: 'POST',
