@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EmulatorClientOptions } from '@wxpay-kit/emulator';
 import { type OperationInput, type OperationOutput, WechatPay } from '@wxpay-kit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { E2eHarness } from './support/e2e-harness.js';
+import { type E2eHarness, startE2e } from './support/e2e-harness.js';
 import { NotificationReceiver } from './support/notification-receiver.js';
 import {
   controlOk,
@@ -17,7 +17,6 @@ import {
   START,
   uniqueNo,
 } from './support-a/e2e-kit.js';
-import { startOnDataDir } from './support-a/emulator-on-data-dir.js';
 
 // One emulator fills a data directory with records in several states, a notification still being retried and
 // timers still running, and is closed; a second one started on the same directory must carry on from there.
@@ -88,7 +87,9 @@ const getBill = (h: E2eHarness, no: string) =>
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'wxpay-e2e-restart-'));
   receiver = await new NotificationReceiver().start();
-  first = await startOnDataDir(dataDir, receiver, {
+  first = await startE2e({
+    dataDir,
+    receiver,
     clock: { mode: 'manual', start: START },
     asyncStepMs: STEP * 1000,
   });
@@ -140,7 +141,9 @@ beforeAll(async () => {
   await first.close();
 
   // The same start instant as before, now in the past: a stored later virtual time must win over it.
-  second = await startOnDataDir(dataDir, receiver, {
+  second = await startE2e({
+    dataDir,
+    receiver,
     clock: { mode: 'manual', start: START },
     asyncStepMs: STEP * 1000,
   });

@@ -22,13 +22,26 @@ export interface E2eHarness {
   close(): Promise<void>;
 }
 
+export interface E2eOptions extends StartEmulatorOptions {
+  /**
+   * A receiver the caller owns and closes, e.g. one that must outlive a restart because notifications queued
+   * before it carry its URL. By default the harness starts (and closes) its own.
+   */
+  receiver?: NotificationReceiver;
+}
+
 /**
  * An emulator on a manual clock (time moves only when a test advances it) with SDK clients for the three
  * generated merchants and a loopback notification receiver.
  */
-export async function startE2e(options: StartEmulatorOptions = {}): Promise<E2eHarness> {
-  const receiver = await new NotificationReceiver().start();
-  const emulator = await startEmulator({ dataDir: ':memory:', clock: { mode: 'manual' }, ...options });
+export async function startE2e(options: E2eOptions = {}): Promise<E2eHarness> {
+  const { receiver: given, ...emulatorOptions } = options;
+  const receiver = given ?? (await new NotificationReceiver().start());
+  const emulator = await startEmulator({
+    dataDir: ':memory:',
+    clock: { mode: 'manual' },
+    ...emulatorOptions,
+  });
   const client = (key: MerchantKey) => new WechatPay({ ...emulator.clientOptions(key), retry: false });
   const sdk = {
     ordinary: client('ordinary'),
@@ -57,7 +70,7 @@ export async function startE2e(options: StartEmulatorOptions = {}): Promise<E2eH
     },
     async close() {
       await emulator.close();
-      await receiver.close();
+      if (!given) await receiver.close();
     },
   };
 }
