@@ -1,21 +1,17 @@
 import type { FamilyDeps } from '../family.js';
+import { defined } from '../shared/defined.js';
 import type { AuthorizationRecord } from './store.js';
 
 type FormatTime = FamilyDeps['formatTime'];
-
-/** Optional members appear only when set, as WeChat Pay omits absent fields. */
-function defined<T extends Record<string, unknown>>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
-}
 
 function closeInfo(record: AuthorizationRecord, formatTime: FormatTime) {
   if (record.state !== 'CLOSED' || record.closeTime === undefined) return undefined;
   return { close_time: formatTime(record.closeTime), close_reason: record.closeReason };
 }
 
-/** The authorization entity of A2/A3 (seed 001 field order). */
-export function toEntity(record: AuthorizationRecord, formatTime: FormatTime): Record<string, unknown> {
-  return defined({
+/** The members the entity and the notification resource share, in seed 001's order. */
+function stateView(record: AuthorizationRecord, formatTime: FormatTime) {
+  return {
     out_authorization_no: record.outAuthorizationNo,
     appid: record.appid,
     openid: record.openid,
@@ -24,6 +20,13 @@ export function toEntity(record: AuthorizationRecord, formatTime: FormatTime): R
     state: record.state,
     authorize_time: record.authorizeTime === undefined ? undefined : formatTime(record.authorizeTime),
     close_info: closeInfo(record, formatTime),
+  };
+}
+
+/** The authorization entity of A2/A3 (seed 001 field order). */
+export function toEntity(record: AuthorizationRecord, formatTime: FormatTime): Record<string, unknown> {
+  return defined({
+    ...stateView(record, formatTime),
     transfer_scene_id: record.transferSceneId,
     user_recv_perception: record.userRecvPerception,
     create_time: formatTime(record.createTime),
@@ -48,14 +51,5 @@ export function toNotificationResource(
   record: AuthorizationRecord,
   formatTime: FormatTime,
 ): Record<string, unknown> {
-  return defined({
-    out_authorization_no: record.outAuthorizationNo,
-    appid: record.appid,
-    openid: record.openid,
-    user_display_name: record.userDisplayName,
-    authorization_id: record.authorizationId,
-    state: record.state,
-    authorize_time: record.authorizeTime === undefined ? undefined : formatTime(record.authorizeTime),
-    close_info: closeInfo(record, formatTime),
-  });
+  return defined(stateView(record, formatTime));
 }

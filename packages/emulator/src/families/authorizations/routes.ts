@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler } from '../family.js';
+import { canonicalJson } from '../shared/canonical-json.js';
+import { checkNotifyUrl } from '../shared/notify-url.js';
 import { advance, applyEffects } from './advance.js';
 import { toApplyResponse, toEntity } from './entity.js';
 import { applyRow, MAX_OPEN_PER_USER_SCENE } from './machine.js';
-import { canonicalJson, checkNotifyUrl } from './request-rules.js';
 import {
   type AuthorizationRecord,
   countOpenAuthorizations,

@@ -1,8 +1,11 @@
+import { OUT_ACCOUNT_TYPES } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { ControlAction, FamilyDeps } from '../family.js';
+import { type ControlBody, controlBody, onlyFields } from '../shared/control-body.js';
+import { bodyParamError } from '../shared/param-error.js';
 import { advance } from './advance.js';
 import { DEFAULT_WITHDRAW_FAIL_REASON } from './machine.js';
-import { type AccountBalance, type CancelWithdraw, inspectView, OUT_ACCOUNT_TYPES } from './record.js';
+import { type AccountBalance, type CancelWithdraw, inspectView } from './record.js';
 import { findByApplymentId, getBalances, setBalances } from './store.js';
 
 /**
@@ -11,40 +14,17 @@ import { findByApplymentId, getBalances, setBalances } from './store.js';
  * sub-merchant holds. Every state change goes through machine.ts.
  */
 
-type Body = Record<string, unknown>;
-
-function controlError(field: string, value: unknown, issue: string): ApiError {
-  return new ApiError(400, 'PARAM_ERROR', `${field.slice(1) || 'body'}: ${issue}`, {
-    field,
-    value,
-    issue,
-    location: 'body',
-  });
+function bodyObject(body: unknown, allowed: readonly string[]): ControlBody {
+  const object = controlBody(body);
+  onlyFields(object, allowed);
+  return object;
 }
 
-function bodyObject(body: unknown, allowed: readonly string[]): Body {
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body))
-    throw controlError('/', body, 'the body must be a JSON object');
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) {
-      throw controlError(
-        `/${key}`,
-        (body as Body)[key],
-        allowed.length === 0
-          ? 'this action takes no body fields'
-          : `unknown field; allowed: ${allowed.join(', ')}`,
-      );
-    }
-  }
-  return body as Body;
-}
-
-function reason(body: Body, fallback: string): string {
+function reason(body: ControlBody, fallback: string): string {
   const value = body['reason'];
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || value.trim() === '' || value.length > 200) {
-    throw controlError('/reason', value, 'must be a non-empty string of at most 200 characters');
+    throw bodyParamError('/reason', value, 'must be a non-empty string of at most 200 characters');
   }
   return value;
 }
@@ -59,29 +39,29 @@ function application(deps: FamilyDeps, params: Record<string, string>): CancelWi
   return stored.application;
 }
 
-function accountsFrom(body: Body): AccountBalance[] {
+function accountsFrom(body: ControlBody): AccountBalance[] {
   const accounts = body['accounts'];
   if (!Array.isArray(accounts)) {
-    throw controlError('/accounts', accounts, 'accounts must be an array of { out_account_type, amount }');
+    throw bodyParamError('/accounts', accounts, 'accounts must be an array of { out_account_type, amount }');
   }
   const seen = new Set<string>();
   return accounts.map((entry: unknown, i) => {
     const at = `/accounts/${i}`;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      throw controlError(at, entry, 'each account must be an object { out_account_type, amount }');
+      throw bodyParamError(at, entry, 'each account must be an object { out_account_type, amount }');
     }
-    const { out_account_type: type, amount, ...rest } = entry as Body;
+    const { out_account_type: type, amount, ...rest } = entry as ControlBody;
     const extra = Object.keys(rest)[0];
     if (extra !== undefined)
-      throw controlError(`${at}/${extra}`, rest[extra], 'unknown field; allowed: out_account_type, amount');
+      throw bodyParamError(`${at}/${extra}`, rest[extra], 'unknown field; allowed: out_account_type, amount');
     if (typeof type !== 'string' || !(OUT_ACCOUNT_TYPES as readonly string[]).includes(type)) {
-      throw controlError(`${at}/out_account_type`, type, `must be one of ${OUT_ACCOUNT_TYPES.join(', ')}`);
+      throw bodyParamError(`${at}/out_account_type`, type, `must be one of ${OUT_ACCOUNT_TYPES.join(', ')}`);
     }
     if (seen.has(type))
-      throw controlError(`${at}/out_account_type`, type, 'each account type may appear once');
+      throw bodyParamError(`${at}/out_account_type`, type, 'each account type may appear once');
     seen.add(type);
     if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0) {
-      throw controlError(`${at}/amount`, amount, 'must be an integer amount in fen, 0 or more');
+      throw bodyParamError(`${at}/amount`, amount, 'must be an integer amount in fen, 0 or more');
     }
     return { out_account_type: type as AccountBalance['out_account_type'], amount };
   });

@@ -1,9 +1,9 @@
+import { CANCEL_STATES } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { Actor } from '../family.js';
 import {
   type AccountBalance,
   type AccountWithdrawResult,
-  CANCEL_STATES,
   type CancelState,
   type CancelWithdraw,
   type NewCancelWithdraw,

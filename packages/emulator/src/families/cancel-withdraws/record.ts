@@ -1,32 +1,21 @@
+import type {
+  CANCEL_STATES,
+  OUT_ACCOUNT_TYPES,
+  WITHDRAW_OPTIONS,
+  WITHDRAW_STATES,
+} from '@wxpay-kit/sdk/catalogue';
+import { pickDefined } from '../shared/defined.js';
+
 /**
  * The stored shape of a cancellation application (电商收付通 · 二级商户注销提现) and its wire views. The payee's
  * names and numbers arrive decrypted but are never stored in plaintext: only a digest (for idempotency) and a
  * summary without names survive the request.
  */
 
-export const CANCEL_STATES = [
-  'ACCEPTED',
-  'REVIEWING',
-  'REJECTED',
-  'WAITING_MERCHANT_CONFIRM',
-  'REVOKED',
-  'SYSTEM_PROCESSING',
-  'CANCELED',
-  'FUND_PROCESSING',
-  'FINISH',
-] as const;
 export type CancelState = (typeof CANCEL_STATES)[number];
-
-export const OUT_ACCOUNT_TYPES = [
-  'BASIC_ACCOUNT',
-  'OPERATE_ACCOUNT',
-  'MARGIN_ACCOUNT',
-  'TRADE_FEE_ACCOUNT',
-] as const;
 export type OutAccountType = (typeof OUT_ACCOUNT_TYPES)[number];
-
-export type WithdrawOption = 'APPLY_WITHDRAW' | 'NOT_APPLY_WITHDRAW';
-export type WithdrawState = 'WITHDRAW_PROCESSING' | 'WITHDRAW_EXCEPTION' | 'WITHDRAW_SUCCEED';
+export type WithdrawOption = (typeof WITHDRAW_OPTIONS)[number];
+export type WithdrawState = (typeof WITHDRAW_STATES)[number];
 export type PayState = 'PAY_PROCESSING' | 'PAY_SUCCEED' | 'PAY_FAIL' | 'BANK_REFUNDED';
 
 export interface AccountBalance {
@@ -129,11 +118,7 @@ const ENTITY_FIELDS = [
 
 /** The application entity of `cancelWithdraws.get` / `getByApplymentId`. */
 export function toEntity(application: CancelWithdraw): Record<string, unknown> {
-  const entity: Record<string, unknown> = {};
-  for (const field of ENTITY_FIELDS) {
-    const value = application[field];
-    if (value !== undefined) entity[field] = structuredClone(value);
-  }
+  const entity = pickDefined(application, ENTITY_FIELDS);
   if (application.cancel_state === 'WAITING_MERCHANT_CONFIRM') {
     entity['confirm_cancel'] = {
       confirm_cancel_url: `${CONFIRM_CANCEL_PAGE}?token=${application.confirm_token}`,

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler, OperationResult } from '../family.js';
+import { canonicalJson } from '../shared/canonical-json.js';
+import { bodyParamError } from '../shared/param-error.js';
+import { assertSubMerchantOf } from '../shared/sub-merchant.js';
 import { advance, createApplication } from './advance.js';
-import { canonicalJson } from './canonical-json.js';
 import { IN_PROGRESS, MERCHANT_CANCELLED } from './machine.js';
 import {
   type CancelWithdraw,
@@ -39,24 +41,8 @@ interface ConfirmBody extends PlatformConfirmContent {
   sub_mchid: string;
 }
 
-function paramError(field: string, value: unknown, issue: string): ApiError {
-  return new ApiError(400, 'PARAM_ERROR', `${field.slice(1).replaceAll('/', '.')}: ${issue}`, {
-    field,
-    value,
-    issue,
-    location: 'body',
-  });
-}
-
 function notFound(field: string, value: string, issue: string, location: 'url' | 'body'): ApiError {
   return new ApiError(404, 'NOT_FOUND', '申请单不存在', { field, value, issue, location });
-}
-
-/** The framework's role check already did this; a family answers for its own records all the same. */
-function assertSubMerchant(deps: FamilyDeps, spMchid: string, subMchid: string): void {
-  if (!deps.merchants.isSubMerchantOf(spMchid, subMchid)) {
-    throw new ApiError(403, 'NO_AUTH', `sub_mchid ${subMchid} is not a sub-merchant of platform ${spMchid}`);
-  }
 }
 
 interface SubMerchantStatus {
@@ -75,7 +61,7 @@ function statusOf(deps: FamilyDeps, subMchid: string): SubMerchantStatus {
 
 function validate(deps: FamilyDeps, call: OperationCall): OperationResult {
   const subMchid = call.params['sub_mchid'] ?? '';
-  assertSubMerchant(deps, call.caller.mchid, subMchid);
+  assertSubMerchantOf(deps, call.caller, subMchid);
   const status = statusOf(deps, subMchid);
   const blockReasons: { type: string; description: string }[] = [];
   if (status.cancelledBy) {
@@ -108,11 +94,11 @@ function validate(deps: FamilyDeps, call: OperationCall): OperationResult {
 
 function checkApplyBody(body: ApplyBody): void {
   if (body.withdraw === 'APPLY_WITHDRAW' && body.payee_info === undefined) {
-    throw paramError('/payee_info', undefined, 'payee_info is required when withdraw is APPLY_WITHDRAW');
+    throw bodyParamError('/payee_info', undefined, 'payee_info is required when withdraw is APPLY_WITHDRAW');
   }
   const payee = body.payee_info;
   if (payee?.account_type === 'ACCOUNT_TYPE_PERSONAL' && payee.identity_info === undefined) {
-    throw paramError(
+    throw bodyParamError(
       '/payee_info/identity_info',
       undefined,
       'identity_info is required for a personal account (ACCOUNT_TYPE_PERSONAL)',
@@ -142,7 +128,7 @@ function applyResponse(application: CancelWithdraw): OperationResult {
 function apply(deps: FamilyDeps, call: OperationCall): OperationResult {
   const body = call.body as ApplyBody;
   const spMchid = call.caller.mchid;
-  assertSubMerchant(deps, spMchid, body.sub_mchid);
+  assertSubMerchantOf(deps, call.caller, body.sub_mchid);
   checkApplyBody(body);
   // The payee fields arrive decrypted, so equal plaintext means an equal request whatever the ciphertexts were.
   const digest = createHash('sha256').update(canonicalJson(body)).digest('hex');
@@ -231,7 +217,7 @@ function getByApplymentId(deps: FamilyDeps, call: OperationCall): OperationResul
 /** The application the confirm names; with both ids, they must name the same one. */
 function confirmTarget(deps: FamilyDeps, spMchid: string, body: ConfirmBody): CancelWithdraw {
   if (body.applyment_id === undefined && body.out_request_no === undefined) {
-    throw paramError('/applyment_id', undefined, 'pass applyment_id or out_request_no (at least one)');
+    throw bodyParamError('/applyment_id', undefined, 'pass applyment_id or out_request_no (at least one)');
   }
   const byId =
     body.applyment_id === undefined ? undefined : findByApplymentId(deps.db, body.applyment_id, spMchid);
@@ -248,7 +234,7 @@ function confirmTarget(deps: FamilyDeps, spMchid: string, body: ConfirmBody): Ca
     }
     if (byId?.application.applyment_id !== byNo?.application.applyment_id) {
       const named = byNo ? `application ${byNo.application.applyment_id}` : 'no application';
-      throw paramError(
+      throw bodyParamError(
         '/out_request_no',
         body.out_request_no,
         `applyment_id and out_request_no name different applications: out_request_no ${body.out_request_no} names ${named}, applyment_id is ${body.applyment_id}`,

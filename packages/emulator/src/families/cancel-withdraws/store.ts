@@ -1,5 +1,6 @@
+import { OUT_ACCOUNT_TYPES } from '@wxpay-kit/sdk/catalogue';
 import type { Database } from '../family.js';
-import { type AccountBalance, type CancelWithdraw, OUT_ACCOUNT_TYPES } from './record.js';
+import type { AccountBalance, CancelWithdraw } from './record.js';
 
 /**
  * Applications are unique per (platform, out_request_no) and by applyment_id. `request_digest` is a SHA-256 of the

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { RECHARGE_CHANNELS } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { ControlAction, FamilyDeps } from '../family.js';
+import { type ControlBody, controlBody, onlyFields } from '../shared/control-body.js';
+import { bodyParamError } from '../shared/param-error.js';
 import { advance } from './advance.js';
 import {
   EMPLOYEE_TYPES,
   ONLINE_BANK_TYPES,
   type Payment,
-  RECHARGE_CHANNELS,
   type Recharge,
   type RechargeChannel,
   returnedAmount,
@@ -19,53 +21,26 @@ import { findRecharge } from './store.js';
  * channel (user) and the bank returning funds (system). Both go through machine.ts like the API does.
  */
 
-type Body = Record<string, unknown>;
-
-function controlError(field: string, value: unknown, issue: string): ApiError {
-  return new ApiError(400, 'PARAM_ERROR', `${field.slice(1)}: ${issue}`, {
-    field,
-    value,
-    issue,
-    location: 'body',
-  });
-}
-
-function bodyObject(body: unknown): Body {
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) {
-    throw controlError('/', body, 'the body must be a JSON object');
-  }
-  return body as Body;
-}
-
-function onlyFields(body: Body, allowed: readonly string[], what: string): void {
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) {
-      throw controlError(`/${key}`, body[key], `unknown field for ${what}; allowed: ${allowed.join(', ')}`);
-    }
-  }
-}
-
-function optionalText(body: Body, field: string, pattern?: RegExp, hint?: string): string | undefined {
+function optionalText(body: ControlBody, field: string, pattern?: RegExp, hint?: string): string | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.length === 0 || value.length > 128) {
-    throw controlError(`/${field}`, value, 'must be a non-empty string of at most 128 characters');
+    throw bodyParamError(`/${field}`, value, 'must be a non-empty string of at most 128 characters');
   }
   if (pattern && !pattern.test(value))
-    throw controlError(`/${field}`, value, hint ?? `must match ${pattern}`);
+    throw bodyParamError(`/${field}`, value, hint ?? `must match ${pattern}`);
   return value;
 }
 
 function optionalEnum<const T extends readonly string[]>(
-  body: Body,
+  body: ControlBody,
   field: string,
   values: T,
 ): T[number] | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !values.includes(value)) {
-    throw controlError(`/${field}`, value, `must be one of ${values.join(', ')}`);
+    throw bodyParamError(`/${field}`, value, `must be one of ${values.join(', ')}`);
   }
   return value as T[number];
 }
@@ -80,13 +55,13 @@ const CARD_TAIL = /^[0-9]{4}$/;
 const OPENID = /^[0-9A-Za-z_-]+$/;
 
 /** The payment as the payer describes it; whatever it leaves out gets a plausible value. */
-function paymentFrom(deps: FamilyDeps, recharge: Recharge, body: Body): Payment {
+function paymentFrom(deps: FamilyDeps, recharge: Recharge, body: ControlBody): Payment {
   const channel = body['channel'];
   if (channel === undefined) {
-    throw controlError('/channel', channel, `channel is required: one of ${RECHARGE_CHANNELS.join(', ')}`);
+    throw bodyParamError('/channel', channel, `channel is required: one of ${RECHARGE_CHANNELS.join(', ')}`);
   }
   if (typeof channel !== 'string' || !(RECHARGE_CHANNELS as readonly string[]).includes(channel)) {
-    throw controlError('/channel', channel, `must be one of ${RECHARGE_CHANNELS.join(', ')}`);
+    throw bodyParamError('/channel', channel, `must be one of ${RECHARGE_CHANNELS.join(', ')}`);
   }
   const chosen = channel as RechargeChannel;
   onlyFields(body, ['channel', ...CHANNEL_FIELDS[chosen]], `channel ${chosen}`);
@@ -173,7 +148,7 @@ export const control: ControlAction[] = [
     actor: 'user',
     handler(deps, request) {
       const current = recharge(deps, request.params);
-      const payment = paymentFrom(deps, current, bodyObject(request.body));
+      const payment = paymentFrom(deps, current, controlBody(request.body));
       return { status: 200, body: inspectView(advance(deps, current, { type: 'pay', payment })) };
     },
   },
@@ -185,11 +160,11 @@ export const control: ControlAction[] = [
     actor: 'system',
     handler(deps, request) {
       const current = recharge(deps, request.params);
-      const body = bodyObject(request.body);
+      const body = controlBody(request.body);
       onlyFields(body, ['amount', 'return_reason'], 'return-funds');
       const amount = body['amount'] ?? current.recharge_amount.amount - returnedAmount(current);
       if (typeof amount !== 'number')
-        throw controlError('/amount', amount, 'must be an integer amount in fen');
+        throw bodyParamError('/amount', amount, 'must be an integer amount in fen');
       const reason =
         optionalText(body, 'return_reason') ??
         DEFAULT_RETURN_REASONS[current.recharge_channel ?? ''] ??

@@ -1,10 +1,10 @@
+import { RECHARGE_STATES } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { Actor } from '../family.js';
 import {
   allowedChannels,
   type NewRecharge,
   type Payment,
-  RECHARGE_STATES,
   type Recharge,
   type RechargeState,
   returnedAmount,
@@ -212,57 +212,35 @@ function returnFunds(
       },
     );
   }
+  const channel = recharge.recharge_channel;
+  const infoKey = channel === 'BANK_TRANSFER' ? 'bank_transfer_info' : 'online_bank_recharge_info';
+  const info = recharge[infoKey];
+  if ((channel !== 'BANK_TRANSFER' && channel !== 'ONLINE_BANK') || !info) {
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      `recharge ${recharge.out_recharge_no} was paid by ${channel}; only BANK_TRANSFER and ONLINE_BANK funds can be returned`,
+    );
+  }
   const returned = { return_time: now, return_reason: event.return_reason };
-  if (recharge.recharge_channel === 'BANK_TRANSFER' && recharge.bank_transfer_info) {
-    const info = recharge.bank_transfer_info;
-    return {
-      ...recharge,
-      bank_transfer_info: { ...info, ...returned },
-      fund_returns: [
-        ...recharge.fund_returns,
-        {
-          recharge_returned_id: event.recharge_returned_id,
-          recharge_channel: 'BANK_TRANSFER',
-          detail: {
-            bank_name: info.bank_name,
-            bank_card_tail: info.bank_card_tail,
-            bank_account_name: info.bank_account_name,
-            amount: event.amount,
-            currency: recharge.recharge_amount.currency,
-            memo: info.memo,
-            ...returned,
-          },
-        },
-      ],
-    };
-  }
-  if (recharge.recharge_channel === 'ONLINE_BANK' && recharge.online_bank_recharge_info) {
-    const info = recharge.online_bank_recharge_info;
-    return {
-      ...recharge,
-      online_bank_recharge_info: { ...info, ...returned },
-      fund_returns: [
-        ...recharge.fund_returns,
-        {
-          recharge_returned_id: event.recharge_returned_id,
-          recharge_channel: 'ONLINE_BANK',
-          detail: {
-            bank_name: info.bank_name,
-            bank_card_tail: info.bank_card_tail,
-            bank_account_name: info.bank_account_name,
-            amount: event.amount,
-            currency: recharge.recharge_amount.currency,
-            ...returned,
-          },
-        },
-      ],
-    };
-  }
-  throw new ApiError(
-    400,
-    'INVALID_REQUEST',
-    `recharge ${recharge.out_recharge_no} was paid by ${recharge.recharge_channel}; only BANK_TRANSFER and ONLINE_BANK funds can be returned`,
-  );
+  const detail = {
+    bank_name: info.bank_name,
+    bank_card_tail: info.bank_card_tail,
+    bank_account_name: info.bank_account_name,
+    amount: event.amount,
+    currency: recharge.recharge_amount.currency,
+    // Only a bank transfer carries the payer's memo.
+    ...('memo' in info ? { memo: info.memo } : {}),
+    ...returned,
+  };
+  return {
+    ...recharge,
+    [infoKey]: { ...info, ...returned },
+    fund_returns: [
+      ...recharge.fund_returns,
+      { recharge_returned_id: event.recharge_returned_id, recharge_channel: channel, detail },
+    ],
+  };
 }
 
 /**

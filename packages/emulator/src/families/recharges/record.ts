@@ -1,23 +1,19 @@
+import {
+  RECHARGE_CHANNELS,
+  type RECHARGE_SCENE_ACCOUNT_TYPES,
+  type RECHARGE_SCENES,
+  type RECHARGE_STATES,
+} from '@wxpay-kit/sdk/catalogue';
+import { pickDefined } from '../shared/defined.js';
 /**
  * The stored shape of a recharge (平台收付通 · 二级商户充值) and its wire views. Wire field names stay as WeChat Pay
  * spells them; the internal fields (`notify_url`, `remark`, `recharge_url`, `fund_returns`) never reach a query.
  */
 
-export const RECHARGE_STATES = ['RECHARGING', 'SUCCESS', 'CLOSED'] as const;
 export type RechargeState = (typeof RECHARGE_STATES)[number];
-
-export const RECHARGE_CHANNELS = ['BANK_TRANSFER', 'QR_RECHARGE', 'ONLINE_BANK'] as const;
 export type RechargeChannel = (typeof RECHARGE_CHANNELS)[number];
-
-export const RECHARGE_SCENES = ['ECOMMERCE_DEPOSIT', 'ECOMMERCE_PAYMENT'] as const;
 export type RechargeScene = (typeof RECHARGE_SCENES)[number];
-
-/** Each scene credits exactly one account (spec P2.3). */
-export const SCENE_ACCOUNT_TYPES = {
-  ECOMMERCE_DEPOSIT: 'DEPOSIT',
-  ECOMMERCE_PAYMENT: 'OPERATION',
-} as const satisfies Record<RechargeScene, string>;
-export type AccountType = (typeof SCENE_ACCOUNT_TYPES)[RechargeScene];
+export type AccountType = (typeof RECHARGE_SCENE_ACCOUNT_TYPES)[RechargeScene];
 
 export const EMPLOYEE_TYPES = ['ADMIN', 'STAFF', 'LEGAL_PERSON'] as const;
 export const ONLINE_BANK_TYPES = ['ONLINE_BANK_TYPE_CORPORATE', 'ONLINE_BANK_TYPE_PERSONAL'] as const;
@@ -147,12 +143,7 @@ const ENTITY_FIELDS = [
 
 /** The recharge entity of `recharges.get` / `recharges.close` (seed 003). */
 export function toEntity(recharge: Recharge): Record<string, unknown> {
-  const entity: Record<string, unknown> = {};
-  for (const field of ENTITY_FIELDS) {
-    const value = recharge[field];
-    if (value !== undefined) entity[field] = structuredClone(value);
-  }
-  return entity;
+  return pickDefined(recharge, ENTITY_FIELDS);
 }
 
 /** The plaintext of RECHARGE.SUCCESS / RECHARGE.CLOSED: the entity plus the apply `remark` (spec P2.3). */

@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { RECHARGE_SCENE_ACCOUNT_TYPES } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler, OperationResult } from '../family.js';
+import { canonicalJson } from '../shared/canonical-json.js';
+import { checkNotifyUrl } from '../shared/notify-url.js';
+import { bodyParamError } from '../shared/param-error.js';
+import { assertSubMerchantOf } from '../shared/sub-merchant.js';
 import { advance, createRecharge } from './advance.js';
-import { canonicalJson } from './canonical-json.js';
-import { checkNotifyUrl } from './notify-url.js';
-import {
-  type RechargeChannel,
-  type RechargeScene,
-  SCENE_ACCOUNT_TYPES,
-  toApplyResponse,
-  toEntity,
-} from './record.js';
+import { type RechargeChannel, type RechargeScene, toApplyResponse, toEntity } from './record.js';
 import { findRecharge, type StoredRecharge } from './store.js';
 
 /** Seed 003: a bank transfer recharge may be up to 8亿元; no channel takes more. */
@@ -29,37 +26,21 @@ interface ApplyBody {
   remark?: string;
 }
 
-function paramError(field: string, value: unknown, issue: string): ApiError {
-  return new ApiError(400, 'PARAM_ERROR', `${field.slice(1).replaceAll('/', '.')}: ${issue}`, {
-    field,
-    value,
-    issue,
-    location: 'body',
-  });
-}
-
-/** The framework's role check already did this; a family answers for its own records all the same. */
-function assertSubMerchant(deps: FamilyDeps, spMchid: string, subMchid: string): void {
-  if (!deps.merchants.isSubMerchantOf(spMchid, subMchid)) {
-    throw new ApiError(403, 'NO_AUTH', `sub_mchid ${subMchid} is not a sub-merchant of platform ${spMchid}`);
-  }
-}
-
 function checkApplyBody(deps: FamilyDeps, body: ApplyBody): void {
-  const expected = SCENE_ACCOUNT_TYPES[body.recharge_scene];
+  const expected = RECHARGE_SCENE_ACCOUNT_TYPES[body.recharge_scene];
   if (body.account_type !== expected) {
-    throw paramError(
+    throw bodyParamError(
       '/account_type',
       body.account_type,
       `account_type must match recharge_scene: ${body.recharge_scene} credits ${expected}`,
     );
   }
   if (body.recharge_amount.currency !== 'CNY') {
-    throw paramError('/recharge_amount/currency', body.recharge_amount.currency, 'currency must be CNY');
+    throw bodyParamError('/recharge_amount/currency', body.recharge_amount.currency, 'currency must be CNY');
   }
   const amount = body.recharge_amount.amount;
   if (!Number.isInteger(amount) || amount < 1 || amount > MAX_RECHARGE_FEN) {
-    throw paramError(
+    throw bodyParamError(
       '/recharge_amount/amount',
       amount,
       `amount must be an integer in fen from 1 to ${MAX_RECHARGE_FEN}`,
@@ -67,19 +48,19 @@ function checkApplyBody(deps: FamilyDeps, body: ApplyBody): void {
   }
   const channels = body.available_recharge_channels;
   if (channels !== undefined && (channels.length === 0 || new Set(channels).size !== channels.length)) {
-    throw paramError(
+    throw bodyParamError(
       '/available_recharge_channels',
       channels,
       'list at least one channel, each once (leave the field out to allow all channels)',
     );
   }
-  if (body.notify_url !== undefined) checkNotifyUrl(body.notify_url, deps.settings.allowInsecureNotifyUrls);
+  if (body.notify_url !== undefined) checkNotifyUrl(body.notify_url, '/notify_url', deps.settings);
 }
 
 function apply(deps: FamilyDeps, call: OperationCall): OperationResult {
   const body = call.body as ApplyBody;
   const spMchid = call.caller.mchid;
-  assertSubMerchant(deps, spMchid, body.sub_mchid);
+  assertSubMerchantOf(deps, call.caller, body.sub_mchid);
   checkApplyBody(deps, body);
   const request = canonicalJson(body);
   const existing = findRecharge(deps.db, spMchid, body.out_recharge_no);
@@ -106,7 +87,7 @@ function apply(deps: FamilyDeps, call: OperationCall): OperationResult {
       sub_mchid: body.sub_mchid,
       recharge_id: deps.newId('', 18),
       out_recharge_no: body.out_recharge_no,
-      account_type: SCENE_ACCOUNT_TYPES[body.recharge_scene],
+      account_type: RECHARGE_SCENE_ACCOUNT_TYPES[body.recharge_scene],
       recharge_scene: body.recharge_scene,
       recharge_amount: { amount: body.recharge_amount.amount, currency: body.recharge_amount.currency },
       ...(body.available_recharge_channels === undefined

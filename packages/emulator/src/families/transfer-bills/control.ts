@@ -1,6 +1,7 @@
 import { TRANSFER_FAIL_REASONS } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { ControlAction, FamilyDeps, OperationResult } from '../family.js';
+import { bodyParamError } from '../shared/param-error.js';
 import { advance } from './advance.js';
 import { toEntity } from './entity.js';
 import type { TransferBillEvent } from './machine.js';
@@ -17,15 +18,6 @@ type Request = Parameters<ControlAction['handler']>[1];
 
 function bodyField(body: unknown, name: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-}
-
-function paramError(field: string, value: unknown, issue: string): ApiError {
-  return new ApiError(400, 'PARAM_ERROR', `${field.slice(1)}: ${issue}`, {
-    field,
-    value,
-    issue,
-    location: 'body',
-  });
 }
 
 function target(deps: FamilyDeps, request: Request): TransferBillRecord {
@@ -45,7 +37,7 @@ function target(deps: FamilyDeps, request: Request): TransferBillRecord {
 function failReason(body: unknown): string {
   const value = bodyField(body, 'fail_reason');
   if (typeof value !== 'string' || !(TRANSFER_FAIL_REASONS as readonly string[]).includes(value)) {
-    throw paramError(
+    throw bodyParamError(
       '/fail_reason',
       value,
       `must be one of the documented fail reasons: ${TRANSFER_FAIL_REASONS.join(', ')}`,
@@ -102,7 +94,7 @@ const setBalance: ControlAction = {
     const subMchid = subMerchantOf(deps, request);
     const amount = bodyField(request.body, 'amount');
     if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0) {
-      throw paramError('/amount', amount, 'must be a whole number of fen, 0 or more');
+      throw bodyParamError('/amount', amount, 'must be a whole number of fen, 0 or more');
     }
     setAvailableBalance(deps.db, subMchid, amount);
     const funded: string[] = [];

@@ -1,12 +1,8 @@
 import type { FamilyDeps } from '../family.js';
+import { defined } from '../shared/defined.js';
 import type { TransferBillRecord } from './store.js';
 
 type FormatTime = FamilyDeps['formatTime'];
-
-/** Optional members appear only when set, as WeChat Pay omits absent fields. */
-function defined<T extends Record<string, unknown>>(object: T): T {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
-}
 
 /**
  * The partner bill entity (seed 004 field order). `encryptedUserName` is `user_name` already encrypted for the

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { checkCrossFieldRules } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler } from '../family.js';
+import { canonicalJson } from '../shared/canonical-json.js';
+import { checkNotifyUrl } from '../shared/notify-url.js';
+import { bodyParamError } from '../shared/param-error.js';
+import { assertSubMerchantOf } from '../shared/sub-merchant.js';
 import { advance, applyEffects } from './advance.js';
 import { toCreateResponse, toReplyEntity } from './entity.js';
 import { createRow, isTerminal, USER_NAME_REQUIRED_FROM } from './machine.js';
-import { canonicalJson, checkNotifyUrl } from './request-rules.js';
 import { findBill, insertBill, type TransferBillRecord } from './store.js';
 
 /** P1 body after validation against the catalogue; `user_name` is already decrypted by the framework. */
@@ -26,32 +29,17 @@ interface CreateBody {
 
 export const NOT_FOUND_MESSAGE = '转账单不存在';
 
-function paramError(field: string, value: unknown, issue: string): ApiError {
-  return new ApiError(400, 'PARAM_ERROR', `${field.slice(1)}: ${issue}`, {
-    field,
-    value,
-    issue,
-    location: 'body',
-  });
-}
-
 function checkCreateBody(deps: FamilyDeps, call: OperationCall, body: CreateBody): void {
-  if (!deps.merchants.isSubMerchantOf(call.caller.mchid, body.sub_mchid)) {
-    throw new ApiError(
-      403,
-      'NO_AUTH',
-      `sub_mchid ${body.sub_mchid} is not a sub-merchant of service provider ${call.caller.mchid}`,
-    );
-  }
+  assertSubMerchantOf(deps, call.caller, body.sub_mchid);
   if (body.transfer_amount >= USER_NAME_REQUIRED_FROM && body.user_name === undefined) {
-    throw paramError(
+    throw bodyParamError(
       '/user_name',
       undefined,
       'required when transfer_amount is 200000 fen (2,000 CNY) or more',
     );
   }
   const [violation] = checkCrossFieldRules('transferBills.create', { body });
-  if (violation) throw paramError(violation.field, violation.value, violation.issue);
+  if (violation) throw bodyParamError(violation.field, violation.value, violation.issue);
   if (body.notify_url !== undefined) checkNotifyUrl(body.notify_url, '/notify_url', deps.settings);
 }
 

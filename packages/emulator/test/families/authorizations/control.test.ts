@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorizationsFamily } from '../../../src/families/authorizations/index.js';
-import { errorOf, ORDINARY } from '../support/fake-deps.js';
+import { errorOf, ORDINARY } from '../support/family-harness.js';
 import { apply, entity, environment, get, userAction } from './support.js';
 
 describe('authorizations control actions', () => {

@@ -12,7 +12,7 @@ import {
   transition,
   transitions,
 } from '../../../src/families/authorizations/machine.js';
-import { ApiError } from '../../../src/wire/api-error.js';
+import { errorOf } from '../support/family-harness.js';
 
 const NOW = 1_747_713_600_000;
 const AUTHORIZATION_ID = '201202505200000000000000001';
@@ -167,14 +167,7 @@ describe('authorizations machine', () => {
       } else {
         it(`${label}: refused with 400 INVALID_REQUEST naming the state`, () => {
           expect(canTransition(record, name)).toBe(false);
-          let thrown: unknown;
-          try {
-            transition(record, EVENTS[name], NOW);
-          } catch (error) {
-            thrown = error;
-          }
-          expect(thrown).toBeInstanceOf(ApiError);
-          const error = thrown as ApiError;
+          const error = errorOf(() => transition(record, EVENTS[name], NOW));
           expect([error.status, error.code]).toEqual([400, 'INVALID_REQUEST']);
           expect(error.message).toContain(`plfk2020042013 is ${record.state}`);
           if (record.closeReason) expect(error.message).toContain(record.closeReason);

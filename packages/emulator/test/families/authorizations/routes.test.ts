@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  callOperation,
-  errorOf,
-  ORDINARY,
-  responseSchemaErrors,
-  SERVICE_PROVIDER,
-  START_MS,
-} from '../support/fake-deps.js';
+import { errorOf, ORDINARY, SERVICE_PROVIDER, START_MS } from '../support/family-harness.js';
 import { apply, applyBody, close, entity, environment, get, userAction } from './support.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -16,7 +9,6 @@ describe('authorizations.apply', () => {
     const env = environment();
     const result = apply(env);
     expect(result.status).toBe(200);
-    expect(responseSchemaErrors('authorizations.apply', result.body)).toEqual([]);
     expect(entity(result)).toEqual({
       out_authorization_no: 'plfk2020042013',
       state: 'WAIT_USER_CONFIRM',
@@ -34,7 +26,7 @@ describe('authorizations.apply', () => {
     const first = apply(env);
     env.clock.advance(60_000);
     const reordered = Object.fromEntries(Object.entries(applyBody()).reverse());
-    const second = callOperation(env, 'authorizations.apply', { caller: ORDINARY, body: reordered });
+    const second = env.call('authorizations.apply', { caller: ORDINARY, body: reordered });
     expect(second.body).toEqual(first.body);
     expect(env.timers()).toHaveLength(1);
   });
@@ -106,7 +98,6 @@ describe('authorizations.get', () => {
     const env = environment();
     apply(env);
     const result = get(env);
-    expect(responseSchemaErrors('authorizations.get', result.body)).toEqual([]);
     expect(result.body).toEqual({
       out_authorization_no: 'plfk2020042013',
       appid: 'wx8888888888888888',
@@ -125,7 +116,6 @@ describe('authorizations.get', () => {
     env.clock.advance(90_000);
     userAction(env, 'confirm');
     const body = entity(get(env));
-    expect(responseSchemaErrors('authorizations.get', body)).toEqual([]);
     expect(body).toMatchObject({
       state: 'TAKING_EFFECT',
       authorization_id: expect.stringMatching(/^\d{27}$/),
@@ -166,7 +156,6 @@ describe('authorizations.close', () => {
     env.clock.advance(5_000);
     const result = close(env);
     expect(result.status).toBe(200);
-    expect(responseSchemaErrors('authorizations.close', result.body)).toEqual([]);
     expect(result.body).toMatchObject({
       state: 'CLOSED',
       authorization_id: expect.stringMatching(/^\d{27}$/),
@@ -201,9 +190,6 @@ describe('authorizations.close', () => {
     expect(body).toMatchObject({ state: 'CLOSED', close_info: { close_reason: 'CLOSE_VIA_MCH_API' } });
     expect(body).not.toHaveProperty('authorization_id');
     expect(body).not.toHaveProperty('authorize_time');
-    // The query page's entity fits; the close page marks authorization_id required, which no unconfirmed
-    // authorization can have.
-    expect(responseSchemaErrors('authorizations.get', body)).toEqual([]);
     expect(env.notifications().map((n) => n.eventType)).toEqual(['MCHTRANSFER.AUTHORIZATION.CLOSED']);
   });
 

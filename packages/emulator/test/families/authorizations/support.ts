@@ -1,15 +1,9 @@
 import { authorizationsFamily } from '../../../src/families/authorizations/index.js';
 import type { EmulatorSettings } from '../../../src/families/family.js';
-import {
-  callControl,
-  callOperation,
-  createFakeEnvironment,
-  type FakeEnvironment,
-  ORDINARY,
-} from '../support/fake-deps.js';
+import { FamilyHarness, ORDINARY } from '../support/family-harness.js';
 
-export function environment(settings: Partial<EmulatorSettings> = {}): FakeEnvironment {
-  return createFakeEnvironment(authorizationsFamily, settings);
+export function environment(settings: Partial<EmulatorSettings> = {}): FamilyHarness {
+  return new FamilyHarness(authorizationsFamily, settings);
 }
 
 export function applyBody(overrides: Record<string, unknown> = {}) {
@@ -25,29 +19,29 @@ export function applyBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export function apply(env: FakeEnvironment, overrides: Record<string, unknown> = {}) {
-  return callOperation(env, 'authorizations.apply', { caller: ORDINARY, body: applyBody(overrides) });
+export function apply(env: FamilyHarness, overrides: Record<string, unknown> = {}) {
+  return env.call('authorizations.apply', { caller: ORDINARY, body: applyBody(overrides) });
 }
 
-export function get(env: FakeEnvironment, outNo = 'plfk2020042013', caller = ORDINARY) {
-  return callOperation(env, 'authorizations.get', { caller, params: { out_authorization_no: outNo } });
+export function get(env: FamilyHarness, outNo = 'plfk2020042013', caller = ORDINARY) {
+  return env.call('authorizations.get', { caller, params: { out_authorization_no: outNo } });
 }
 
-export function close(env: FakeEnvironment, outNo = 'plfk2020042013') {
-  return callOperation(env, 'authorizations.close', {
+export function close(env: FamilyHarness, outNo = 'plfk2020042013') {
+  return env.call('authorizations.close', {
     caller: ORDINARY,
     params: { out_authorization_no: outNo },
   });
 }
 
 export function userAction(
-  env: FakeEnvironment,
+  env: FamilyHarness,
   action: 'confirm' | 'revoke' | 'risk-close',
   outNo = 'plfk2020042013',
   body?: unknown,
 ) {
-  return callControl(
-    env,
+  return env.control(
+    'POST',
     `/:mchid/:out_authorization_no/${action}`,
     { mchid: ORDINARY, out_authorization_no: outNo },
     body,

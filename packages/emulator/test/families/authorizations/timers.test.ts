@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authorizationsFamily } from '../../../src/families/authorizations/index.js';
-import { advanceAndRun, errorOf, inTransaction, runDueTimers, START_MS } from '../support/fake-deps.js';
+import { errorOf, START_MS } from '../support/family-harness.js';
 import { apply, close, entity, environment, get, userAction } from './support.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -9,9 +9,9 @@ describe('authorizations timers', () => {
   it('closes an unconfirmed authorization after exactly 24 h as USER_OVERDUE_UNCONFIRMED, without notifying', () => {
     const env = environment();
     apply(env);
-    expect(advanceAndRun(env, DAY - 1)).toEqual([]);
+    expect(env.advanceBy(DAY - 1)).toEqual([]);
     expect(entity(get(env)).state).toBe('WAIT_USER_CONFIRM');
-    expect(advanceAndRun(env, 1).map((t) => t.kind)).toEqual(['overdue']);
+    expect(env.advanceBy(1).map((t) => t.kind)).toEqual(['overdue']);
     expect(entity(get(env))).toMatchObject({
       state: 'CLOSED',
       close_info: { close_time: '2025-05-21T12:00:00+08:00', close_reason: 'USER_OVERDUE_UNCONFIRMED' },
@@ -22,18 +22,19 @@ describe('authorizations timers', () => {
   it('dates the close at the deadline even when the timer runs late', () => {
     const env = environment();
     apply(env);
-    advanceAndRun(env, 3 * DAY);
+    env.clock.advance(3 * DAY);
+    expect(env.runDue().map((t) => t.kind)).toEqual(['overdue']);
     expect(entity(get(env))).toMatchObject({ close_info: { close_time: '2025-05-21T12:00:00+08:00' } });
   });
 
   it('keeps an overdue-closed record queryable for 30 days, then answers 404 and frees the number', () => {
     const env = environment();
     apply(env);
-    advanceAndRun(env, DAY);
+    env.advanceBy(DAY);
     expect(errorOf(() => apply(env)).code).toBe('INVALID_REQUEST');
-    advanceAndRun(env, 30 * DAY - 1);
+    env.advanceBy(30 * DAY - 1);
     expect(entity(get(env)).state).toBe('CLOSED');
-    advanceAndRun(env, 1);
+    env.advanceBy(1);
     expect(errorOf(() => get(env))).toMatchObject({
       status: 404,
       code: 'NOT_FOUND',
@@ -46,7 +47,7 @@ describe('authorizations timers', () => {
   it('runs close and purge in order when the clock jumps past both deadlines', () => {
     const env = environment();
     apply(env);
-    expect(advanceAndRun(env, 40 * DAY).map((t) => [t.kind, t.dueAt])).toEqual([
+    expect(env.advanceBy(40 * DAY).map((t) => [t.kind, t.dueAt])).toEqual([
       ['overdue', START_MS + DAY],
       ['purge', START_MS + 31 * DAY],
     ]);
@@ -57,7 +58,7 @@ describe('authorizations timers', () => {
     const env = environment();
     apply(env);
     userAction(env, 'confirm');
-    advanceAndRun(env, 2 * DAY);
+    env.advanceBy(2 * DAY);
     expect(entity(get(env)).state).toBe('TAKING_EFFECT');
   });
 
@@ -65,7 +66,7 @@ describe('authorizations timers', () => {
     const env = environment();
     apply(env);
     close(env);
-    advanceAndRun(env, 60 * DAY);
+    env.advanceBy(60 * DAY);
     expect(entity(get(env)).state).toBe('CLOSED');
     expect(env.timers().map((t) => t.kind)).toEqual(['overdue']);
   });
@@ -73,17 +74,17 @@ describe('authorizations timers', () => {
   it('a stale purge timer does not remove a record that reuses the number', () => {
     const env = environment();
     apply(env);
-    advanceAndRun(env, 31 * DAY);
+    env.advanceBy(31 * DAY);
     apply(env);
     const purge = env.timers().find((t) => t.kind === 'purge')!;
-    inTransaction(env, () => authorizationsFamily.timers['purge']!(env.deps, purge));
+    env.inTransaction(() => authorizationsFamily.timers['purge']!(env.deps, purge));
     expect(entity(get(env)).state).toBe('WAIT_USER_CONFIRM');
   });
 
   it('a timer for a record that no longer exists is a no-op', () => {
     const env = environment();
     const run = () =>
-      inTransaction(env, () =>
+      env.inTransaction(() =>
         authorizationsFamily.timers['overdue']!(env.deps, {
           id: 99,
           family: 'authorizations',
@@ -94,6 +95,6 @@ describe('authorizations timers', () => {
         }),
       );
     expect(run).not.toThrow();
-    expect(runDueTimers(env)).toEqual([]);
+    expect(env.runDue()).toEqual([]);
   });
 });

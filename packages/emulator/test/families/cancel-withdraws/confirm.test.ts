@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectApiError, OTHER_PLATFORM, OTHER_SUB, SUB_B } from '../support/family-harness.js';
 import {
   ASYNC_STEP_MS,
   act,
@@ -8,12 +9,11 @@ import {
   confirm,
   confirmBody,
   getById,
-  PROOF,
+  inReview,
   stateOf,
   THIRTY_DAYS,
   waitingForConfirmation,
-} from '../support-b/cancel-withdraw-fixtures.js';
-import { expectApiError, OTHER_PLATFORM, OTHER_SUB, SUB_B } from '../support-b/family-harness.js';
+} from './support.js';
 
 describe('cancelWithdraws.confirm', () => {
   it('moves WAITING_MERCHANT_CONFIRM to SYSTEM_PROCESSING and answers the seed-002 shape', () => {
@@ -38,9 +38,9 @@ describe('cancelWithdraws.confirm', () => {
       confirmation: {
         by: 'platform',
         operator_identification: '运营张三01',
-        confirm_time: '2026-11-22T12:00:05+08:00',
+        confirm_time: '2025-05-20T12:00:05+08:00',
         cancel_contract_version: 'V20241213',
-        confirmed_at: '2026-11-22T12:01:03+08:00',
+        confirmed_at: '2025-05-20T12:01:03+08:00',
       },
     });
   });
@@ -157,8 +157,7 @@ describe('cancelWithdraws.confirm', () => {
 
   it('after approval of a reviewed application (no confirmation needed) it is 403 RULE_LIMIT', () => {
     const h = cancelHarness();
-    const { applyment_id } = apply(h, { proof_medias: PROOF });
-    h.advanceBy(ASYNC_STEP_MS);
+    const { applyment_id } = inReview(h);
     act(h, 'approve', applyment_id);
     expectApiError(() => confirm(h, confirmBody({ applyment_id })), 403, 'RULE_LIMIT');
   });
@@ -175,8 +174,7 @@ describe('cancelWithdraws.confirm', () => {
 
     it('REVIEWING', () => {
       const h = cancelHarness();
-      const { applyment_id } = apply(h, { proof_medias: PROOF });
-      h.advanceBy(ASYNC_STEP_MS);
+      const { applyment_id } = inReview(h);
       expect(
         expectApiError(() => confirm(h, confirmBody({ applyment_id })), 400, 'NO_AUTH').message,
       ).toContain('REVIEWING');
@@ -184,8 +182,7 @@ describe('cancelWithdraws.confirm', () => {
 
     it('REJECTED', () => {
       const h = cancelHarness();
-      const { applyment_id } = apply(h, { proof_medias: PROOF });
-      h.advanceBy(ASYNC_STEP_MS);
+      const { applyment_id } = inReview(h);
       act(h, 'reject', applyment_id);
       expectApiError(() => confirm(h, confirmBody({ applyment_id })), 400, 'NO_AUTH');
     });
@@ -204,6 +201,6 @@ describe('cancelWithdraws.confirm', () => {
     const { applyment_id } = waitingForConfirmation(h);
     confirm(h, confirmBody({ applyment_id }));
     h.advanceBy(10 * ASYNC_STEP_MS);
-    expect(h.notifications).toEqual([]);
+    expect(h.notifications()).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectApiError, OTHER_PLATFORM, PLATFORM, SUB_A } from '../support/family-harness.js';
 import {
   ASYNC_STEP_MS,
   act,
@@ -7,13 +8,13 @@ import {
   confirm,
   confirmBody,
   getById,
-  PROOF,
+  inReview,
+  STARTING_ACCOUNTS,
   setBalances,
   stateOf,
   validate,
   waitingForConfirmation,
-} from '../support-b/cancel-withdraw-fixtures.js';
-import { expectApiError, OTHER_PLATFORM, PLATFORM, SUB_A } from '../support-b/family-harness.js';
+} from './support.js';
 
 function inFundProcessing(h: ReturnType<typeof cancelHarness>) {
   const { applyment_id } = waitingForConfirmation(h);
@@ -36,8 +37,7 @@ describe('cancelWithdraws control: review (system)', () => {
 
   it('reject without a reason uses a default; a blank reason is refused', () => {
     const h = cancelHarness();
-    const { applyment_id } = apply(h, { proof_medias: PROOF });
-    h.advanceBy(ASYNC_STEP_MS);
+    const { applyment_id } = inReview(h);
     expect(
       expectApiError(() => act(h, 'reject', applyment_id, { reason: ' ' }), 400, 'PARAM_ERROR').detail?.field,
     ).toBe('/reason');
@@ -49,8 +49,7 @@ describe('cancelWithdraws control: review (system)', () => {
 
   it('approve takes no body fields', () => {
     const h = cancelHarness();
-    const { applyment_id } = apply(h, { proof_medias: PROOF });
-    h.advanceBy(ASYNC_STEP_MS);
+    const { applyment_id } = inReview(h);
     expect(
       expectApiError(() => act(h, 'approve', applyment_id, { reason: 'x' }), 400, 'PARAM_ERROR').detail
         ?.issue,
@@ -65,7 +64,7 @@ describe('cancelWithdraws control: staff-confirm (user)', () => {
     const view = act(h, 'staff-confirm', applyment_id);
     expect(view).toMatchObject({
       cancel_state: 'SYSTEM_PROCESSING',
-      confirmation: { by: 'staff', confirmed_at: '2026-11-22T12:00:03+08:00' },
+      confirmation: { by: 'staff', confirmed_at: '2025-05-20T12:00:03+08:00' },
     });
     expect(view).not.toHaveProperty('confirm_token');
   });
@@ -116,10 +115,7 @@ describe('cancelWithdraws control: payouts (system)', () => {
         },
       ],
     });
-    expect(validate(h)['account_info']).toEqual([
-      { out_account_type: 'BASIC_ACCOUNT', amount: 100000 },
-      { out_account_type: 'OPERATE_ACCOUNT', amount: 20000 },
-    ]);
+    expect(validate(h)['account_info']).toEqual(STARTING_ACCOUNTS);
   });
 
   it('are refused outside FUND_PROCESSING', () => {
@@ -151,10 +147,7 @@ describe('cancelWithdraws control: lookups and balances', () => {
     const h = cancelHarness();
     expect(h.control('GET', '/balances/:sub_mchid', { sub_mchid: SUB_A }).body).toEqual({
       sub_mchid: SUB_A,
-      accounts: [
-        { out_account_type: 'BASIC_ACCOUNT', amount: 100000 },
-        { out_account_type: 'OPERATE_ACCOUNT', amount: 20000 },
-      ],
+      accounts: STARTING_ACCOUNTS,
     });
     expect(setBalances(h, SUB_A, [])).toEqual({ sub_mchid: SUB_A, accounts: [] });
     expect(validate(h)['account_info']).toEqual([]);

@@ -17,7 +17,7 @@ import type {
   CancelWithdraw,
   NewCancelWithdraw,
 } from '../../../src/families/cancel-withdraws/record.js';
-import { ApiError } from '../../../src/wire/api-error.js';
+import { errorOf } from '../support/family-harness.js';
 
 const NOW = '2026-11-22T12:00:00+08:00';
 const LATER = '2026-11-22T12:05:00+08:00';
@@ -94,16 +94,6 @@ const eventOf: Record<CancelWithdrawEventType, CancelWithdrawEvent> = {
   payOut: { type: 'payOut' },
 };
 
-function thrown(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the machine to refuse');
-}
-
 describe('cancelWithdraws machine: every row of the table', () => {
   it.each(
     transitions.map(
@@ -148,7 +138,7 @@ describe('cancelWithdraws machine: every event the table does not allow is refus
 
   it.each(cases)('%s refuses %s', (_title, event, state) => {
     const before = state === null ? undefined : recordIn(state);
-    const error = thrown(() => transition(before, eventOf[event], { now: LATER }));
+    const error = errorOf(() => transition(before, eventOf[event], { now: LATER }));
     if (state === null) {
       expect(error).toMatchObject({ status: 404, code: 'NOT_FOUND', message: '申请单不存在' });
     } else if (event === 'confirm' && PAST.includes(state)) {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { cancelWithdrawsFamily } from '../../../src/families/cancel-withdraws/index.js';
 import {
+  expectApiError,
+  OTHER_PLATFORM,
+  OTHER_SUB,
+  PLATFORM,
+  START_MS,
+  SUB_A,
+  SUB_B,
+} from '../support/family-harness.js';
+import {
   ASYNC_STEP_MS,
   act,
   apply,
@@ -10,23 +19,15 @@ import {
   confirmBody,
   getById,
   getByNo,
+  inReview,
   PAYEE_PLAINTEXT,
-  PROOF,
   personalPayee,
+  STARTING_ACCOUNTS,
   setBalances,
   stateOf,
   validate,
   waitingForConfirmation,
-} from '../support-b/cancel-withdraw-fixtures.js';
-import {
-  expectApiError,
-  OTHER_PLATFORM,
-  OTHER_SUB,
-  PLATFORM,
-  START_MS,
-  SUB_A,
-  SUB_B,
-} from '../support-b/family-harness.js';
+} from './support.js';
 
 /** Runs a no-proof withdraw application to FINISH (WITHDRAW_SUCCEED). */
 function finishOne(h: ReturnType<typeof cancelHarness>, overrides: Record<string, unknown> = {}) {
@@ -43,10 +44,7 @@ describe('cancelWithdraws.validate', () => {
       sub_mchid: SUB_A,
       merchant_state: 'NORMAL',
       validate_result: 'ALLOW_CANCEL_WITHDRAW',
-      account_info: [
-        { out_account_type: 'BASIC_ACCOUNT', amount: 100000 },
-        { out_account_type: 'OPERATE_ACCOUNT', amount: 20000 },
-      ],
+      account_info: STARTING_ACCOUNTS,
     });
   });
 
@@ -97,8 +95,7 @@ describe('cancelWithdraws.validate', () => {
 
   it('ALLOW again after a rejected application', () => {
     const h = cancelHarness();
-    const { applyment_id } = apply(h, { proof_medias: PROOF });
-    h.advanceBy(ASYNC_STEP_MS);
+    const { applyment_id } = inReview(h);
     act(h, 'reject', applyment_id, { reason: '材料不清晰' });
     expect(validate(h)).toMatchObject({ merchant_state: 'NORMAL', validate_result: 'ALLOW_CANCEL_WITHDRAW' });
   });
@@ -122,18 +119,15 @@ describe('cancelWithdraws.apply', () => {
       cancel_state: 'ACCEPTED',
       cancel_state_description: '注销申请已受理',
       withdraw: 'APPLY_WITHDRAW',
-      modify_time: '2026-11-22T12:00:00+08:00',
-      account_info: [
-        { out_account_type: 'BASIC_ACCOUNT', amount: 100000 },
-        { out_account_type: 'OPERATE_ACCOUNT', amount: 20000 },
-      ],
+      modify_time: '2025-05-20T12:00:00+08:00',
+      account_info: STARTING_ACCOUNTS,
     });
   });
 
   it('schedules the review step asyncStepMs later', () => {
     const h = cancelHarness();
     const { applyment_id } = apply(h);
-    expect(h.timers).toEqual([
+    expect(h.timers()).toEqual([
       expect.objectContaining({
         family: 'cancelWithdraws',
         kind: 'review',
@@ -146,7 +140,9 @@ describe('cancelWithdraws.apply', () => {
   it('cancel only (no withdraw field): no withdraw echo, no account_info', () => {
     const h = cancelHarness();
     const { withdraw: _w, payee_info: _p, ...body } = applyBody();
-    const { applyment_id } = h.call('cancelWithdraws.apply', { body }).body as { applyment_id: string };
+    const { applyment_id } = h.call('cancelWithdraws.apply', { caller: PLATFORM, body }).body as {
+      applyment_id: string;
+    };
     const entity = getById(h, applyment_id);
     expect(entity).not.toHaveProperty('withdraw');
     expect(entity).not.toHaveProperty('account_info');
@@ -155,7 +151,11 @@ describe('cancelWithdraws.apply', () => {
   it('APPLY_WITHDRAW without payee_info is 400 PARAM_ERROR on /payee_info', () => {
     const h = cancelHarness();
     const { payee_info: _p, ...body } = applyBody();
-    const error = expectApiError(() => h.call('cancelWithdraws.apply', { body }), 400, 'PARAM_ERROR');
+    const error = expectApiError(
+      () => h.call('cancelWithdraws.apply', { caller: PLATFORM, body }),
+      400,
+      'PARAM_ERROR',
+    );
     expect(error.detail).toMatchObject({ field: '/payee_info', location: 'body' });
     expect(error.detail?.issue).toContain('APPLY_WITHDRAW');
   });
@@ -173,8 +173,11 @@ describe('cancelWithdraws.apply', () => {
     const h = cancelHarness();
     const first = apply(h);
     const reordered = Object.fromEntries(Object.entries(applyBody()).reverse());
-    expect(h.call('cancelWithdraws.apply', { body: reordered })).toEqual({ status: 200, body: first });
-    expect(h.timers).toHaveLength(1);
+    expect(h.call('cancelWithdraws.apply', { caller: PLATFORM, body: reordered })).toEqual({
+      status: 200,
+      body: first,
+    });
+    expect(h.timers()).toHaveLength(1);
   });
 
   it('the idempotent repeat still answers after the application moved on', () => {
@@ -192,7 +195,7 @@ describe('cancelWithdraws.apply', () => {
       changed['payee_info'] as { bank_account_info: { account_number: string } }
     ).bank_account_info.account_number = '6222020202020209999';
     const error = expectApiError(
-      () => h.call('cancelWithdraws.apply', { body: changed }),
+      () => h.call('cancelWithdraws.apply', { caller: PLATFORM, body: changed }),
       400,
       'ALREADY_EXISTS',
     );

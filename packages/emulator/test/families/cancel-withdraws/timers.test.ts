@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cancelWithdrawsFamily } from '../../../src/families/cancel-withdraws/index.js';
 import { transitions } from '../../../src/families/cancel-withdraws/machine.js';
+import { PLATFORM, START_MS, SUB_A } from '../support/family-harness.js';
 import {
   ASYNC_STEP_MS,
   act,
@@ -10,14 +11,14 @@ import {
   confirm,
   confirmBody,
   getById,
-  PROOF,
+  inReview,
+  STARTING_ACCOUNTS,
   setBalances,
   stateOf,
   THIRTY_DAYS,
   validate,
   waitingForConfirmation,
-} from '../support-b/cancel-withdraw-fixtures.js';
-import { START_MS, SUB_A } from '../support-b/family-harness.js';
+} from './support.js';
 
 describe('cancelWithdraws timers: an application without proof_medias', () => {
   it('waits for merchant confirmation asyncStepMs after apply, not before', () => {
@@ -28,7 +29,7 @@ describe('cancelWithdraws timers: an application without proof_medias', () => {
     h.advanceBy(1);
     expect(getById(h, applyment_id)).toMatchObject({
       cancel_state: 'WAITING_MERCHANT_CONFIRM',
-      modify_time: '2026-11-22T12:00:03+08:00',
+      modify_time: '2025-05-20T12:00:03+08:00',
     });
   });
 
@@ -79,17 +80,16 @@ describe('cancelWithdraws timers: an application without proof_medias', () => {
   it('NOT_APPLY_WITHDRAW: CANCELED → FINISH with no withdraw fields, balances untouched', () => {
     const h = cancelHarness();
     const { payee_info: _p, ...body } = applyBody({ withdraw: 'NOT_APPLY_WITHDRAW' });
-    const { applyment_id } = h.call('cancelWithdraws.apply', { body }).body as { applyment_id: string };
+    const { applyment_id } = h.call('cancelWithdraws.apply', { caller: PLATFORM, body }).body as {
+      applyment_id: string;
+    };
     h.advanceBy(ASYNC_STEP_MS);
     act(h, 'staff-confirm', applyment_id);
     h.advanceBy(2 * ASYNC_STEP_MS);
     const entity = getById(h, applyment_id);
     expect(entity).toMatchObject({ cancel_state: 'FINISH', withdraw: 'NOT_APPLY_WITHDRAW' });
     expect(entity).not.toHaveProperty('withdraw_state');
-    expect(validate(h)['account_info']).toEqual([
-      { out_account_type: 'BASIC_ACCOUNT', amount: 100000 },
-      { out_account_type: 'OPERATE_ACCOUNT', amount: 20000 },
-    ]);
+    expect(validate(h)['account_info']).toEqual(STARTING_ACCOUNTS);
   });
 
   it('is revoked exactly 30 days after it started waiting, not a millisecond earlier', () => {
@@ -102,7 +102,7 @@ describe('cancelWithdraws timers: an application without proof_medias', () => {
     expect(getById(h, applyment_id)).toMatchObject({
       cancel_state: 'REVOKED',
       cancel_state_description: '超过30天商户未确认注销，申请单已撤销',
-      modify_time: '2026-12-22T12:00:03+08:00',
+      modify_time: '2025-06-19T12:00:03+08:00',
     });
     expect(getById(h, applyment_id)).not.toHaveProperty('confirm_cancel');
   });
@@ -122,8 +122,7 @@ describe('cancelWithdraws timers: an application without proof_medias', () => {
 describe('cancelWithdraws timers: an application with proof_medias', () => {
   it('goes to REVIEWING and waits there for a person', () => {
     const h = cancelHarness();
-    const { applyment_id } = apply(h, { proof_medias: PROOF });
-    h.advanceBy(ASYNC_STEP_MS);
+    const { applyment_id } = inReview(h);
     expect(getById(h, applyment_id)).toMatchObject({
       cancel_state: 'REVIEWING',
       cancel_state_description: '注销申请审核中',
@@ -134,8 +133,7 @@ describe('cancelWithdraws timers: an application with proof_medias', () => {
 
   it('approve → SYSTEM_PROCESSING, then the timers take it to FINISH', () => {
     const h = cancelHarness();
-    const { applyment_id } = apply(h, { proof_medias: PROOF });
-    h.advanceBy(ASYNC_STEP_MS);
+    const { applyment_id } = inReview(h);
     act(h, 'approve', applyment_id);
     expect(stateOf(h, applyment_id)).toBe('SYSTEM_PROCESSING');
     h.advanceBy(3 * ASYNC_STEP_MS);
@@ -147,8 +145,7 @@ describe('cancelWithdraws timers: an application with proof_medias', () => {
 
   it('reject → REJECTED with the reason, and no timers left', () => {
     const h = cancelHarness();
-    const { applyment_id } = apply(h, { proof_medias: PROOF });
-    h.advanceBy(ASYNC_STEP_MS);
+    const { applyment_id } = inReview(h);
     act(h, 'reject', applyment_id, { reason: '证明材料模糊' });
     expect(getById(h, applyment_id)).toMatchObject({
       cancel_state: 'REJECTED',
@@ -175,7 +172,7 @@ describe('cancelWithdraws timers: stale and orphaned timers', () => {
     const h = cancelHarness();
     apply(h);
     h.db.exec('DELETE FROM cancel_withdraw_applications');
-    expect(h.advanceBy(ASYNC_STEP_MS)).toBe(1);
+    expect(h.advanceBy(ASYNC_STEP_MS)).toHaveLength(1);
     expect(h.pendingTimers()).toEqual([]);
   });
 

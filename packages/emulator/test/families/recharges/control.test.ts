@@ -2,8 +2,8 @@ import { notifications as notificationSpecs } from '@wxpay-kit/sdk/catalogue';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { rechargesFamily } from '../../../src/families/recharges/index.js';
-import { expectApiError, PLATFORM, START_MS, SUB_A } from '../support-b/family-harness.js';
-import { apply, close, get, pay, rechargeHarness, returnFunds } from '../support-b/recharge-fixtures.js';
+import { expectApiError, PLATFORM, START_MS, SUB_A } from '../support/family-harness.js';
+import { apply, close, get, pay, rechargeHarness, returnFunds } from './support.js';
 
 const RESOURCE_SCHEMA = notificationSpecs.recharges.resource;
 
@@ -35,8 +35,8 @@ describe('recharges control: pay (user)', () => {
         bank_card_tail: '0722',
         bank_account_name: '某某某有限公司',
       },
-      accept_time: '2026-11-22T12:02:00+08:00',
-      success_time: '2026-11-22T12:02:00+08:00',
+      accept_time: '2025-05-20T12:02:00+08:00',
+      success_time: '2025-05-20T12:02:00+08:00',
     });
   });
 
@@ -83,7 +83,7 @@ describe('recharges control: pay (user)', () => {
     expect(error.message).toContain('BANK_TRANSFER is not available');
     expect(error.detail?.issue).toContain('[QR_RECHARGE]');
     expect(get(h)['recharge_state']).toBe('RECHARGING');
-    expect(h.notifications).toEqual([]);
+    expect(h.notifications()).toEqual([]);
   });
 
   it.each([
@@ -138,8 +138,8 @@ describe('recharges control: pay (user)', () => {
     const h = rechargeHarness();
     apply(h);
     pay(h, { channel: 'BANK_TRANSFER' });
-    expect(h.notifications).toHaveLength(1);
-    const [sent] = h.notifications;
+    expect(h.notifications()).toHaveLength(1);
+    const [sent] = h.notifications();
     expect(sent).toMatchObject({
       mchid: PLATFORM,
       eventType: 'RECHARGE.SUCCESS',
@@ -168,12 +168,12 @@ describe('recharges control: return-funds (system)', () => {
     const entity = get(h);
     expect(entity['recharge_state']).toBe('SUCCESS');
     expect(entity['bank_transfer_info']).toMatchObject({
-      return_time: '2026-11-23T12:00:00+08:00',
+      return_time: '2025-05-21T12:00:00+08:00',
       return_reason: '银行转账充值金额与申请充值金额不一致',
     });
     const fundReturns = view['fund_returns'] as { recharge_returned_id: string }[];
     expect(fundReturns).toHaveLength(1);
-    const returned = h.notifications.at(-1);
+    const returned = h.notifications().at(-1);
     expect(returned).toMatchObject({
       eventType: 'RECHARGE.FUND_RETURNED',
       originalType: 'recharge',
@@ -193,7 +193,7 @@ describe('recharges control: return-funds (system)', () => {
         amount: 500000,
         currency: 'CNY',
         memo: '附言123',
-        return_time: '2026-11-23T12:00:00+08:00',
+        return_time: '2025-05-21T12:00:00+08:00',
         return_reason: '银行转账充值金额与申请充值金额不一致',
       },
     });
@@ -211,12 +211,12 @@ describe('recharges control: return-funds (system)', () => {
       (r) => r.recharge_returned_id,
     );
     expect(new Set(ids).size).toBe(2);
-    expect(h.notifications.filter((n) => n.eventType === 'RECHARGE.FUND_RETURNED')).toHaveLength(2);
-    expect(h.notifications.at(-1)?.resource).toMatchObject({
+    expect(h.notifications().filter((n) => n.eventType === 'RECHARGE.FUND_RETURNED')).toHaveLength(2);
+    expect(h.notifications().at(-1)?.resource).toMatchObject({
       recharge_channel: 'ONLINE_BANK',
       detail: { amount: 300000, return_reason: '实际付款户名与充值单要求的付款户名不一致' },
     });
-    expect(h.notifications.at(-1)?.resource).not.toHaveProperty('detail.memo');
+    expect(h.notifications().at(-1)?.resource).not.toHaveProperty('detail.memo');
     expectApiError(() => returnFunds(h, { amount: 1 }), 400, 'INVALID_REQUEST');
   });
 

@@ -13,7 +13,7 @@ import {
   transitions,
 } from '../../../src/families/recharges/machine.js';
 import type { NewRecharge, Recharge, RechargeState } from '../../../src/families/recharges/record.js';
-import { ApiError } from '../../../src/wire/api-error.js';
+import { errorOf } from '../support/family-harness.js';
 
 const NOW = '2026-11-22T12:00:00+08:00';
 const LATER = '2026-11-22T12:05:00+08:00';
@@ -68,16 +68,6 @@ const eventOf: Record<RechargeEventType, RechargeEvent> = {
   },
 };
 
-function thrown(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected the machine to refuse');
-}
-
 describe('recharges machine: every row of the table', () => {
   it.each(
     transitions.map(
@@ -103,7 +93,7 @@ describe('recharges machine: every event the table does not allow is refused', (
   });
   it.each(cases)('%s refuses %s', (_title, event, state) => {
     const before = state === null ? undefined : recordIn[state]();
-    const error = thrown(() => transition(before, eventOf[event], { now: LATER }));
+    const error = errorOf(() => transition(before, eventOf[event], { now: LATER }));
     if (state === null) {
       expect(error).toMatchObject({ status: 404, code: 'NOT_FOUND', message: '充值单不存在' });
     } else {
@@ -174,7 +164,7 @@ describe('recharges machine: what each transition writes', () => {
 
   it('pay is refused for a channel outside available_recharge_channels', () => {
     const limited = { ...recharging(), available_recharge_channels: ['QR_RECHARGE' as const] };
-    const error = thrown(() => transition(limited, eventOf.pay, { now: LATER }));
+    const error = errorOf(() => transition(limited, eventOf.pay, { now: LATER }));
     expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
     expect(error.detail).toMatchObject({ field: '/channel', value: 'BANK_TRANSFER' });
     expect(error.detail?.issue).toContain('[QR_RECHARGE]');
@@ -186,7 +176,7 @@ describe('recharges machine: what each transition writes', () => {
       payment: { channel: 'QR_RECHARGE', qr_recharge_info: { openid: 'oX', employee_type: 'STAFF' } },
     } as const;
     const big = { ...recharging(), recharge_amount: { amount: QR_RECHARGE_LIMIT_FEN + 1, currency: 'CNY' } };
-    expect(thrown(() => transition(big, qr, { now: LATER })).message).toContain('5万元');
+    expect(errorOf(() => transition(big, qr, { now: LATER })).message).toContain('5万元');
     const atLimit = { ...recharging(), recharge_amount: { amount: QR_RECHARGE_LIMIT_FEN, currency: 'CNY' } };
     expect(transition(atLimit, qr, { now: LATER }).recharge_state).toBe('SUCCESS');
   });
@@ -205,7 +195,7 @@ describe('recharges machine: what each transition writes', () => {
   });
 
   it('close of a SUCCESS recharge names why it is refused', () => {
-    const error = thrown(() => transition(paid(), { type: 'close' }, { now: LATER }));
+    const error = errorOf(() => transition(paid(), { type: 'close' }, { now: LATER }));
     expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
     expect(error.message).toContain('only a RECHARGING recharge can be closed');
   });
@@ -234,7 +224,7 @@ describe('recharges machine: what each transition writes', () => {
 
   it('returnFunds refuses more than is left, and anything once all is returned', () => {
     const all = { ...eventOf.returnFunds, amount: 500000 } as RechargeEvent;
-    const over = thrown(() =>
+    const over = errorOf(() =>
       transition(paid(), { ...all, amount: 500001 } as RechargeEvent, { now: LATER }),
     );
     expect(over).toMatchObject({
@@ -243,11 +233,11 @@ describe('recharges machine: what each transition writes', () => {
       detail: { field: '/amount', value: 500001 },
     });
     const emptied = transition(paid(), all, { now: LATER });
-    expect(thrown(() => transition(emptied, eventOf.returnFunds, { now: LATER }))).toMatchObject({
+    expect(errorOf(() => transition(emptied, eventOf.returnFunds, { now: LATER }))).toMatchObject({
       code: 'INVALID_REQUEST',
     });
     expect(
-      thrown(() => transition(paid(), { ...all, amount: 0 } as RechargeEvent, { now: LATER })).code,
+      errorOf(() => transition(paid(), { ...all, amount: 0 } as RechargeEvent, { now: LATER })).code,
     ).toBe('PARAM_ERROR');
   });
 
@@ -260,7 +250,7 @@ describe('recharges machine: what each transition writes', () => {
       },
       { now: NOW },
     );
-    const error = thrown(() => transition(qrPaid, eventOf.returnFunds, { now: LATER }));
+    const error = errorOf(() => transition(qrPaid, eventOf.returnFunds, { now: LATER }));
     expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
     expect(error.message).toContain('only BANK_TRANSFER and ONLINE_BANK');
   });

@@ -1,3 +1,4 @@
+import { RechargeEntity } from '@wxpay-kit/sdk/catalogue';
 import { describe, expect, it } from 'vitest';
 import {
   expectApiError,
@@ -7,29 +8,11 @@ import {
   START_MS,
   SUB_A,
   SUB_B,
-} from '../support-b/family-harness.js';
-import { apply, applyBody, close, get, pay, rechargeHarness } from '../support-b/recharge-fixtures.js';
+} from '../support/family-harness.js';
+import { apply, applyBody, close, get, pay, rechargeHarness } from './support.js';
 
-// Seed 003's entity members, in its order.
-const SEED_FIELDS = [
-  'sp_mchid',
-  'sub_mchid',
-  'recharge_id',
-  'out_recharge_no',
-  'recharge_channel',
-  'account_type',
-  'recharge_state',
-  'recharge_scene',
-  'recharge_state_desc',
-  'recharge_amount',
-  'bank_transfer_info',
-  'qr_recharge_info',
-  'online_bank_recharge_info',
-  'accept_time',
-  'success_time',
-  'close_time',
-  'available_recharge_channels',
-];
+// The catalogue's entity lists seed 003's members in the seed's order.
+const SEED_FIELDS = Object.keys(RechargeEntity.properties);
 
 function inSeedOrder(entity: Record<string, unknown>) {
   const keys = Object.keys(entity);
@@ -79,7 +62,7 @@ describe('recharges.apply', () => {
   it('schedules the 7-day close when the recharge is created', () => {
     const h = rechargeHarness();
     apply(h);
-    expect(h.timers).toEqual([
+    expect(h.timers()).toEqual([
       expect.objectContaining({
         family: 'recharges',
         kind: 'expire',
@@ -87,7 +70,7 @@ describe('recharges.apply', () => {
         dueAt: START_MS + 7 * 24 * 3600 * 1000,
       }),
     ]);
-    expect(h.notifications).toEqual([]);
+    expect(h.notifications()).toEqual([]);
   });
 
   it.each([
@@ -96,7 +79,11 @@ describe('recharges.apply', () => {
   ])('refuses scene %s with account_type %s: PARAM_ERROR on /account_type', (scene, account, expected) => {
     const h = rechargeHarness();
     const error = expectApiError(
-      () => h.call('recharges.apply', { body: applyBody({ recharge_scene: scene, account_type: account }) }),
+      () =>
+        h.call('recharges.apply', {
+          caller: PLATFORM,
+          body: applyBody({ recharge_scene: scene, account_type: account }),
+        }),
       400,
       'PARAM_ERROR',
     );
@@ -115,6 +102,7 @@ describe('recharges.apply', () => {
     const error = expectApiError(
       () =>
         h.call('recharges.apply', {
+          caller: PLATFORM,
           body: applyBody({ recharge_amount: { amount: 100, currency: 'USD' } }),
           unvalidated: true,
         }),
@@ -129,6 +117,7 @@ describe('recharges.apply', () => {
     const error = expectApiError(
       () =>
         h.call('recharges.apply', {
+          caller: PLATFORM,
           body: applyBody({ recharge_amount: { amount: 80_000_000_001, currency: 'CNY' } }),
         }),
       400,
@@ -146,7 +135,7 @@ describe('recharges.apply', () => {
   ])('refuses notify_url %s', (url, issue) => {
     const h = rechargeHarness();
     const error = expectApiError(
-      () => h.call('recharges.apply', { body: applyBody({ notify_url: url }) }),
+      () => h.call('recharges.apply', { caller: PLATFORM, body: applyBody({ notify_url: url }) }),
       400,
       'PARAM_ERROR',
     );
@@ -163,7 +152,7 @@ describe('recharges.apply', () => {
   it('refuses a sub_mchid that is not the platform’s: 403 NO_AUTH', () => {
     const h = rechargeHarness();
     const error = expectApiError(
-      () => h.call('recharges.apply', { body: applyBody({ sub_mchid: OTHER_SUB }) }),
+      () => h.call('recharges.apply', { caller: PLATFORM, body: applyBody({ sub_mchid: OTHER_SUB }) }),
       403,
       'NO_AUTH',
     );
@@ -174,9 +163,9 @@ describe('recharges.apply', () => {
     const h = rechargeHarness();
     const first = apply(h);
     const reordered = Object.fromEntries(Object.entries(applyBody()).reverse());
-    const again = h.call('recharges.apply', { body: reordered });
+    const again = h.call('recharges.apply', { caller: PLATFORM, body: reordered });
     expect(again).toEqual({ status: 200, body: first });
-    expect(h.timers).toHaveLength(1);
+    expect(h.timers()).toHaveLength(1);
   });
 
   it('same out_recharge_no with a different body is 400 INVALID_REQUEST', () => {
@@ -184,7 +173,10 @@ describe('recharges.apply', () => {
     apply(h);
     const error = expectApiError(
       () =>
-        h.call('recharges.apply', { body: applyBody({ recharge_amount: { amount: 1, currency: 'CNY' } }) }),
+        h.call('recharges.apply', {
+          caller: PLATFORM,
+          body: applyBody({ recharge_amount: { amount: 1, currency: 'CNY' } }),
+        }),
       400,
       'INVALID_REQUEST',
     );
@@ -236,7 +228,7 @@ describe('recharges.get', () => {
     apply(h);
     h.clock.set(START_MS + 30 * 24 * 3600 * 1000);
     expect(get(h)['recharge_state']).toBe('RECHARGING');
-    expect(h.notifications).toEqual([]);
+    expect(h.notifications()).toEqual([]);
   });
 });
 
@@ -250,7 +242,7 @@ describe('recharges.close', () => {
     expect(result.body).toMatchObject({
       recharge_state: 'CLOSED',
       recharge_state_desc: '平台商户主动关闭充值单',
-      close_time: '2026-11-22T12:01:00+08:00',
+      close_time: '2025-05-20T12:01:00+08:00',
     });
     inSeedOrder(result.body as Record<string, unknown>);
     expect(get(h)).toEqual(result.body);
@@ -260,7 +252,7 @@ describe('recharges.close', () => {
     const h = rechargeHarness();
     apply(h);
     const closed = close(h).body as Record<string, unknown>;
-    expect(h.notifications).toEqual([
+    expect(h.notifications()).toEqual([
       {
         mchid: PLATFORM,
         url: 'https://www.weixin.qq.com/wxpay/recharge-notify',
@@ -271,6 +263,7 @@ describe('recharges.close', () => {
         resource: { ...closed, remark: '保证金充值' },
         family: 'recharges',
         resourceKey: 'cz2020042013',
+        at: START_MS,
       },
     ]);
   });
@@ -281,7 +274,7 @@ describe('recharges.close', () => {
     const first = close(h);
     h.clock.set(START_MS + 3_600_000);
     expect(close(h)).toEqual(first);
-    expect(h.notifications).toHaveLength(1);
+    expect(h.notifications()).toHaveLength(1);
   });
 
   it('closing a SUCCESS recharge is 400 INVALID_REQUEST and leaves it paid', () => {
@@ -307,8 +300,8 @@ describe('recharges.close', () => {
   it('sends nothing when the recharge has no notify_url', () => {
     const h = rechargeHarness();
     const { notify_url: _omit, ...body } = applyBody();
-    h.call('recharges.apply', { body });
+    h.call('recharges.apply', { caller: PLATFORM, body });
     close(h);
-    expect(h.notifications).toEqual([]);
+    expect(h.notifications()).toEqual([]);
   });
 });

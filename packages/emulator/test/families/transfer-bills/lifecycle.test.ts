@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { advance } from '../../../src/families/transfer-bills/advance.js';
 import { transferBillsFamily } from '../../../src/families/transfer-bills/index.js';
 import { DEFAULT_BALANCE, findBill } from '../../../src/families/transfer-bills/store.js';
-import {
-  advanceAndRun,
-  callControl,
-  errorOf,
-  inTransaction,
-  SERVICE_PROVIDER,
-  START_MS,
-  SUB_MERCHANT,
-} from '../support/fake-deps.js';
+import { errorOf, SERVICE_PROVIDER, START_MS, SUB_MERCHANT } from '../support/family-harness.js';
 import {
   balance,
   billAction,
@@ -34,10 +26,10 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
   it('ACCEPTED → PROCESSING → WAIT_USER_CONFIRM locks the amount; confirm → TRANSFERING → SUCCESS pays it out', () => {
     const env = environment();
     const created = body(create(env));
-    expect(advanceAndRun(env, STEP).map((t) => t.kind)).toEqual(['accept']);
+    expect(env.advanceBy(STEP).map((t) => t.kind)).toEqual(['accept']);
     expect(stateOf(env)).toBe('PROCESSING');
     expect(balance(env)).toEqual({ sub_mchid: SUB_MERCHANT, available: DEFAULT_BALANCE, locked: 0 });
-    advanceAndRun(env, STEP);
+    env.advanceBy(STEP);
     expect(stateOf(env)).toBe('WAIT_USER_CONFIRM');
     expect(balance(env)).toMatchObject({ available: DEFAULT_BALANCE - 400, locked: 400 });
     env.clock.advance(60_000);
@@ -46,7 +38,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
       update_time: '2025-05-20T12:01:02+08:00',
     });
     expect(env.notifications()).toEqual([]);
-    advanceAndRun(env, STEP);
+    env.advanceBy(STEP);
     expect(stateOf(env)).toBe('SUCCESS');
     expect(balance(env)).toMatchObject({ available: DEFAULT_BALANCE - 400, locked: 0 });
     expect(env.notifications()).toEqual([
@@ -78,16 +70,16 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
   it('follows settings.asyncStepMs', () => {
     const env = environment({ asyncStepMs: 50 });
     create(env);
-    advanceAndRun(env, 100);
+    env.advanceBy(100);
     expect(stateOf(env)).toBe('WAIT_USER_CONFIRM');
   });
 
   it('fails an unconfirmed bill after 24 h with OVERDUE_CLOSE, returns the funds and notifies', () => {
     const env = environment();
     create(env);
-    advanceAndRun(env, 2 * STEP + DAY - 1);
+    env.advanceBy(2 * STEP + DAY - 1);
     expect(stateOf(env)).toBe('WAIT_USER_CONFIRM');
-    advanceAndRun(env, 1);
+    env.advanceBy(1);
     expect(body(get(env))).toMatchObject({
       state: 'FAIL',
       fail_reason: 'OVERDUE_CLOSE',
@@ -99,10 +91,11 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     ]);
   });
 
-  it('runs every step in due order, dated at its due time, when the clock jumps two days', () => {
+  it('runs every step in due order, dated at its due time, when the timers run two days late', () => {
     const env = environment();
     create(env);
-    expect(advanceAndRun(env, 2 * DAY).map((t) => [t.kind, t.dueAt - START_MS])).toEqual([
+    env.clock.advance(2 * DAY);
+    expect(env.runDue().map((t) => [t.kind, t.dueAt - START_MS])).toEqual([
       ['accept', STEP],
       ['lockFunds', 2 * STEP],
       ['confirmOverdue', 2 * STEP + DAY],
@@ -115,12 +108,12 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
       const env = environment();
       setBalance(env, 399);
       create(env);
-      advanceAndRun(env, 2 * STEP);
+      env.advanceBy(2 * STEP);
       expect(stateOf(env)).toBe('PROCESSING');
       expect(balance(env)).toMatchObject({ available: 399, locked: 0 });
-      advanceAndRun(env, DAY - 1);
+      env.advanceBy(DAY - 1);
       expect(stateOf(env)).toBe('PROCESSING');
-      advanceAndRun(env, 1);
+      env.advanceBy(1);
       expect(body(get(env))).toMatchObject({ state: 'FAIL', fail_reason: 'OVERDUE_CLOSE' });
       expect(balance(env)).toMatchObject({ available: 399, locked: 0 });
       expect(env.notifications().map((n) => n.resource['state'])).toEqual(['FAIL']);
@@ -132,7 +125,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
       create(env, { out_bill_no: 'first' });
       create(env, { out_bill_no: 'second' });
       create(env, { out_bill_no: 'third' });
-      advanceAndRun(env, 2 * STEP);
+      env.advanceBy(2 * STEP);
       env.clock.advance(HOUR);
       const result = setBalance(env, 900);
       expect(result.body).toEqual({
@@ -147,7 +140,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
         'PROCESSING',
       ]);
       // The 24 h funds deadline, counted from the first short attempt, fails only the bill still waiting.
-      advanceAndRun(env, DAY - HOUR);
+      env.advanceBy(DAY - HOUR);
       expect(['first', 'second', 'third'].map((no) => stateOf(env, no))).toEqual([
         'WAIT_USER_CONFIRM',
         'WAIT_USER_CONFIRM',
@@ -166,17 +159,17 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
   it('cancel from WAIT_USER_CONFIRM: CANCELLED with MCH_CANCEL, funds returned, one notification', () => {
     const env = environment();
     create(env);
-    advanceAndRun(env, 2 * STEP);
+    env.advanceBy(2 * STEP);
     cancel(env);
     expect(balance(env)).toMatchObject({ locked: 400 });
-    advanceAndRun(env, STEP);
+    env.advanceBy(STEP);
     expect(body(get(env))).toMatchObject({ state: 'CANCELLED', fail_reason: 'MCH_CANCEL' });
     expect(balance(env)).toMatchObject({ available: DEFAULT_BALANCE, locked: 0 });
     expect(env.notifications().map((n) => n.resource)).toEqual([
       expect.objectContaining({ state: 'CANCELLED', fail_reason: 'MCH_CANCEL' }),
     ]);
     // The 24 h confirm deadline of the cancelled bill does nothing.
-    advanceAndRun(env, 2 * DAY);
+    env.advanceBy(2 * DAY);
     expect(env.notifications()).toHaveLength(1);
   });
 
@@ -184,7 +177,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     const env = environment();
     create(env);
     cancel(env);
-    advanceAndRun(env, 10 * STEP);
+    env.advanceBy(10 * STEP);
     expect(stateOf(env)).toBe('CANCELLED');
     expect(balance(env)).toMatchObject({ available: DEFAULT_BALANCE, locked: 0 });
   });
@@ -193,9 +186,9 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     const env = environment();
     const { notify_url: _omitted, ...withoutUrl } = createBody();
     createExactly(env, withoutUrl);
-    advanceAndRun(env, 2 * STEP);
+    env.advanceBy(2 * STEP);
     billAction(env, 'confirm');
-    advanceAndRun(env, STEP);
+    env.advanceBy(STEP);
     expect(stateOf(env)).toBe('SUCCESS');
     expect(env.notifications()).toEqual([]);
   });
@@ -204,10 +197,10 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     it('cancel first, then the user confirms: TRANSFERING wins, pays out once, funds debited once', () => {
       const env = environment();
       create(env);
-      advanceAndRun(env, 2 * STEP);
+      env.advanceBy(2 * STEP);
       expect(body(cancel(env)).state).toBe('CANCELING');
       expect(body(billAction(env, 'confirm')).state).toBe('TRANSFERING');
-      advanceAndRun(env, 5 * STEP);
+      env.advanceBy(5 * STEP);
       expect(body(get(env))).toMatchObject({ state: 'SUCCESS' });
       expect(body(get(env))).not.toHaveProperty('fail_reason');
       expect(balance(env)).toMatchObject({ available: DEFAULT_BALANCE - 400, locked: 0 });
@@ -217,10 +210,10 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     it('the user confirms first, then cancel: 400 INVALID_REQUEST and the payout completes', () => {
       const env = environment();
       create(env);
-      advanceAndRun(env, 2 * STEP);
+      env.advanceBy(2 * STEP);
       billAction(env, 'confirm');
       expect(errorOf(() => cancel(env))).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
-      advanceAndRun(env, 5 * STEP);
+      env.advanceBy(5 * STEP);
       expect(stateOf(env)).toBe('SUCCESS');
       expect(balance(env)).toMatchObject({ available: DEFAULT_BALANCE - 400, locked: 0 });
       expect(env.notifications().map((n) => n.resource['state'])).toEqual(['SUCCESS']);
@@ -229,12 +222,12 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     it('a write based on a stale read is refused and rolled back, never a lost update', () => {
       const env = environment();
       create(env);
-      advanceAndRun(env, 2 * STEP);
+      env.advanceBy(2 * STEP);
       const stale = findBill(env.deps.db, SERVICE_PROVIDER, OUT_BILL_NO)!;
       billAction(env, 'confirm');
       const timers = env.timers().length;
       expect(() =>
-        inTransaction(env, () => advance(env.deps, stale, { type: 'cancel' }, env.clock.now())),
+        env.inTransaction(() => advance(env.deps, stale, { type: 'cancel' }, env.clock.now())),
       ).toThrow('changed since it was read');
       expect(stateOf(env)).toBe('TRANSFERING');
       expect(env.timers()).toHaveLength(timers);
@@ -244,9 +237,9 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     it('a cancel that completed first leaves nothing for the user to confirm', () => {
       const env = environment();
       create(env);
-      advanceAndRun(env, 2 * STEP);
+      env.advanceBy(2 * STEP);
       cancel(env);
-      advanceAndRun(env, STEP);
+      env.advanceBy(STEP);
       expect(errorOf(() => billAction(env, 'confirm')).message).toContain('is CANCELLED');
       expect(balance(env)).toMatchObject({ available: DEFAULT_BALANCE, locked: 0 });
     });
@@ -276,10 +269,10 @@ describe('transferBills control actions', () => {
   it('succeed settles the payout at once; the pending payout step then does nothing', () => {
     const env = environment();
     create(env);
-    advanceAndRun(env, 2 * STEP);
+    env.advanceBy(2 * STEP);
     billAction(env, 'confirm');
     expect(body(billAction(env, 'succeed')).state).toBe('SUCCESS');
-    advanceAndRun(env, STEP);
+    env.advanceBy(STEP);
     expect(env.notifications()).toHaveLength(1);
     expect(balance(env)).toMatchObject({ locked: 0 });
   });
@@ -287,7 +280,7 @@ describe('transferBills control actions', () => {
   it('fail from TRANSFERING returns the funds and notifies FAIL with the reason', () => {
     const env = environment();
     create(env);
-    advanceAndRun(env, 2 * STEP);
+    env.advanceBy(2 * STEP);
     billAction(env, 'confirm');
     const result = body(billAction(env, 'fail', { fail_reason: 'PAYEE_ACCOUNT_ABNORMAL' }));
     expect(result).toMatchObject({ state: 'FAIL', fail_reason: 'PAYEE_ACCOUNT_ABNORMAL' });
@@ -301,7 +294,7 @@ describe('transferBills control actions', () => {
     const env = environment();
     create(env);
     expect(body(billAction(env, 'fail', { fail_reason: 'TRANSFER_RISK' }))).toMatchObject({ state: 'FAIL' });
-    advanceAndRun(env, 10 * STEP);
+    env.advanceBy(10 * STEP);
     expect(stateOf(env)).toBe('FAIL');
   });
 
@@ -322,7 +315,7 @@ describe('transferBills control actions', () => {
   it('fail while waiting for the user: 400 INVALID_REQUEST (only the 24 h deadline fails it there)', () => {
     const env = environment();
     create(env);
-    advanceAndRun(env, 2 * STEP);
+    env.advanceBy(2 * STEP);
     expect(errorOf(() => billAction(env, 'fail', { fail_reason: 'TRANSFER_RISK' })).code).toBe(
       'INVALID_REQUEST',
     );
@@ -348,9 +341,9 @@ describe('transferBills control actions', () => {
     const env = environment();
     for (const mchid of ['1999999999', SERVICE_PROVIDER]) {
       expect(errorOf(() => setBalance(env, 10, mchid)).code).toBe('NOT_FOUND');
-      expect(
-        errorOf(() => callControl(env, '/balances/:sub_mchid', { sub_mchid: mchid }, undefined, 'GET')).code,
-      ).toBe('NOT_FOUND');
+      expect(errorOf(() => env.control('GET', '/balances/:sub_mchid', { sub_mchid: mchid })).code).toBe(
+        'NOT_FOUND',
+      );
     }
   });
 

@@ -9,7 +9,7 @@ import {
   transition,
   transitions,
 } from '../../../src/families/transfer-bills/machine.js';
-import { ApiError } from '../../../src/wire/api-error.js';
+import { errorOf } from '../support/family-harness.js';
 
 const NOW = 1_747_713_600_000;
 const AMOUNT = 400;
@@ -148,13 +148,9 @@ describe('transferBills machine', () => {
   });
 
   it('the race edge CANCELING → TRANSFERING needs funds locked (the user saw the confirm page)', () => {
-    let thrown: unknown;
-    try {
-      transition(bill('CANCELING'), EVENTS['userConfirm']!, NOW);
-    } catch (error) {
-      thrown = error;
-    }
-    expect((thrown as ApiError).message).toContain('cancelled before it reached WAIT_USER_CONFIRM');
+    expect(errorOf(() => transition(bill('CANCELING'), EVENTS['userConfirm']!, NOW)).message).toContain(
+      'cancelled before it reached WAIT_USER_CONFIRM',
+    );
   });
 
   // Generated from the table: each (sample, event) pair either has a row, which must apply, or is refused.
@@ -174,15 +170,9 @@ describe('transferBills machine', () => {
       } else {
         it(`${label}: refused with 400 INVALID_REQUEST naming the state`, () => {
           expect(canTransition(record, event)).toBe(false);
-          let thrown: unknown;
-          try {
-            transition(record, event, NOW);
-          } catch (error) {
-            thrown = error;
-          }
-          expect(thrown).toBeInstanceOf(ApiError);
-          expect(thrown).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
-          expect((thrown as ApiError).message).toContain(`plfk2020042013 is ${record.state}`);
+          const error = errorOf(() => transition(record, event, NOW));
+          expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+          expect(error.message).toContain(`plfk2020042013 is ${record.state}`);
         });
       }
     }

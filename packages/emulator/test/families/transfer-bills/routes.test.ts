@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  advanceAndRun,
   errorOf,
   OTHER_SERVICE_PROVIDER,
   OTHER_SUB_MERCHANT,
-  responseSchemaErrors,
   SECOND_SUB_MERCHANT,
   SERVICE_PROVIDER,
   START_MS,
   SUB_MERCHANT,
-} from '../support/fake-deps.js';
+} from '../support/family-harness.js';
 import {
   billAction,
   body,
@@ -30,7 +28,6 @@ describe('transferBills.create', () => {
     const env = environment();
     const result = create(env);
     expect(result.status).toBe(200);
-    expect(responseSchemaErrors('transferBills.create', result.body)).toEqual([]);
     expect(result.body).toEqual({
       sub_mchid: SUB_MERCHANT,
       out_bill_no: OUT_BILL_NO,
@@ -53,7 +50,7 @@ describe('transferBills.create', () => {
   it('answers a retry with the same content with the existing bill in its current state', () => {
     const env = environment();
     const first = body(create(env));
-    advanceAndRun(env, 2000);
+    env.advanceBy(2000);
     const reordered = Object.fromEntries(Object.entries(createBody()).reverse());
     const again = body(createExactly(env, reordered));
     expect(again).toEqual({ ...first, state: 'WAIT_USER_CONFIRM' });
@@ -78,7 +75,7 @@ describe('transferBills.create', () => {
     const env = environment();
     create(env);
     cancel(env);
-    advanceAndRun(env, 1000);
+    env.advanceBy(1000);
     expect(stateOf(env)).toBe('CANCELLED');
     const error = errorOf(() => create(env));
     expect(error).toMatchObject({ status: 400, code: 'ALREADY_EXISTS' });
@@ -177,7 +174,6 @@ describe('transferBills.get', () => {
     const env = environment();
     const created = body(create(env));
     const result = get(env);
-    expect(responseSchemaErrors('transferBills.get', result.body)).toEqual([]);
     expect(result.body).toEqual({
       sub_mchid: SUB_MERCHANT,
       mchid: SERVICE_PROVIDER,
@@ -251,12 +247,11 @@ describe('transferBills.cancel', () => {
   ])('from %s: 200 with the entity in CANCELING (seed 004 shape)', (state, wait) => {
     const env = environment();
     create(env, { transfer_amount: 300_000, user_name: '张三' });
-    advanceAndRun(env, wait);
+    env.advanceBy(wait);
     expect(stateOf(env)).toBe(state);
     env.clock.advance(500);
     const result = cancel(env);
     expect(result.status).toBe(200);
-    expect(responseSchemaErrors('transferBills.cancel', result.body)).toEqual([]);
     expect(result.body).toMatchObject({
       sub_mchid: SUB_MERCHANT,
       mchid: SERVICE_PROVIDER,
@@ -278,7 +273,7 @@ describe('transferBills.cancel', () => {
     const timers = env.timers().length;
     expect(body(cancel(env))).toEqual(first);
     expect(env.timers()).toHaveLength(timers);
-    advanceAndRun(env, 1000);
+    env.advanceBy(1000);
     expect(body(cancel(env))).toMatchObject({ state: 'CANCELLED', fail_reason: 'MCH_CANCEL' });
     expect(env.notifications()).toHaveLength(1);
   });
@@ -290,7 +285,7 @@ describe('transferBills.cancel', () => {
   ] as const)('refuses a bill in %s: 400 INVALID_REQUEST', (state, actions) => {
     const env = environment();
     create(env);
-    advanceAndRun(env, 2000);
+    env.advanceBy(2000);
     for (const action of actions) billAction(env, action, { fail_reason: 'PAYEE_ACCOUNT_ABNORMAL' });
     expect(stateOf(env)).toBe(state);
     const before = { timers: env.timers().length, notifications: env.notifications().length };

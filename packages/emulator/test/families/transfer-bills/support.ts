@@ -1,18 +1,11 @@
 import type { EmulatorSettings } from '../../../src/families/family.js';
 import { transferBillsFamily } from '../../../src/families/transfer-bills/index.js';
-import {
-  callControl,
-  callOperation,
-  createFakeEnvironment,
-  type FakeEnvironment,
-  SERVICE_PROVIDER,
-  SUB_MERCHANT,
-} from '../support/fake-deps.js';
+import { FamilyHarness, SERVICE_PROVIDER, SUB_MERCHANT } from '../support/family-harness.js';
 
 export const OUT_BILL_NO = 'plfk2020042013';
 
-export function environment(settings: Partial<EmulatorSettings> = {}): FakeEnvironment {
-  return createFakeEnvironment(transferBillsFamily, settings);
+export function environment(settings: Partial<EmulatorSettings> = {}): FamilyHarness {
+  return new FamilyHarness(transferBillsFamily, settings);
 }
 
 export function createBody(overrides: Record<string, unknown> = {}) {
@@ -35,33 +28,33 @@ export function createBody(overrides: Record<string, unknown> = {}) {
 }
 
 export function create(
-  env: FakeEnvironment,
+  env: FamilyHarness,
   overrides: Record<string, unknown> = {},
   caller = SERVICE_PROVIDER,
 ) {
-  return callOperation(env, 'transferBills.create', { caller, body: createBody(overrides) });
+  return env.call('transferBills.create', { caller, body: createBody(overrides) });
 }
 
 /** Sends `body` as it is, for requests that leave out fields `createBody` fills in. */
-export function createExactly(env: FakeEnvironment, body: Record<string, unknown>) {
-  return callOperation(env, 'transferBills.create', { caller: SERVICE_PROVIDER, body });
+export function createExactly(env: FamilyHarness, body: Record<string, unknown>) {
+  return env.call('transferBills.create', { caller: SERVICE_PROVIDER, body });
 }
 
 export function get(
-  env: FakeEnvironment,
+  env: FamilyHarness,
   outBillNo = OUT_BILL_NO,
   subMchid = SUB_MERCHANT,
   caller = SERVICE_PROVIDER,
 ) {
-  return callOperation(env, 'transferBills.get', {
+  return env.call('transferBills.get', {
     caller,
     params: { out_bill_no: outBillNo },
     query: { sub_mchid: subMchid },
   });
 }
 
-export function cancel(env: FakeEnvironment, outBillNo = OUT_BILL_NO, subMchid = SUB_MERCHANT) {
-  return callOperation(env, 'transferBills.cancel', {
+export function cancel(env: FamilyHarness, outBillNo = OUT_BILL_NO, subMchid = SUB_MERCHANT) {
+  return env.call('transferBills.cancel', {
     caller: SERVICE_PROVIDER,
     params: { out_bill_no: outBillNo },
     body: { sub_mchid: subMchid },
@@ -69,31 +62,31 @@ export function cancel(env: FakeEnvironment, outBillNo = OUT_BILL_NO, subMchid =
 }
 
 export function billAction(
-  env: FakeEnvironment,
+  env: FamilyHarness,
   verb: 'confirm' | 'succeed' | 'fail',
   body?: unknown,
   outBillNo = OUT_BILL_NO,
 ) {
-  return callControl(
-    env,
+  return env.control(
+    'POST',
     `/:mchid/:out_bill_no/${verb}`,
     { mchid: SERVICE_PROVIDER, out_bill_no: outBillNo },
     body,
   );
 }
 
-export function setBalance(env: FakeEnvironment, amount: unknown, subMchid = SUB_MERCHANT) {
-  return callControl(env, '/balances/:sub_mchid', { sub_mchid: subMchid }, { amount });
+export function setBalance(env: FamilyHarness, amount: unknown, subMchid = SUB_MERCHANT) {
+  return env.control('POST', '/balances/:sub_mchid', { sub_mchid: subMchid }, { amount });
 }
 
-export function balance(env: FakeEnvironment, subMchid = SUB_MERCHANT) {
-  return callControl(env, '/balances/:sub_mchid', { sub_mchid: subMchid }, undefined, 'GET').body as {
+export function balance(env: FamilyHarness, subMchid = SUB_MERCHANT) {
+  return env.control('GET', '/balances/:sub_mchid', { sub_mchid: subMchid }).body as {
     available: number;
     locked: number;
   };
 }
 
-export function stateOf(env: FakeEnvironment, outBillNo = OUT_BILL_NO): string {
+export function stateOf(env: FamilyHarness, outBillNo = OUT_BILL_NO): string {
   return (get(env, outBillNo).body as { state: string }).state;
 }
 

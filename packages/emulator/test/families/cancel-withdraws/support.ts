@@ -1,5 +1,6 @@
 import { cancelWithdrawsFamily } from '../../../src/families/cancel-withdraws/index.js';
-import { createHarness, type Harness, type HarnessOptions, PLATFORM, SUB_A } from './family-harness.js';
+import type { EmulatorSettings } from '../../../src/families/family.js';
+import { FamilyHarness, PLATFORM, SUB_A } from '../support/family-harness.js';
 
 export const ASYNC_STEP_MS = 3000;
 export const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
@@ -47,44 +48,46 @@ export function personalPayee() {
   };
 }
 
+/** The balances every sub-merchant starts with (the family's assumed defaults). */
+export const STARTING_ACCOUNTS = [
+  { out_account_type: 'BASIC_ACCOUNT', amount: 100000 },
+  { out_account_type: 'OPERATE_ACCOUNT', amount: 20000 },
+];
+
 export const PROOF = [
   { proof_media_type: 'WITHDRAWAL_APPLICATION', proof_media: 'media-id-of-the-application-letter' },
 ];
 
-export function cancelHarness(options: HarnessOptions = {}): Harness {
-  return createHarness(cancelWithdrawsFamily, { asyncStepMs: ASYNC_STEP_MS, ...options });
+export function cancelHarness(settings: Partial<EmulatorSettings> = {}): FamilyHarness {
+  return new FamilyHarness(cancelWithdrawsFamily, { asyncStepMs: ASYNC_STEP_MS, ...settings });
 }
 
-export function apply(h: Harness, overrides: Record<string, unknown> = {}) {
-  return h.call('cancelWithdraws.apply', { body: applyBody(overrides) }).body as {
+export function apply(h: FamilyHarness, overrides: Record<string, unknown> = {}) {
+  return h.call('cancelWithdraws.apply', { caller: PLATFORM, body: applyBody(overrides) }).body as {
     applyment_id: string;
     out_request_no: string;
   };
 }
 
-export function getById(h: Harness, applymentId: string) {
-  return h.call('cancelWithdraws.getByApplymentId', { params: { applyment_id: applymentId } }).body as Record<
-    string,
-    unknown
-  >;
+export function getById(h: FamilyHarness, applymentId: string) {
+  return h.call('cancelWithdraws.getByApplymentId', {
+    caller: PLATFORM,
+    params: { applyment_id: applymentId },
+  }).body as Record<string, unknown>;
 }
 
-export function getByNo(h: Harness, outRequestNo = 'P202410241010125346') {
-  return h.call('cancelWithdraws.get', { params: { out_request_no: outRequestNo } }).body as Record<
-    string,
-    unknown
-  >;
+export function getByNo(h: FamilyHarness, outRequestNo = 'P202410241010125346') {
+  return h.call('cancelWithdraws.get', { caller: PLATFORM, params: { out_request_no: outRequestNo } })
+    .body as Record<string, unknown>;
 }
 
-export function stateOf(h: Harness, applymentId: string): unknown {
+export function stateOf(h: FamilyHarness, applymentId: string): unknown {
   return getById(h, applymentId)['cancel_state'];
 }
 
-export function validate(h: Harness, subMchid = SUB_A) {
-  return h.call('cancelWithdraws.validate', { params: { sub_mchid: subMchid } }).body as Record<
-    string,
-    unknown
-  >;
+export function validate(h: FamilyHarness, subMchid = SUB_A) {
+  return h.call('cancelWithdraws.validate', { caller: PLATFORM, params: { sub_mchid: subMchid } })
+    .body as Record<string, unknown>;
 }
 
 export function confirmBody(
@@ -95,17 +98,17 @@ export function confirmBody(
     ...ids,
     sub_mchid: SUB_A,
     operator_identification: 'id1102',
-    confirm_time: '2026-11-22T12:00:05+08:00',
+    confirm_time: '2025-05-20T12:00:05+08:00',
     cancel_contract_version: 'V20241213',
     ...overrides,
   };
 }
 
-export function confirm(h: Harness, body: Record<string, unknown>) {
-  return h.call('cancelWithdraws.confirm', { body });
+export function confirm(h: FamilyHarness, body: Record<string, unknown>) {
+  return h.call('cancelWithdraws.confirm', { caller: PLATFORM, body });
 }
 
-export function act(h: Harness, action: string, applymentId: string, body?: unknown) {
+export function act(h: FamilyHarness, action: string, applymentId: string, body?: unknown) {
   return h.control(
     'POST',
     `/:mchid/:applyment_id/${action}`,
@@ -114,7 +117,7 @@ export function act(h: Harness, action: string, applymentId: string, body?: unkn
   ).body as Record<string, unknown>;
 }
 
-export function setBalances(h: Harness, subMchid: string, accounts: unknown) {
+export function setBalances(h: FamilyHarness, subMchid: string, accounts: unknown) {
   return h.control('POST', '/balances/:sub_mchid', { sub_mchid: subMchid }, { accounts }).body as Record<
     string,
     unknown
@@ -122,8 +125,15 @@ export function setBalances(h: Harness, subMchid: string, accounts: unknown) {
 }
 
 /** Applies without proof and lets the machine review pass: the application now waits for confirmation. */
-export function waitingForConfirmation(h: Harness, overrides: Record<string, unknown> = {}) {
+export function waitingForConfirmation(h: FamilyHarness, overrides: Record<string, unknown> = {}) {
   const answer = apply(h, overrides);
+  h.advanceBy(ASYNC_STEP_MS);
+  return answer;
+}
+
+/** Applies with proof_medias and lets the machine review hand it over: the application is now REVIEWING. */
+export function inReview(h: FamilyHarness, overrides: Record<string, unknown> = {}) {
+  const answer = apply(h, { proof_medias: PROOF, ...overrides });
   h.advanceBy(ASYNC_STEP_MS);
   return answer;
 }
