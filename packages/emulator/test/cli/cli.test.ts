@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WechatPay } from '@wxpay-kit/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Runs the real CLI from its TypeScript source (the same code `npm start` runs once built).
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const loader = join(root, 'packages/sdk/scripts/register-ts.mjs');
+const cli = join(root, 'packages/emulator/src/cli.ts');
+
+interface Started {
+  child: ChildProcess;
+  output: string;
+  url: string;
+}
+
+function runCli(args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--conditions=wxpay-kit-source', '--import', loader, cli, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Starts the CLI and resolves once it has printed its whole banner (bounded wait). */
+function startCli(args: string[]): Promise<Started> {
+  const child = runCli(args);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`CLI did not start in time:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      if (url && output.includes('Press Ctrl+C to stop.')) {
+        clearTimeout(timer);
+        resolve({ child, output, url });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`CLI exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+}
+
+/** Sends SIGINT and resolves with how the process ended: a clean stop is exit code 0, not death by signal. */
+function stop(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
+    child.kill('SIGINT');
+  });
+}
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'wxpay-cli-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+describe('wxpay-emulator CLI', () => {
+  it('prints the credentials table and an SDK configuration that works, reuses them on the next start, and stops on SIGINT', async () => {
+    const first = await startCli(['--port', '0', '--data', dataDir]);
+    const mchids = [...first.output.matchAll(/^(ordinary|serviceProvider|platform)\s+(\d{10})\s/gm)].map(
+      (m) => m[2],
+    );
+    expect(mchids).toHaveLength(3);
+    expect(first.output).toMatch(/WeChat Pay public key: PUB_KEY_ID_\d+/);
+    expect(first.output).toContain(join(dataDir, 'credentials'));
+
+    // The printed configuration (file paths for the keys) is what a user pastes: it must work as printed.
+    const config = /new WechatPay\((\{[\s\S]*?\})\);/.exec(first.output)?.[1];
+    expect(config).toBeDefined();
+    const options = new Function(`return (${config});`)();
+    const wxpay = new WechatPay(options);
+    await expect(wxpay.authorizations.get({ out_authorization_no: 'nope1' })).rejects.toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+    expect(await stop(first.child)).toBe('code 0');
+
+    const second = await startCli(['--port', '0', '--data', dataDir]);
+    const again = [...second.output.matchAll(/^(ordinary|serviceProvider|platform)\s+(\d{10})\s/gm)].map(
+      (m) => m[2],
+    );
+    expect(again).toEqual(mchids);
+    expect(await stop(second.child)).toBe('code 0');
+  });
+
+  it('refuses a bad option with a clear message and exit code 2', async () => {
+    const child = runCli(['--port', 'eighty']);
+    let output = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(output).toContain('--port must be an integer');
+  });
+});
