@@ -51,6 +51,7 @@ export {
   WechatPayDecryptError,
   WechatPayError,
   WechatPayNetworkError,
+  WechatPayProtocolError,
   WechatPaySignatureError,
   WechatPayTimeoutError,
   WechatPayValidationError,

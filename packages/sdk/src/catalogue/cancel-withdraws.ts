@@ -221,7 +221,10 @@ export const cancelWithdrawsApply = defineOperation({
   }),
   errors: [
     ...COMMON_ERRORS,
-    documented(400, 'BIZ_ERR_NEED_RETRY', 'Retry later with the same request (page text not captured)'),
+    {
+      ...documented(400, 'BIZ_ERR_NEED_RETRY', 'Retry later with the same request (page text not captured)'),
+      retryable: true,
+    },
     documented(400, 'ALREADY_EXISTS', 'out_request_no already used: use a new one (page text not captured)'),
     NO_AUTH,
     RATE_LIMIT_ERROR,

@@ -1,3 +1,4 @@
+import { escapePointerToken } from '../protocol/json-pointer.js';
 import { RECHARGE_SCENE_ACCOUNT_TYPES } from './recharges.js';
 import { TRANSFER_SCENE_REPORT_INFO_TYPES } from './transfer-scenes.js';
 
@@ -105,10 +106,6 @@ function partOf(parts: RequestParts, location: RuleLocation): Record<string, unk
   return typeof part === 'object' && part !== null ? (part as Record<string, unknown>) : {};
 }
 
-function pointerToken(name: string): string {
-  return name.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
 function checkRule(rule: CrossFieldRule, part: Record<string, unknown>): CrossFieldViolation[] {
   const at = (field: string, value: unknown, issue: string): CrossFieldViolation => ({
     rule: rule.kind,
@@ -121,7 +118,7 @@ function checkRule(rule: CrossFieldRule, part: Record<string, unknown>): CrossFi
     case 'atLeastOne':
       return rule.fields.some((f) => part[f] !== undefined)
         ? []
-        : [at(`/${pointerToken(rule.fields[0]!)}`, undefined, rule.issue)];
+        : [at(`/${escapePointerToken(rule.fields[0]!)}`, undefined, rule.issue)];
     case 'sameResource':
       return [];
     case 'pairedValues': {
@@ -130,7 +127,11 @@ function checkRule(rule: CrossFieldRule, part: Record<string, unknown>): CrossFi
       const actual = part[rule.dependent];
       if (expected === undefined || actual === undefined || actual === expected) return [];
       return [
-        at(`/${pointerToken(rule.dependent)}`, actual, `${rule.issue}: ${rule.key} ${key} needs ${expected}`),
+        at(
+          `/${escapePointerToken(rule.dependent)}`,
+          actual,
+          `${rule.issue}: ${rule.key} ${key} needs ${expected}`,
+        ),
       ];
     }
     case 'requiredItems': {
@@ -138,7 +139,7 @@ function checkRule(rule: CrossFieldRule, part: Record<string, unknown>): CrossFi
       const required = typeof selector === 'string' ? rule.required[selector] : undefined;
       const items = part[rule.array];
       if (!required || !Array.isArray(items)) return [];
-      const arrayPointer = `/${pointerToken(rule.array)}`;
+      const arrayPointer = `/${escapePointerToken(rule.array)}`;
       const violations: CrossFieldViolation[] = [];
       for (const wanted of required) {
         const indexes = items.flatMap((item, i) =>
@@ -160,7 +161,7 @@ function checkRule(rule: CrossFieldRule, part: Record<string, unknown>): CrossFi
         for (const i of indexes.slice(1)) {
           violations.push(
             at(
-              `${arrayPointer}/${i}/${pointerToken(rule.itemKey)}`,
+              `${arrayPointer}/${i}/${escapePointerToken(rule.itemKey)}`,
               wanted,
               `${rule.issue}: ${rule.itemKey} ${wanted} appears more than once`,
             ),

@@ -13,6 +13,11 @@ export interface DocumentedError {
   readonly description: string;
   /** `documented`: on the operation's official page; `assumed`: a reasoned choice recorded in docs/fidelity.md. */
   readonly source: 'documented' | 'assumed';
+  /**
+   * Whether the same request may be sent again and succeed, when the page says so for this code (`BIZ_ERR_NEED_RETRY`).
+   * Absent: the status decides (429 and 5xx are retryable).
+   */
+  readonly retryable?: boolean;
 }
 
 export interface RateLimit {

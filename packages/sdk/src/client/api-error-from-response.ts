@@ -1,3 +1,4 @@
+import { isOperationName, operations } from '../catalogue/operations.js';
 import { type ApiErrorDetail, WechatPayApiError } from '../errors/index.js';
 import type { HttpResponse } from '../transport/fetch-transport.js';
 
@@ -8,6 +9,16 @@ function parseErrorBody(body: string): { code?: unknown; message?: unknown; deta
   } catch {
     return {};
   }
+}
+
+/** What the operation's row says about retrying this status and code, if it says anything. */
+function documentedRetryable(
+  operation: string | undefined,
+  status: number,
+  code: string,
+): boolean | undefined {
+  if (operation === undefined || !isOperationName(operation)) return undefined;
+  return operations[operation].errors.find((e) => e.status === status && e.code === code)?.retryable;
 }
 
 /**
@@ -43,5 +54,6 @@ export function apiErrorFromResponse(input: {
     operation: input.operation,
     method: input.method,
     url: input.url,
+    retryable: documentedRetryable(input.operation, response.status, code),
   });
 }

@@ -1,5 +1,5 @@
-import { WechatPayError } from '../errors/index.js';
-import { rsaOaepDecrypt, signRequest, verifySignedMessage } from '../protocol/index.js';
+import { WechatPayDecryptError, WechatPayProtocolError } from '../errors/index.js';
+import { rsaOaepDecrypt, signRequest, unixSeconds, verifySignedMessage } from '../protocol/index.js';
 import { type HttpResponse, sendHttpRequest } from '../transport/fetch-transport.js';
 import { type AttemptContext, runAttempts } from '../transport/run-attempts.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
@@ -10,29 +10,55 @@ import { callHook } from './safe-hooks.js';
 import { transformAtPointers } from './sensitive-fields.js';
 import type { CallOptions } from './wechat-pay-options.js';
 
-const unixSeconds = (context: ClientContext) => Math.floor(context.now() / 1000);
-
 function parseSuccessBody(
   context: ClientContext,
   prepared: PreparedRequest,
   response: HttpResponse,
 ): unknown {
-  if (response.status === 204 || response.body === '') return undefined;
+  const requestId = response.headers['request-id'];
+  if (response.status === 204 || response.body === '') {
+    if (!prepared.expectsBody) return undefined;
+    throw new WechatPayProtocolError({
+      message:
+        `${prepared.label} documents a JSON response body, but the ${response.status} answer had none ` +
+        `(Request-ID ${requestId ?? 'none'}); the call itself may have succeeded, so query it before repeating it`,
+      status: response.status,
+      requestId,
+      operation: prepared.operation,
+    });
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(response.body);
   } catch (cause) {
-    throw new WechatPayError(
-      `${prepared.label}: the ${response.status} response verified but its body is not JSON ` +
-        `(Request-ID ${response.headers['request-id'] ?? 'none'})`,
-      { retryable: false, cause },
-    );
+    throw new WechatPayProtocolError({
+      message:
+        `${prepared.label}: the ${response.status} answer verified but its body is not JSON ` +
+        `(Request-ID ${requestId ?? 'none'})`,
+      status: response.status,
+      requestId,
+      operation: prepared.operation,
+      cause,
+    });
   }
   if (prepared.responseSensitive.length === 0) return parsed;
   // Empty strings are "no value", not ciphertext.
-  return transformAtPointers(parsed, prepared.responseSensitive, (text) =>
-    text === '' ? text : rsaOaepDecrypt(text, context.privateKey),
-  );
+  return transformAtPointers(parsed, prepared.responseSensitive, (text, pointer) => {
+    if (text === '') return text;
+    try {
+      return rsaOaepDecrypt(text, context.privateKey);
+    } catch (error) {
+      if (!(error instanceof WechatPayDecryptError)) throw error;
+      // Not a failed call: a write has taken effect, and repeating it is not what the caller should conclude.
+      throw new WechatPayDecryptError(
+        error.reason,
+        `${prepared.label}: the call succeeded (HTTP ${response.status}, Request-ID ${requestId ?? 'none'}); ` +
+          `only decrypting ${pointer} failed: ${error.message}`,
+        error,
+        { requestId, body: response.body },
+      );
+    }
+  });
 }
 
 /** One attempt: sign afresh (new timestamp and nonce), send, then verify and decode a 2xx or raise the error. */
@@ -52,7 +78,7 @@ async function sendAttempt(
     mchid: context.mchid,
     serialNo: context.serialNo,
     privateKey: context.privateKey,
-    timestamp: unixSeconds(context),
+    timestamp: unixSeconds(context.now()),
   });
   const headers: Record<string, string> = {
     Accept: 'application/json',
@@ -90,7 +116,7 @@ async function sendAttempt(
     headers: response.headers,
     body: response.bodyBytes,
     keyring: context.keyring,
-    now: unixSeconds(context),
+    now: unixSeconds(context.now()),
   });
   return parseSuccessBody(context, prepared, response);
 }

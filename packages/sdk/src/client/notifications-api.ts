@@ -6,7 +6,7 @@ import {
   parseNotification,
   successReply,
 } from '../notifications/index.js';
-import type { HeadersLike } from '../protocol/index.js';
+import { type HeadersLike, unixSeconds } from '../protocol/index.js';
 import type { ClientContext } from './resolve-options.js';
 
 /** `wxpay.notifications`: notification handling bound to the client's keys, APIv3 key and clock. */
@@ -43,7 +43,7 @@ export function createNotificationsApi(context: ClientContext): WechatPayNotific
         body: input.body,
         keyring: context.keyring,
         apiV3Key,
-        now: Math.floor(context.now() / 1000),
+        now: unixSeconds(context.now()),
       });
     },
     successReply,

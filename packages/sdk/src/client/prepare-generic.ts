@@ -1,8 +1,9 @@
 import { WechatPayValidationError } from '../errors/index.js';
-import { buildQueryString, expandPath, type UrlValue } from '../protocol/index.js';
-import { encryptRequestBody } from './prepare-operation.js';
+import { expandPath, type UrlValue } from '../protocol/index.js';
 import type { PreparedRequest } from './prepared-request.js';
+import { buildRequestTarget } from './request-target.js';
 import type { ClientContext } from './resolve-options.js';
+import { encryptRequestBody } from './sensitive-fields.js';
 import type { CallOptions } from './wechat-pay-options.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -77,9 +78,10 @@ export function prepareGeneric(context: ClientContext, request: GenericRequest):
     label: `${method} ${path}`,
     operation: undefined,
     method,
-    pathAndQuery: expanded + buildQueryString(request.query),
+    pathAndQuery: buildRequestTarget('request', expanded, request.query),
     body,
     wechatpaySerial,
+    expectsBody: false,
     responseSensitive: request.sensitive?.response ?? [],
     ratePerSecond: undefined,
   };

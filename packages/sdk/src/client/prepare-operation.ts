@@ -1,29 +1,10 @@
 import type { OperationSpec } from '../catalogue/types.js';
-import { buildQueryString, expandPath, rsaOaepEncrypt, type UrlValue } from '../protocol/index.js';
+import { expandPath, type UrlValue } from '../protocol/index.js';
 import type { PreparedRequest } from './prepared-request.js';
+import { buildRequestTarget } from './request-target.js';
 import type { ClientContext } from './resolve-options.js';
-import { hasValueAtPointers, transformAtPointers } from './sensitive-fields.js';
+import { encryptRequestBody } from './sensitive-fields.js';
 import { validateAndSplit } from './validate-input.js';
-
-/**
- * Encrypts the request's sensitive fields with the platform key and picks the `Wechatpay-Serial` to send:
- * always when encrypted fields are present (the server must know which key to decrypt with), and whenever
- * the operation requires the header.
- */
-export function encryptRequestBody(
-  context: ClientContext,
-  body: unknown,
-  pointers: readonly string[],
-  serialRequired: boolean,
-): { body: unknown; wechatpaySerial: string | undefined } {
-  const encrypting = pointers.length > 0 && hasValueAtPointers(body, pointers);
-  if (!encrypting && !serialRequired) return { body, wechatpaySerial: undefined };
-  const { serial, key } = context.keyring.encryptionKey();
-  const encrypted = encrypting
-    ? transformAtPointers(body, pointers, (text) => rsaOaepEncrypt(text, key))
-    : body;
-  return { body: encrypted, wechatpaySerial: serial };
-}
 
 /** Validates a flat method input against its catalogue row and builds the request to sign. */
 export function prepareOperation(
@@ -52,10 +33,11 @@ export function prepareOperation(
     label: spec.name,
     operation: spec.name,
     method: spec.method,
-    pathAndQuery: path + buildQueryString(query),
+    pathAndQuery: buildRequestTarget(spec.name, path, query),
     // Serialized once: these exact bytes are signed and sent.
     body: body === undefined ? undefined : JSON.stringify(body),
     wechatpaySerial,
+    expectsBody: spec.response !== undefined,
     responseSensitive: spec.sensitive?.response ?? [],
     ratePerSecond: spec.rateLimit.perSecond,
   };

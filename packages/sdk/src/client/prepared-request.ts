@@ -11,6 +11,8 @@ export interface PreparedRequest {
   body: string | undefined;
   /** Key id to send as `Wechatpay-Serial`, when the request needs one. */
   wechatpaySerial: string | undefined;
+  /** Whether a 2xx must carry a JSON body (the operation documents one); `request()` accepts none. */
+  expectsBody: boolean;
   /** JSON pointers of response fields to decrypt with the merchant private key. */
   responseSensitive: readonly string[];
   /** The operation's documented rate; `undefined` applies no client-side limit. */

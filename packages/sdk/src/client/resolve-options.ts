@@ -36,6 +36,15 @@ export interface ClientContext {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** Typed as a record so that adding a hook to WechatPayHooks without listing it here does not compile. */
+const KNOWN_HOOKS: Readonly<Record<keyof WechatPayHooks, true>> = {
+  onRequest: true,
+  onResponse: true,
+  onRetry: true,
+  onError: true,
+};
+const HOOK_NAMES = Object.keys(KNOWN_HOOKS);
+
 function fail(input: string, message: string): never {
   throw new WechatPayConfigError(input, message);
 }
@@ -183,6 +192,10 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
   const hooks = options.hooks ?? {};
   if (typeof hooks !== 'object' || hooks === null) fail('hooks', 'must be an object of callbacks');
   for (const [name, hook] of Object.entries(hooks)) {
+    // A misspelt hook would otherwise be ignored without a word, and the logging it was meant for never happen.
+    if (!Object.hasOwn(KNOWN_HOOKS, name)) {
+      fail(`hooks.${name}`, `is not a known hook; the known ones are ${HOOK_NAMES.join(', ')}`);
+    }
     if (hook !== undefined) checkFunction(`hooks.${name}`, hook);
   }
 

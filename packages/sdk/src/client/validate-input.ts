@@ -3,6 +3,8 @@ import { Compile, type Validator } from 'typebox/compile';
 import { checkCrossFieldRules } from '../catalogue/cross-field-rules.js';
 import type { OperationSpec } from '../catalogue/types.js';
 import { type ValidationLocation, WechatPayValidationError } from '../errors/index.js';
+import { escapePointerToken, getAtPointer } from '../protocol/json-pointer.js';
+import { redactSensitive } from './sensitive-fields.js';
 
 /** Compiled once per schema object: rows are module constants, so this caches per operation. */
 const validators = new WeakMap<TObject, Validator>();
@@ -30,28 +32,34 @@ interface SchemaError {
   message: string;
 }
 
-function escapeToken(name: string): string {
-  return name.replaceAll('~', '~0').replaceAll('/', '~1');
+interface Problem {
+  field: string;
+  value: unknown;
+  issue: string;
+  location: ValidationLocation;
 }
 
-function valueAt(root: unknown, pointer: string): unknown {
-  let value = root;
-  for (const token of pointer.split('/').slice(1)) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<string, unknown>)[token.replaceAll('~1', '/').replaceAll('~0', '~')];
-  }
-  return value;
+/** The error for `problem`; sensitive request fields are never carried in plaintext, since errors get logged. */
+function invalid(spec: OperationSpec, problem: Problem): WechatPayValidationError {
+  const value = redactSensitive(problem.value, problem.field, spec.sensitive?.request ?? []);
+  return new WechatPayValidationError({ operation: spec.name, ...problem, value });
 }
 
 /** Turns TypeBox's error into a pointer at the offending member and a sentence about it. */
 function describe(error: SchemaError): { field: string; issue: string } {
   const required = error.params['requiredProperties'];
   if (error.keyword === 'required' && Array.isArray(required) && required.length > 0) {
-    return { field: `${error.instancePath}/${escapeToken(String(required[0]))}`, issue: 'is required' };
+    return {
+      field: `${error.instancePath}/${escapePointerToken(String(required[0]))}`,
+      issue: 'is required',
+    };
   }
   const extra = error.params['additionalProperties'];
   if (error.keyword === 'additionalProperties' && Array.isArray(extra) && extra.length > 0) {
-    return { field: `${error.instancePath}/${escapeToken(String(extra[0]))}`, issue: 'is not a known field' };
+    return {
+      field: `${error.instancePath}/${escapePointerToken(String(extra[0]))}`,
+      issue: 'is not a known field',
+    };
   }
   if (error.keyword === 'boolean' && error.schemaPath.endsWith('/additionalProperties')) {
     return { field: error.instancePath, issue: 'is not a known field' };
@@ -60,7 +68,7 @@ function describe(error: SchemaError): { field: string; issue: string } {
 }
 
 function checkPart(
-  operation: string,
+  spec: OperationSpec,
   schema: TObject | undefined,
   part: Record<string, unknown> | undefined,
   location: ValidationLocation,
@@ -70,7 +78,7 @@ function checkPart(
   if (validator.Check(part)) return;
   const [first] = validator.Errors(part) as unknown as SchemaError[];
   const { field, issue } = first ? describe(first) : { field: '', issue: 'does not match the schema' };
-  throw new WechatPayValidationError({ operation, field, value: valueAt(part, field), issue, location });
+  throw invalid(spec, { field, value: getAtPointer(part, field), issue, location });
 }
 
 function propertyNames(schema: TObject | undefined): string[] {
@@ -86,8 +94,7 @@ export function validateAndSplit(spec: OperationSpec, input: unknown): SplitInpu
   const operation = spec.name;
   const defaultLocation: ValidationLocation = spec.body ? 'body' : spec.query ? 'query' : 'url';
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new WechatPayValidationError({
-      operation,
+    throw invalid(spec, {
       field: '',
       value: input,
       issue: 'input must be an object of fields',
@@ -106,9 +113,8 @@ export function validateAndSplit(spec: OperationSpec, input: unknown): SplitInpu
     const known = paramNames.has(name) || queryNames.has(name) || bodyNames.has(name);
     if (!known) {
       const accepted = [...paramNames, ...queryNames, ...bodyNames].join(', ') || 'no fields';
-      throw new WechatPayValidationError({
-        operation,
-        field: `/${escapeToken(name)}`,
+      throw invalid(spec, {
+        field: `/${escapePointerToken(name)}`,
         value,
         issue: `is not a field of ${operation} (accepted: ${accepted})`,
         location: defaultLocation,
@@ -119,14 +125,13 @@ export function validateAndSplit(spec: OperationSpec, input: unknown): SplitInpu
     if (bodyNames.has(name) && split.body) split.body[name] = value;
   }
 
-  checkPart(operation, spec.params, split.params, 'url');
-  checkPart(operation, spec.query, split.query, 'query');
-  checkPart(operation, spec.body, split.body, 'body');
+  checkPart(spec, spec.params, split.params, 'url');
+  checkPart(spec, spec.query, split.query, 'query');
+  checkPart(spec, spec.body, split.body, 'body');
 
   const [violation] = checkCrossFieldRules(operation, split);
   if (violation) {
-    throw new WechatPayValidationError({
-      operation,
+    throw invalid(spec, {
       field: violation.field,
       value: violation.value,
       issue: violation.issue,

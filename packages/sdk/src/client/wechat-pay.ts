@@ -1,5 +1,6 @@
 import { type OperationName, operations } from '../catalogue/operations.js';
 import { WechatPayConfigError } from '../errors/index.js';
+import type { CertificateInput, LoadedCertificate } from '../protocol/index.js';
 import { buildFamilies, type FamilyNamespaces } from './build-families.js';
 import { executeRequest } from './execute-request.js';
 import { createNotificationsApi, type WechatPayNotifications } from './notifications-api.js';
@@ -46,6 +47,15 @@ export class WechatPay {
   /** The merchant number the client signs as. */
   get mchid(): string {
     return this.#context.mchid;
+  }
+
+  /**
+   * Trusts another platform certificate (平台证书), e.g. after downloading `GET /v3/certificates` when WeChat Pay
+   * rotates its certificate: responses and notifications signed under its serial verify from now on, and it is
+   * used to encrypt sensitive fields once it is the newest valid one. A certificate with the same serial is replaced.
+   */
+  addPlatformCertificate(certificate: CertificateInput): LoadedCertificate {
+    return this.#context.keyring.addCertificate(certificate, 'platformCertificate');
   }
 
   /**

@@ -20,6 +20,8 @@ export interface WechatPayApiErrorInit {
   operation?: string | undefined;
   method: string;
   url: string;
+  /** What the operation documents for this code, when it says; otherwise the status decides. */
+  retryable?: boolean | undefined;
 }
 
 /** Status codes after which WeChat Pay asks for the same request to be sent again with the same parameters. */
@@ -41,7 +43,7 @@ export class WechatPayApiError extends WechatPayError {
     const where = `${init.operation ?? `${init.method} ${init.url}`}`;
     const id = init.requestId ? ` (Request-ID ${init.requestId})` : '';
     super(`${where} failed: ${init.status} ${init.code}: ${init.message}${id}`, {
-      retryable: RETRYABLE_STATUSES.has(init.status),
+      retryable: init.retryable ?? RETRYABLE_STATUSES.has(init.status),
     });
     this.status = init.status;
     this.code = init.code;

@@ -1,6 +1,7 @@
 import type { HeadersLike } from '../protocol/headers.js';
 import { type NotificationEnvelope, openNotification } from '../protocol/notification-envelope.js';
 import type { PlatformKeyring } from '../protocol/platform-keyring.js';
+import { unixSeconds } from '../protocol/unix-seconds.js';
 
 /** A verified, decrypted notification. `T` is the caller's expectation of the resource; it is not checked here. */
 export interface NotificationEvent<T = unknown> {
@@ -54,7 +55,7 @@ export async function parseNotification<T = unknown>(
     body: input.body,
     keyring: input.keyring,
     apiV3Key: input.apiV3Key,
-    now: input.now ?? Math.floor(Date.now() / 1000),
+    now: input.now ?? unixSeconds(),
     maxSkewSeconds: input.maxSkewSeconds,
   });
   return {

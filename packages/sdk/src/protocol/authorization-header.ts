@@ -3,6 +3,7 @@ import { AuthorizationParseError } from './authorization-parse-error.js';
 import { generateNonce } from './nonce.js';
 import { signSha256WithRsa } from './rsa-sha256.js';
 import { buildRequestSignMessage, type RequestSignMessageInput } from './sign-message.js';
+import { unixSeconds } from './unix-seconds.js';
 
 export const AUTHORIZATION_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 
@@ -125,7 +126,7 @@ export interface SignedRequest {
 
 /** Builds the string to sign, signs it off the event loop, and returns the `Authorization` header. */
 export async function signRequest(input: SignRequestInput): Promise<SignedRequest> {
-  const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
+  const timestamp = input.timestamp ?? unixSeconds();
   const nonce = input.nonce ?? generateNonce();
   const message = buildRequestSignMessage({
     method: input.method,

@@ -6,6 +6,7 @@
  *   the emulator checks requests with `parseAuthorization` + `verifySha256WithRsa`.
  * - verifying: `verifySignedMessage` for responses and notifications, keys from a `PlatformKeyring`.
  * - encryption: `AEAD_AES_256_GCM` for notification resources and certificates, RSA-OAEP (SHA-1) for sensitive fields.
+ * - JSON pointers: `parsePointer` / `escapePointerToken` / `formatPointer` / `getAtPointer`, for catalogue pointers.
  * - keys: `loadPrivateKey` / `loadPublicKey` / `loadCertificate` accept PEM text, paths, bytes or KeyObjects and
  *   raise `WechatPayConfigError` naming the input.
  */
@@ -28,6 +29,7 @@ export {
 export { AuthorizationParseError, type AuthorizationParseReason } from './authorization-parse-error.js';
 export { buildQueryString, expandPath, type UrlValue } from './canonical-url.js';
 export { getHeader, type HeadersLike } from './headers.js';
+export { escapePointerToken, formatPointer, getAtPointer, parsePointer } from './json-pointer.js';
 export {
   type CertificateInput,
   type KeyInput,
@@ -62,4 +64,5 @@ export {
   type RequestSignMessageInput,
   type ResponseSignMessageInput,
 } from './sign-message.js';
+export { unixSeconds } from './unix-seconds.js';
 export { type VerifySignedMessageInput, verifySignedMessage } from './verify-response.js';

@@ -32,8 +32,35 @@ interface Source {
   bytes: Buffer;
 }
 
-/** Resolves a string to PEM text or a file path; file problems become config errors naming the path. */
+/**
+ * Whether an input that failed to load may be echoed: a short single line with a path separator or a dot.
+ * Anything else may be key material pasted into the wrong option (a PEM body, an APIv3 key), so it is not shown.
+ */
+function looksLikePath(input: string): boolean {
+  return input.length <= 512 && !/[\r\n]|\\n/.test(input) && /[/\\.]/.test(input);
+}
+
+/** `\n` written as two characters, as a PEM often arrives from an environment variable. */
+function refuseEscapedNewlines(source: Source, label: string): void {
+  if (source.bytes.includes('-----BEGIN') && source.bytes.includes('\\n')) {
+    throw new WechatPayConfigError(
+      label,
+      `${source.origin} contains literal \\n sequences; replace them with real newlines`,
+    );
+  }
+}
+
+/**
+ * Resolves a string to PEM text or a file path; file problems become config errors. Only input that looks like a
+ * path is named, and the file system's error is not attached as the cause, because it repeats the input.
+ */
 function readSource(input: string | Uint8Array, label: string): Source {
+  const source = resolveSource(input, label);
+  refuseEscapedNewlines(source, label);
+  return source;
+}
+
+function resolveSource(input: string | Uint8Array, label: string): Source {
   if (typeof input !== 'string') return { origin: 'the given bytes', bytes: Buffer.from(input) };
   if (input.includes('-----BEGIN')) return { origin: 'the given text', bytes: Buffer.from(input, 'utf8') };
   if (/^[A-Za-z0-9+/=\s]{64,}$/.test(input)) {
@@ -43,15 +70,23 @@ function readSource(input: string | Uint8Array, label: string): Source {
       'looks like Base64 key material without the -----BEGIN …----- / -----END …----- lines; pass the full PEM or a file path',
     );
   }
+  const pathLike = looksLikePath(input);
+  let bytes: Buffer;
   try {
-    return { origin: `file ${input}`, bytes: readFileSync(input) };
+    bytes = readFileSync(input);
   } catch (error) {
+    if (!pathLike) {
+      throw new WechatPayConfigError(
+        label,
+        `is neither PEM text nor a readable file path (${input.length} chars, not shown)`,
+      );
+    }
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new WechatPayConfigError(label, `file not found: ${input}`, error);
-    if (code === 'EISDIR')
-      throw new WechatPayConfigError(label, `is a directory, not a key file: ${input}`, error);
-    throw new WechatPayConfigError(label, `cannot read ${input}: ${code ?? 'unknown error'}`, error);
+    if (code === 'ENOENT') throw new WechatPayConfigError(label, `file not found: ${input}`);
+    if (code === 'EISDIR') throw new WechatPayConfigError(label, `is a directory, not a key file: ${input}`);
+    throw new WechatPayConfigError(label, `cannot read ${input}: ${code ?? 'unknown error'}`);
   }
+  return { origin: pathLike ? `file ${input}` : 'the given file', bytes };
 }
 
 function pemBlocks(bytes: Buffer): { label: string; text: string }[] {

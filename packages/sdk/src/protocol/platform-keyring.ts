@@ -54,27 +54,69 @@ export class PlatformKeyring {
     return [...this.#certificates.values()];
   }
 
-  /** `PUB_KEY_ID_…` → the public key when the id matches; anything else → the certificate with that serial. */
-  find(serial: string): KeyObject | undefined {
+  /** The certificate with that serial, whether or not it is valid now (to explain why `find` passed it over). */
+  certificate(serial: string): LoadedCertificate | undefined {
+    return this.#certificates.get(serial.toUpperCase());
+  }
+
+  /**
+   * `PUB_KEY_ID_…` → the public key when the id matches; anything else → the certificate with that serial, if it
+   * is valid at `nowSeconds` (Unix seconds). The public key has no validity period.
+   */
+  find(serial: string, nowSeconds: number): KeyObject | undefined {
     if (serial.startsWith(PUBLIC_KEY_ID_PREFIX)) {
       return serial === this.publicKeyId ? this.#publicKey : undefined;
     }
-    return this.#certificates.get(serial.toUpperCase())?.publicKey;
+    const certificate = this.certificate(serial);
+    return certificate && validity(certificate, nowSeconds) === 'valid' ? certificate.publicKey : undefined;
   }
 
-  /** The key to encrypt sensitive request fields with: the public key if set, else the newest certificate. */
-  encryptionKey(): { serial: string; key: KeyObject } {
+  /**
+   * The key to encrypt sensitive request fields with: the public key if set, else the newest certificate valid
+   * at `nowSeconds` (Unix seconds).
+   */
+  encryptionKey(nowSeconds: number): { serial: string; key: KeyObject } {
     if (this.publicKeyId && this.#publicKey) return { serial: this.publicKeyId, key: this.#publicKey };
     let newest: LoadedCertificate | undefined;
     for (const certificate of this.#certificates.values()) {
+      if (validity(certificate, nowSeconds) !== 'valid') continue;
       if (!newest || certificate.validFrom > newest.validFrom) newest = certificate;
     }
-    if (!newest) {
+    if (newest) return { serial: newest.serialNo, key: newest.publicKey };
+    if (this.#certificates.size === 0) {
       throw new WechatPayConfigError(
         'wechatpayPublicKey',
         'no WeChat Pay public key or platform certificate is configured, so sensitive fields cannot be encrypted',
       );
     }
-    return { serial: newest.serialNo, key: newest.publicKey };
+    const why = this.certificates.map((c) => describeValidity(c, nowSeconds)).join('; ');
+    throw new WechatPayConfigError(
+      'platformCertificates',
+      `no platform certificate is valid now (${new Date(nowSeconds * 1000).toISOString()}): ${why}; ` +
+        'add a current one with addPlatformCertificate, so sensitive fields can be encrypted',
+    );
+  }
+}
+
+/** X.509 validity includes both ends: notBefore ≤ now ≤ notAfter. */
+export function validity(
+  certificate: LoadedCertificate,
+  nowSeconds: number,
+): 'valid' | 'expired' | 'notYetValid' {
+  const nowMs = nowSeconds * 1000;
+  if (nowMs < certificate.validFrom.getTime()) return 'notYetValid';
+  if (nowMs > certificate.validTo.getTime()) return 'expired';
+  return 'valid';
+}
+
+/** `<serial> expired at …` / `<serial> is not valid until …` / `<serial> is valid`. */
+export function describeValidity(certificate: LoadedCertificate, nowSeconds: number): string {
+  switch (validity(certificate, nowSeconds)) {
+    case 'expired':
+      return `${certificate.serialNo} expired at ${certificate.validTo.toISOString()}`;
+    case 'notYetValid':
+      return `${certificate.serialNo} is not valid until ${certificate.validFrom.toISOString()}`;
+    case 'valid':
+      return `${certificate.serialNo} is valid`;
   }
 }

@@ -1,7 +1,7 @@
 import { WechatPaySignatureError } from '../errors/wechat-pay-signature-error.js';
 import { AUTHORIZATION_SCHEME } from './authorization-header.js';
 import { getHeader, type HeadersLike } from './headers.js';
-import { type PlatformKeyring, PUBLIC_KEY_ID_PREFIX } from './platform-keyring.js';
+import { describeValidity, type PlatformKeyring, PUBLIC_KEY_ID_PREFIX } from './platform-keyring.js';
 import { verifySha256WithRsaSync } from './rsa-sha256.js';
 import { buildResponseSignMessage, type MessageBody } from './sign-message.js';
 
@@ -22,14 +22,21 @@ const REQUIRED_HEADERS = [
   'Wechatpay-Serial',
 ] as const;
 
-function unknownSerialMessage(serial: string, keyring: PlatformKeyring): string {
+const REFRESH_HINT =
+  'refresh the platform certificates (download GET /v3/certificates and pass each to wxpay.addPlatformCertificate)';
+
+function unknownSerialMessage(serial: string, keyring: PlatformKeyring, now: number): string {
   if (serial.startsWith(PUBLIC_KEY_ID_PREFIX)) {
     return keyring.publicKeyId
       ? `Wechatpay-Serial ${serial} does not match the configured WeChat Pay public key id ${keyring.publicKeyId}`
       : `Wechatpay-Serial ${serial} names a WeChat Pay public key, but none is configured`;
   }
+  const certificate = keyring.certificate(serial);
+  if (certificate) {
+    return `Wechatpay-Serial names platform certificate ${describeValidity(certificate, now)}; ${REFRESH_HINT}`;
+  }
   const known = keyring.certificates.map((c) => c.serialNo).join(', ') || 'none';
-  return `Wechatpay-Serial ${serial} matches no platform certificate (known: ${known}); refresh the platform certificates`;
+  return `Wechatpay-Serial ${serial} matches no platform certificate (known: ${known}); ${REFRESH_HINT}`;
 }
 
 /**
@@ -63,9 +70,12 @@ export async function verifySignedMessage(input: VerifySignedMessageInput): Prom
     );
   }
 
-  const key = keyring.find(serial);
-  if (!key)
-    throw new WechatPaySignatureError('UNKNOWN_SERIAL', unknownSerialMessage(serial, keyring), { serial });
+  const key = keyring.find(serial, now);
+  if (!key) {
+    throw new WechatPaySignatureError('UNKNOWN_SERIAL', unknownSerialMessage(serial, keyring, now), {
+      serial,
+    });
+  }
 
   if (!/^\d{1,12}$/.test(timestamp)) {
     throw new WechatPaySignatureError(

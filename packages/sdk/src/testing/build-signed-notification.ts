@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyInput } from '../protocol/keys.js';
 import { sealNotification } from '../protocol/notification-envelope.js';
+import { unixSeconds } from '../protocol/unix-seconds.js';
 import { signResponse } from './sign-response.js';
 
 /** Unix seconds → RFC 3339 in China time (+08:00), the form WeChat Pay uses for `create_time`. */
@@ -36,7 +37,7 @@ export interface BuildSignedNotificationInput {
 export async function buildSignedNotification(
   input: BuildSignedNotificationInput,
 ): Promise<{ headers: Record<string, string>; body: string }> {
-  const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
+  const timestamp = input.timestamp ?? unixSeconds();
   const envelope = sealNotification({
     id: input.id ?? randomUUID(),
     createTime: input.createTime ?? formatChinaTime(timestamp),

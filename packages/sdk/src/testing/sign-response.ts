@@ -3,6 +3,7 @@ import { type KeyInput, loadPrivateKey } from '../protocol/keys.js';
 import { generateNonce } from '../protocol/nonce.js';
 import { signSha256WithRsa } from '../protocol/rsa-sha256.js';
 import { buildResponseSignMessage, type MessageBody } from '../protocol/sign-message.js';
+import { unixSeconds } from '../protocol/unix-seconds.js';
 
 export const SIGNATURE_PROBE_PREFIX = 'WECHATPAY/SIGNTEST/';
 
@@ -25,7 +26,7 @@ export interface SignResponseInput {
 
 /** The five `Wechatpay-*` headers WeChat Pay puts on a signed response or notification. */
 export async function signResponse(input: SignResponseInput): Promise<Record<string, string>> {
-  const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
+  const timestamp = input.timestamp ?? unixSeconds();
   const nonce = input.nonce ?? generateNonce();
   const message = buildResponseSignMessage({ timestamp, nonce, body: input.body });
   const signature = await signSha256WithRsa(message, loadPrivateKey(input.privateKey, 'privateKey'));

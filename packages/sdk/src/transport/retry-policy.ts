@@ -1,4 +1,4 @@
-import { WechatPayApiError, WechatPayNetworkError, WechatPayTimeoutError } from '../errors/index.js';
+import { WechatPayApiError, WechatPayError } from '../errors/index.js';
 import { backoffDelay } from './backoff.js';
 
 export interface RetryOptions {
@@ -16,21 +16,14 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
   maxDelayMs: 5_000,
 });
 
-/**
- * Statuses after which WeChat Pay asks for the same request again with the same parameters (its writes are
- * idempotent on the out-number). Every other 4xx describes the request itself, which will not change on retry.
- */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
-
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
 
 /**
- * Whether sending the same request again may succeed. Aborts, signature failures, validation and
- * configuration errors are final: repeating them changes nothing (or, for a forged response, must not).
+ * Whether sending the same request again may succeed, as the error itself says: each error class (and, for API
+ * errors, the status or the operation's documented code) decides. Anything that is not a WechatPayError is final.
  */
 export function isRetryableFailure(error: unknown): boolean {
-  if (error instanceof WechatPayApiError) return RETRYABLE_STATUSES.has(error.status);
-  return error instanceof WechatPayNetworkError || error instanceof WechatPayTimeoutError;
+  return error instanceof WechatPayError && error.retryable;
 }
 
 /** `Retry-After` as delta-seconds or an HTTP date, in milliseconds from `nowMs`; `undefined` when absent or unusable. */

@@ -67,4 +67,25 @@ describe('apiErrorFromResponse', () => {
     });
     expect(withArray.detail).toBeUndefined();
   });
+
+  it('takes retryable from the row when the operation documents the error as retryable', () => {
+    const needRetry = (operation: string | undefined) =>
+      apiErrorFromResponse({
+        response: response(400, '{"code":"BIZ_ERR_NEED_RETRY","message":"请稍后重试"}'),
+        operation,
+        method: 'POST',
+        url: 'u',
+      });
+    expect(needRetry('cancelWithdraws.apply').retryable).toBe(true);
+    // The same answer from an operation that does not document it, or from request(), keeps the status rule.
+    expect(needRetry('cancelWithdraws.confirm').retryable).toBe(false);
+    expect(needRetry(undefined).retryable).toBe(false);
+    const other = apiErrorFromResponse({
+      response: response(400, '{"code":"ALREADY_EXISTS","message":"m"}'),
+      operation: 'cancelWithdraws.apply',
+      method: 'POST',
+      url: 'u',
+    });
+    expect(other.retryable).toBe(false);
+  });
 });

@@ -1,18 +1,24 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OperationInput } from '../../src/catalogue/operations.js';
+import { WechatPay } from '../../src/client/wechat-pay.js';
 import {
   WechatPayAbortError,
   WechatPayApiError,
+  WechatPayDecryptError,
   WechatPayNetworkError,
+  WechatPayProtocolError,
   WechatPaySignatureError,
   WechatPayTimeoutError,
 } from '../../src/errors/index.js';
-import { parseAuthorization } from '../../src/protocol/index.js';
+import { parseAuthorization, rsaOaepEncrypt } from '../../src/protocol/index.js';
+import { createSelfSignedCertificate } from '../../src/testing/index.js';
 import type { RetryEvent } from '../../src/transport/run-attempts.js';
 import { closedPort } from '../support/closed-port.js';
 import { FakeClock } from '../support/fake-clock.js';
-import type { SignedTestServer } from '../support/signed-test-server.js';
-import { startTestServer, testClient } from '../support/test-client.js';
+import { type Reply, SignedTestServer } from '../support/signed-test-server.js';
+import { startTestServer, testClient, testClientOptions } from '../support/test-client.js';
+import { testKeys } from '../support/test-keys.js';
 
 let primary: SignedTestServer;
 let backup: SignedTestServer;
@@ -20,6 +26,19 @@ let backup: SignedTestServer;
 const cancelInput = { out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' };
 const cancelled = { out_bill_no: 'plfk2020042013', state: 'CANCELING' };
 const authorization = { out_authorization_no: 'plfk2020042013', state: 'CLOSED' };
+const transferInput: OperationInput<'transferBills.create'> = {
+  sub_mchid: '1900001121',
+  appid: 'wxf636efh567hg4356',
+  out_bill_no: 'plfk2020042013',
+  transfer_scene_id: '1000',
+  openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
+  transfer_amount: 400_000,
+  transfer_remark: '新会员开通有礼',
+  transfer_scene_report_infos: [
+    { info_type: '活动名称', info_content: '新会员有礼' },
+    { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' },
+  ],
+};
 
 beforeAll(async () => {
   primary = await startTestServer();
@@ -366,5 +385,170 @@ describe('response verification', () => {
     } finally {
       await future.close();
     }
+  });
+});
+
+describe('platform certificate validity', () => {
+  const DAY = 86_400_000;
+  const serial = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
+  const keys = testKeys();
+  const certificate = (serialNo: string, fromMs: number, toMs: number) =>
+    createSelfSignedCertificate({
+      privateKey: keys.platform.privateKey,
+      serialNo,
+      commonName: 'Tenpay.com Root CA',
+      notBefore: new Date(fromMs),
+      notAfter: new Date(toMs),
+    });
+
+  /** A server signing with the platform key under a certificate serial, on the given clock. */
+  const certificateServer = (now: () => number, handler: () => Reply) =>
+    SignedTestServer.start({
+      merchant: {
+        mchid: keys.merchant.mchid,
+        serialNo: keys.merchant.serialNo,
+        publicKey: keys.merchant.publicKey,
+      },
+      platform: { id: serial, privateKey: keys.platform.privateKey },
+      now,
+      handler,
+    });
+
+  const certificateClient = (baseUrl: string, clock: FakeClock, certificates: string[]) =>
+    new WechatPay({
+      ...testClientOptions(baseUrl, clock),
+      wechatpayPublicKey: undefined,
+      platformCertificates: certificates,
+    });
+
+  it('authorizations.get refuses a response signed under a certificate that expired by the client clock', async () => {
+    const later = Date.now() + 2 * DAY;
+    const server = await certificateServer(
+      () => later,
+      () => ({ status: 200, body: authorization }),
+    );
+    try {
+      const valid = certificate(serial, Date.now() - DAY, Date.now() + DAY);
+      // Valid by the machine clock: only the injected clock makes it expired.
+      const failure = await certificateClient(server.baseUrl, new FakeClock(later), [valid])
+        .authorizations.get({ out_authorization_no: 'A1' })
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(WechatPaySignatureError);
+      expect(failure).toMatchObject({ reason: 'UNKNOWN_SERIAL', serial });
+      expect((failure as Error).message).toMatch(new RegExp(`${serial} expired at \\d{4}-`));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('transferBills.create encrypts with the newest certificate valid by the client clock', async () => {
+    const server = await certificateServer(Date.now, () => ({ status: 200, body: {} }));
+    try {
+      const upcoming = certificate('22BB', Date.now() + DAY, Date.now() + 9 * DAY);
+      const current = certificate(serial, Date.now() - DAY, Date.now() + DAY);
+      const wxpay = certificateClient(server.baseUrl, new FakeClock(), [current, upcoming]);
+      await wxpay.transferBills.create({ ...transferInput, user_name: '张三' });
+      expect(server.requests[0]?.headers['wechatpay-serial']).toBe(serial);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('transferBills.create sends nothing when every certificate has expired', async () => {
+    const server = await certificateServer(Date.now, () => ({ status: 200, body: {} }));
+    try {
+      const old = certificate(serial, Date.now() - 9 * DAY, Date.now() - DAY);
+      const wxpay = certificateClient(server.baseUrl, new FakeClock(), [old]);
+      await expect(wxpay.transferBills.create({ ...transferInput, user_name: '张三' })).rejects.toThrow(
+        /no platform certificate is valid now/,
+      );
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('successful answers', () => {
+  const bill = {
+    sub_mchid: '1900001121',
+    mchid: '1900001109',
+    out_bill_no: 'plfk2020042013',
+    transfer_bill_no: '1330000071100999991182020050700019480001',
+    appid: 'wxf636efh567hg4356',
+    state: 'CANCELING',
+    transfer_amount: 400_000,
+    transfer_remark: '新会员开通有礼',
+    create_time: '2015-05-20T13:29:35.120+08:00',
+    update_time: '2015-05-20T13:29:35.120+08:00',
+  };
+
+  it('transferBills.cancel says the call succeeded when only decrypting user_name failed', async () => {
+    // Encrypted for the platform key, so the merchant key cannot decrypt it.
+    const body = JSON.stringify({
+      ...bill,
+      user_name: rsaOaepEncrypt('张三', testKeys().platform.publicKey),
+    });
+    primary.reply({ status: 200, body });
+    const failure = await testClient(primary.baseUrl)
+      .transferBills.cancel(cancelInput)
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WechatPayDecryptError);
+    const error = failure as WechatPayDecryptError;
+    expect(error.message).toMatch(
+      /^transferBills\.cancel: the call succeeded \(HTTP 200, Request-ID TEST-REQUEST-\d+\); only decrypting \/user_name failed: /,
+    );
+    expect(error.requestId).toMatch(/^TEST-REQUEST-\d+$/);
+    expect(error.body).toBe(body);
+    expect(error.retryable).toBe(false);
+    expect(primary.requests).toHaveLength(1);
+  });
+
+  it('transferBills.get leaves an empty user_name alone: it is no value, not ciphertext', async () => {
+    primary.reply({ status: 200, body: { ...bill, user_name: '' } });
+    await expect(
+      testClient(primary.baseUrl).transferBills.get({
+        out_bill_no: 'plfk2020042013',
+        sub_mchid: '1900001121',
+      }),
+    ).resolves.toEqual({ ...bill, user_name: '' });
+  });
+
+  it.each([
+    ['a signed 204', { status: 204 }],
+    ['a signed 200 with an empty body', { status: 200 }],
+  ])('authorizations.close rejects %s: the row documents a JSON body', async (_what, reply) => {
+    primary.reply(reply);
+    const failure = await testClient(primary.baseUrl)
+      .authorizations.close({ out_authorization_no: 'plfk2020042013' })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WechatPayProtocolError);
+    expect(failure).toMatchObject({
+      status: reply.status,
+      requestId: expect.stringMatching(/^TEST-REQUEST-\d+$/),
+      operation: 'authorizations.close',
+      retryable: false,
+    });
+    expect((failure as Error).message).toMatch(
+      new RegExp(
+        `^authorizations\\.close documents a JSON response body, but the ${reply.status} answer had none ` +
+          '\\(Request-ID TEST-REQUEST-\\d+\\); the call itself may have succeeded',
+      ),
+    );
+    expect(primary.requests).toHaveLength(1);
+  });
+
+  it('cancelWithdraws.apply retries BIZ_ERR_NEED_RETRY, which its row documents as "retry later with the same request"', async () => {
+    primary.reply(
+      { status: 400, body: { code: 'BIZ_ERR_NEED_RETRY', message: '请稍后重试' } },
+      { status: 200, body: { applyment_id: 'X1', out_request_no: 'CW1' } },
+    );
+    const input = { sub_mchid: '1900000109', out_request_no: 'CW1', withdraw: 'NOT_APPLY_WITHDRAW' as const };
+    await expect(testClient(primary.baseUrl).cancelWithdraws.apply(input)).resolves.toEqual({
+      applyment_id: 'X1',
+      out_request_no: 'CW1',
+    });
+    expect(primary.requests).toHaveLength(2);
+    expect(primary.requests[1]?.body).toBe(primary.requests[0]?.body);
   });
 });

@@ -1,5 +1,9 @@
+import Type from 'typebox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OperationInput } from '../../src/catalogue/operations.js';
+import { defineOperation } from '../../src/catalogue/types.js';
+import { prepareOperation } from '../../src/client/prepare-operation.js';
+import { resolveOptions } from '../../src/client/resolve-options.js';
 import { WechatPay } from '../../src/client/wechat-pay.js';
 import { WechatPayDecryptError } from '../../src/errors/index.js';
 import { rsaOaepDecrypt, rsaOaepEncrypt } from '../../src/protocol/index.js';
@@ -219,5 +223,32 @@ describe('sensitive response fields', () => {
     expect(rsaOaepDecrypt(String(body.name), testKeys().platform.privateKey)).toBe('赵六');
     expect(body.other).toBe('plain');
     expect(server.requests[0]?.headers['wechatpay-serial']).toBe(testKeys().platform.id);
+  });
+});
+
+describe('prepareOperation', () => {
+  it("emits query parameters in the row's order, whatever the caller's order", () => {
+    const row = defineOperation({
+      name: 'test.list',
+      family: 'transferBills',
+      verb: 'list',
+      summary: 'synthetic',
+      description: 'synthetic',
+      method: 'GET',
+      path: '/v3/items/{item_no}',
+      role: 'merchant',
+      params: Type.Object({ item_no: Type.String() }),
+      query: Type.Object({ zeta: Type.String(), alpha: Type.Optional(Type.String()) }),
+      body: undefined,
+      response: undefined,
+      errors: [],
+      rateLimit: { perSecond: 10, code: 'RATE', source: 'assumed' },
+    });
+    const context = resolveOptions(testClientOptions('https://api.mch.weixin.qq.com'));
+    const prepared = prepareOperation(context, row, { alpha: 'a', item_no: 'I1', zeta: 'z' });
+    expect(prepared.pathAndQuery).toBe('/v3/items/I1?zeta=z&alpha=a');
+    expect(prepareOperation(context, row, { zeta: 'z', item_no: 'I1' }).pathAndQuery).toBe(
+      '/v3/items/I1?zeta=z',
+    );
   });
 });

@@ -80,6 +80,14 @@ describe('new WechatPay(options)', () => {
     expect(configError({ ...valid(), ...override }).input).toBe(input);
   });
 
+  it('rejects a misspelt hook, naming it and the known ones', () => {
+    const error = configError({ ...valid(), hooks: { onReqeust: () => {} } });
+    expect(error.input).toBe('hooks.onReqeust');
+    expect(error.message).toBe(
+      'hooks.onReqeust: is not a known hook; the known ones are onRequest, onResponse, onRetry, onError',
+    );
+  });
+
   it('rejects a missing options object', () => {
     expect(configError(undefined).input).toBe('options');
   });

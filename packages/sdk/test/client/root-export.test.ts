@@ -14,6 +14,7 @@ describe('@wxpay-kit/sdk root export', () => {
       'WechatPayNetworkError',
       'WechatPayTimeoutError',
       'WechatPayAbortError',
+      'WechatPayProtocolError',
       'operations',
       'parseNotification',
       'successReply',

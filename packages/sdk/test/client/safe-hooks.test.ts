@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestEvent, ResponseEvent } from '../../src/client/wechat-pay-options.js';
-import { WechatPaySignatureError } from '../../src/errors/index.js';
+import {
+  WechatPayConfigError,
+  WechatPaySignatureError,
+  WechatPayValidationError,
+} from '../../src/errors/index.js';
+import { createSelfSignedCertificate } from '../../src/testing/index.js';
 import type { RetryEvent } from '../../src/transport/run-attempts.js';
 import { FakeClock } from '../support/fake-clock.js';
 import type { SignedTestServer } from '../support/signed-test-server.js';
@@ -93,5 +98,62 @@ describe('hooks', () => {
     await expect(wxpay.authorizations.get({ out_authorization_no: 'A1' })).resolves.toMatchObject({
       state: 'CLOSED',
     });
+  });
+
+  it('passes a config or validation error to onError without any secret in it', async () => {
+    const keys = testKeys();
+    const identificationNo = '110101199003070000';
+    const expiredCertificate = createSelfSignedCertificate({
+      privateKey: keys.platform.privateKey,
+      serialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+      commonName: 'Tenpay.com Root CA',
+      notBefore: new Date('2020-01-01T00:00:00Z'),
+      notAfter: new Date('2021-01-01T00:00:00Z'),
+    });
+    const errors: unknown[] = [];
+    const wxpay = testClient(server.baseUrl, new FakeClock(), {
+      apiV3Key,
+      wechatpayPublicKey: undefined,
+      platformCertificates: [expiredCertificate],
+      hooks: { onError: (e) => errors.push(e) },
+    });
+    const payee = (identificationNoValue: unknown) => ({
+      sub_mchid: '1900000109',
+      out_request_no: 'CW1',
+      withdraw: 'APPLY_WITHDRAW' as const,
+      payee_info: {
+        account_type: 'ACCOUNT_TYPE_PERSONAL' as const,
+        bank_account_info: {
+          account_name: '李四',
+          account_bank: '招商银行',
+          account_number: '6214830000000000',
+        },
+        identity_info: {
+          id_doc_type: 'IDENTIFICATION_TYPE_ID_CARD' as const,
+          identification_name: '李四',
+          identification_no: identificationNoValue as string,
+        },
+      },
+    });
+    // A validation error on the sensitive field itself, then a config error: no certificate is valid now.
+    await expect(wxpay.cancelWithdraws.apply(payee(Number(identificationNo)))).rejects.toBeInstanceOf(
+      WechatPayValidationError,
+    );
+    await expect(wxpay.cancelWithdraws.apply(payee(identificationNo))).rejects.toBeInstanceOf(
+      WechatPayConfigError,
+    );
+    expect(errors).toHaveLength(2);
+
+    const seen = errors.flatMap((e) => [JSON.stringify(e), String(e), String((e as Error).cause)]).join('\n');
+    for (const secret of [
+      identificationNo.slice(0, 12),
+      '6214830000000000',
+      apiV3Key,
+      keys.merchant.privateKeyPem.split('\n')[1],
+      keys.platform.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().split('\n')[1],
+    ]) {
+      expect(secret).toBeTruthy();
+      expect(seen).not.toContain(secret);
+    }
   });
 });

@@ -1,5 +1,7 @@
+import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../src/catalogue/operations.js';
+import { defineOperation } from '../../src/catalogue/types.js';
 import { validateAndSplit } from '../../src/client/validate-input.js';
 import { WechatPayValidationError } from '../../src/errors/index.js';
 import type { SignedTestServer } from '../support/signed-test-server.js';
@@ -190,5 +192,86 @@ describe('validateAndSplit', () => {
         issue: 'is required',
       });
     }
+  });
+});
+
+describe('sensitive fields in validation errors', () => {
+  const identificationNo = '110101199003070000';
+  const applyInput = (identity: Record<string, unknown>) => ({
+    sub_mchid: '1900000109',
+    out_request_no: 'CW1',
+    withdraw: 'APPLY_WITHDRAW',
+    payee_info: {
+      account_type: 'ACCOUNT_TYPE_PERSONAL',
+      bank_account_info: {
+        account_name: '李四',
+        account_bank: '招商银行',
+        account_number: '6214830000000000',
+      },
+      identity_info: { id_doc_type: 'IDENTIFICATION_TYPE_ID_CARD', identification_name: '李四', ...identity },
+    },
+  });
+
+  it('cancelWithdraws.apply redacts a bad identification_no, in the error and in what onError sees', async () => {
+    const seen: unknown[] = [];
+    const wxpay = testClient(server.baseUrl, undefined, { hooks: { onError: (e) => seen.push(e) } });
+    // A number where a string is expected: the value itself is the sensitive data.
+    const input = applyInput({ identification_no: Number(identificationNo) });
+    const failure = await callOperation(wxpay, 'cancelWithdraws.apply', input).catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      field: '/payee_info/identity_info/identification_no',
+      value: '[REDACTED]',
+      issue: 'must be string',
+    });
+    expect(seen).toEqual([failure]);
+    for (const shown of [JSON.stringify(failure), JSON.stringify(seen), String(failure)]) {
+      expect(shown).not.toContain(String(Number(identificationNo)));
+      expect(shown).not.toContain(identificationNo.slice(0, 10));
+    }
+  });
+
+  it('cancelWithdraws.apply keeps the value of a field that is not sensitive', () => {
+    try {
+      validateAndSplit(
+        operations['cancelWithdraws.apply'],
+        applyInput({ identification_no: identificationNo, extra: 7 }),
+      );
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ field: '/payee_info/identity_info/extra', value: 7 });
+    }
+  });
+
+  it('redacts the sensitive members of a value that contains them', () => {
+    const row = defineOperation({
+      name: 'test.sensitiveParent',
+      family: 'transferBills',
+      verb: 'sensitiveParent',
+      summary: 'synthetic',
+      description: 'synthetic',
+      method: 'POST',
+      path: '/v3/test',
+      role: 'merchant',
+      params: undefined,
+      query: undefined,
+      body: Type.Object({ holder: Type.String(), list: Type.Array(Type.String()) }),
+      response: undefined,
+      errors: [],
+      rateLimit: { perSecond: 1, code: 'RATE', source: 'assumed' },
+      sensitive: { request: ['/holder/secret', '/list/*/secret'] },
+    });
+    const attempt = (body: Record<string, unknown>) => {
+      try {
+        validateAndSplit(row, body);
+      } catch (error) {
+        return error as WechatPayValidationError;
+      }
+      throw new Error('expected a validation error');
+    };
+    expect(attempt({ holder: { secret: 's3cret', plain: 'p' }, list: [] }).value).toEqual({
+      secret: '[REDACTED]',
+      plain: 'p',
+    });
+    expect(attempt({ holder: 'h', list: [{ secret: 's3cret' }] }).value).toEqual({ secret: '[REDACTED]' });
   });
 });

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { operations } from '../../src/catalogue/operations.js';
 import { WechatPay } from '../../src/client/wechat-pay.js';
-import { WechatPayApiError } from '../../src/errors/index.js';
+import { WechatPayApiError, WechatPayConfigError, WechatPaySignatureError } from '../../src/errors/index.js';
 import {
   buildRequestSignMessage,
   parseAuthorization,
   verifySha256WithRsa,
 } from '../../src/protocol/index.js';
+import { createSelfSignedCertificate } from '../../src/testing/index.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { seedCalls } from '../support/seed-calls.js';
-import type { SignedTestServer } from '../support/signed-test-server.js';
-import { callOperation, startTestServer, testClient } from '../support/test-client.js';
+import { SignedTestServer } from '../support/signed-test-server.js';
+import { callOperation, startTestServer, testClient, testClientOptions } from '../support/test-client.js';
 import { testKeys } from '../support/test-keys.js';
 
 let server: SignedTestServer;
@@ -109,12 +111,10 @@ describe.each(seedCalls)('$name', (seed) => {
 });
 
 describe('responses', () => {
-  it('resolves a signed 204 with undefined', async () => {
+  it('request() resolves a signed 204 with undefined: it documents no body', async () => {
     server.reply({ status: 204 });
     const wxpay = testClient(server.baseUrl);
-    await expect(
-      wxpay.authorizations.close({ out_authorization_no: 'plfk2020042013' }),
-    ).resolves.toBeUndefined();
+    await expect(wxpay.request({ method: 'POST', path: '/v3/x/close' })).resolves.toBeUndefined();
   });
 
   it('tolerates a non-JSON error body', async () => {
@@ -190,5 +190,55 @@ describe('request()', () => {
     const failure = await wxpay.request({ method: 'GET', path: '/v3/x' }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ status: 404, code: 'NOT_FOUND', operation: undefined });
     expect((failure as Error).message).toContain(`GET ${server.baseUrl}/v3/x`);
+  });
+});
+
+describe('addPlatformCertificate', () => {
+  it('trusts a platform certificate added after construction, as the UNKNOWN_SERIAL message advises', async () => {
+    const keys = testKeys();
+    const certificate = (serialNo: string) =>
+      createSelfSignedCertificate({
+        privateKey: keys.platform.privateKey,
+        serialNo,
+        commonName: 'Tenpay.com Root CA',
+        notBefore: new Date(Date.now() - 86_400_000),
+        notAfter: new Date(Date.now() + 86_400_000),
+      });
+    // WeChat Pay has rotated to a new certificate the client does not know yet.
+    const rotated = await SignedTestServer.start({
+      merchant: {
+        mchid: keys.merchant.mchid,
+        serialNo: keys.merchant.serialNo,
+        publicKey: keys.merchant.publicKey,
+      },
+      platform: { id: '3775B6A45ACD588826D15E583A95F5DD2C6D1E7E', privateKey: keys.platform.privateKey },
+      handler: () => ({ status: 200, body: { out_authorization_no: 'A1', state: 'CLOSED' } }),
+    });
+    try {
+      const wxpay = new WechatPay({
+        ...testClientOptions(rotated.baseUrl, new FakeClock()),
+        wechatpayPublicKey: undefined,
+        platformCertificates: [certificate('5157F09EFDC096DE15EBE81A47057A7232F1B8E1')],
+      });
+      const failure = await wxpay.authorizations.get({ out_authorization_no: 'A1' }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(WechatPaySignatureError);
+      expect((failure as Error).message).toMatch(/wxpay\.addPlatformCertificate/);
+
+      const added = wxpay.addPlatformCertificate(certificate('3775B6A45ACD588826D15E583A95F5DD2C6D1E7E'));
+      expect(added.serialNo).toBe('3775B6A45ACD588826D15E583A95F5DD2C6D1E7E');
+      await expect(wxpay.authorizations.get({ out_authorization_no: 'A1' })).resolves.toMatchObject({
+        state: 'CLOSED',
+      });
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it('names the argument when it is not a certificate', () => {
+    const wxpay = testClient(server.baseUrl);
+    expect(() => wxpay.addPlatformCertificate('/no/such/cert.pem')).toThrow(WechatPayConfigError);
+    expect(() => wxpay.addPlatformCertificate('/no/such/cert.pem')).toThrow(
+      'platformCertificate: file not found: /no/such/cert.pem',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { PlatformKeyring, sealNotification } from '@wxpay-kit/sdk/protocol';
 import {
   buildSignedNotification,
+  createSelfSignedCertificate,
   generateTestMerchant,
   signResponse,
   type TestMerchant,
@@ -36,7 +37,8 @@ const seal = {
 };
 
 beforeAll(async () => {
-  platform = await generateTestMerchant();
+  // Its certificate must be valid at NOW, the moment the notifications are verified at.
+  platform = await generateTestMerchant({ now: new Date(NOW * 1000) });
   keyring = new PlatformKeyring({ certificates: [platform.certificatePem] });
 });
 
@@ -106,7 +108,19 @@ describe('parseNotification', () => {
       privateKey: platform.privateKey,
       serial: platform.serialNo,
     });
-    const event = await parseNotification({ headers, body, keyring, apiV3Key });
+    // The same key under a certificate that is valid by the system clock.
+    const current = new PlatformKeyring({
+      certificates: [
+        createSelfSignedCertificate({
+          privateKey: platform.privateKey,
+          serialNo: platform.serialNo,
+          commonName: platform.mchid,
+          notBefore: new Date(Date.now() - 60_000),
+          notAfter: new Date(Date.now() + 86_400_000),
+        }),
+      ],
+    });
+    const event = await parseNotification({ headers, body, keyring: current, apiV3Key });
     expect(event.resource).toEqual(resource);
   });
 

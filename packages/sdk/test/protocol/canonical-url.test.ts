@@ -21,6 +21,17 @@ describe('expandPath', () => {
   it('throws on an empty parameter instead of producing //', () => {
     expect(() => expandPath('/a/{x}/b', { x: '' })).toThrow(/"x" is empty/);
   });
+
+  it.each(['.', '..'])('refuses %s, which the URL parser would resolve as a path segment', (value) => {
+    expect(() => expandPath('/v3/a/{id}/b', { id: value })).toThrow(
+      `expandPath: path parameter "id" is "${value}", which the URL parser would resolve away; it cannot be sent`,
+    );
+  });
+
+  it('accepts dots inside a longer value', () => {
+    expect(expandPath('/a/{x}', { x: '...' })).toBe('/a/...');
+    expect(expandPath('/a/{x}', { x: '.a' })).toBe('/a/.a');
+  });
 });
 
 describe('buildQueryString', () => {
@@ -33,6 +44,13 @@ describe('buildQueryString', () => {
     expect(buildQueryString({ sub_mchid: '1900001121', skip: undefined, b: 'x y', a: '{"k":1}' })).toBe(
       '?sub_mchid=1900001121&b=x%20y&a=%7B%22k%22%3A1%7D',
     );
+  });
+
+  it("percent-encodes every character outside RFC 3986 unreserved, including !'()*", () => {
+    expect(buildQueryString({ name: "O'Brien (Jr.)!*", tilde: 'a-b_c.d~e' })).toBe(
+      '?name=O%27Brien%20%28Jr.%29%21%2A&tilde=a-b_c.d~e',
+    );
+    expect(buildQueryString({ "k'": 'v' })).toBe('?k%27=v');
   });
 
   it('writes numbers and booleans as text', () => {

@@ -207,3 +207,61 @@ describe('loadCertificate', () => {
     );
   });
 });
+
+describe('key material in error messages', () => {
+  // How a PEM often arrives from an environment variable: real newlines written as the two characters \n.
+  const escapedPem = officialKeyPem.trim().replaceAll('\n', '\\n');
+  const escapedBody = officialKeyPem
+    .replace(/-----[A-Z ]+-----/g, '')
+    .trim()
+    .replaceAll('\n', '\\n');
+  const apiV3Key = '0123456789abcdef0123456789ABCDEF';
+
+  /** Everything an error can show a log: message, string form, JSON form and its cause. */
+  function everythingShown(error: WechatPayConfigError): string[] {
+    const cause = error.cause as { message?: unknown } | undefined;
+    return [
+      error.message,
+      String(error),
+      JSON.stringify(error),
+      String(cause),
+      String(cause?.message),
+      JSON.stringify(cause) ?? '',
+    ];
+  }
+
+  it.each([
+    ['a PEM with literal \\n sequences', escapedPem],
+    ['a PEM body with literal \\n sequences and no armour', escapedBody],
+    ['an APIv3 key', apiV3Key],
+  ])('never shows %s given as the private key', (_what, input) => {
+    const error = configError(() => loadPrivateKey(input));
+    const secret = input.includes('-----BEGIN') ? escapedPem.split('\\n')[3]! : input.slice(0, 24);
+    for (const shown of everythingShown(error)) expect(shown).not.toContain(secret);
+    expect(error.cause).toBeUndefined();
+  });
+
+  it('tells how to fix a PEM whose newlines arrived as literal \\n', () => {
+    expect(configError(() => loadPrivateKey(escapedPem)).message).toBe(
+      'privateKey: the given text contains literal \\n sequences; replace them with real newlines',
+    );
+    expect(configError(() => loadCertificate(certificatePem.trim().replaceAll('\n', '\\n'))).message).toMatch(
+      /contains literal \\n sequences; replace them with real newlines$/,
+    );
+  });
+
+  it('says how long an input that is not a path was, without showing it', () => {
+    expect(configError(() => loadPrivateKey(apiV3Key)).message).toBe(
+      'privateKey: is neither PEM text nor a readable file path (32 chars, not shown)',
+    );
+    expect(configError(() => loadPrivateKey(escapedBody)).message).toBe(
+      `privateKey: is neither PEM text nor a readable file path (${escapedBody.length} chars, not shown)`,
+    );
+  });
+
+  it('still names a missing path, without a cause that repeats it', () => {
+    const error = configError(() => loadPublicKey('keys/pub_key.pem'));
+    expect(error.message).toBe('publicKey: file not found: keys/pub_key.pem');
+    expect(error.cause).toBeUndefined();
+  });
+});

@@ -20,7 +20,8 @@ const keyring = new PlatformKeyring({
       privateKey: officialKey,
       serialNo: CERT_SERIAL,
       commonName: 'Tenpay.com Root CA',
-      notBefore: new Date('2020-01-01T00:00:00Z'),
+      // The response-signing vector is from April 2019: the certificate must be valid then.
+      notBefore: new Date('2019-01-01T00:00:00Z'),
       notAfter: new Date('2030-01-01T00:00:00Z'),
     }),
   ],
@@ -134,6 +135,53 @@ describe('verifySignedMessage', () => {
       verifySignedMessage(input({ keyring: certificatesOnly })),
       'UNKNOWN_SERIAL',
       /none is configured/,
+    );
+  });
+
+  it.each([
+    [
+      'expired',
+      'EE01',
+      '2010-01-01T00:00:00Z',
+      '2015-01-01T00:00:00Z',
+      /EE01 expired at 2015-01-01T00:00:00\.000Z/,
+    ],
+    [
+      'not yet valid',
+      'EE02',
+      '2020-01-01T00:00:00Z',
+      '2030-01-01T00:00:00Z',
+      /EE02 is not valid until 2020-01-01T00:00:00\.000Z/,
+    ],
+  ])(
+    'fails with UNKNOWN_SERIAL when the platform certificate is %s, saying so',
+    async (_what, serial, from, to, message) => {
+      const outside = new PlatformKeyring({
+        certificates: [
+          createSelfSignedCertificate({
+            privateKey: officialKey,
+            serialNo: serial,
+            commonName: 'Tenpay.com Root CA',
+            notBefore: new Date(from),
+            notAfter: new Date(to),
+          }),
+        ],
+      });
+      const error = await expectReason(
+        verifySignedMessage(input({ keyring: outside, headers: validHeaders(serial) })),
+        'UNKNOWN_SERIAL',
+        message,
+      );
+      expect(error.message).toMatch(/addPlatformCertificate/);
+      expect(error.serial).toBe(serial);
+    },
+  );
+
+  it('names addPlatformCertificate when no certificate has the serial', async () => {
+    await expectReason(
+      verifySignedMessage(input({ headers: validHeaders('7132D72A03E93CDDF8C03BBD1F37EEDF204A0D5B') })),
+      'UNKNOWN_SERIAL',
+      /addPlatformCertificate/,
     );
   });
 

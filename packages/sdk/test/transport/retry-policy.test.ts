@@ -16,7 +16,7 @@ import {
   parseRetryAfter,
 } from '../../src/transport/retry-policy.js';
 
-function apiError(status: number, headers: Record<string, string> = {}) {
+function apiError(status: number, headers: Record<string, string> = {}, retryable?: boolean) {
   return new WechatPayApiError({
     status,
     code: 'X',
@@ -25,6 +25,7 @@ function apiError(status: number, headers: Record<string, string> = {}) {
     body: '',
     method: 'POST',
     url: 'https://example.test/v3/x',
+    retryable,
   });
 }
 
@@ -38,6 +39,17 @@ describe('isRetryableFailure', () => {
 
   it.each([400, 401, 403, 404, 405, 409, 501])('never retries HTTP %i', (status) => {
     expect(isRetryableFailure(apiError(status))).toBe(false);
+  });
+
+  it("follows the error's own retryable, not a second list of statuses", () => {
+    expect(isRetryableFailure(apiError(400, {}, true))).toBe(true);
+    expect(isRetryableFailure(apiError(503, {}, false))).toBe(false);
+    expect(
+      decideRetry({ error: apiError(400, {}, true), retriesSoFar: 0, options, nowMs: 0, random: half }),
+    ).toEqual({
+      retry: true,
+      delayMs: 50,
+    });
   });
 
   it('retries network errors and timeouts', () => {
