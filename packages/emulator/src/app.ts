@@ -45,12 +45,15 @@ async function handleApiRequest(
   const certificateMode =
     header(request, 'wechatpay-serial')?.toUpperCase() === credentials.platform.certificateSerial;
   let serial = certificateMode ? credentials.platform.certificateSerial : undefined;
+  // Only an answer to a request whose Authorization verified is signed (spec §4.4).
+  let verified = false;
   try {
     const route = matchRoute(request.method, rawUrl);
     const caller = await verifyRequest(
       { method: request.method, rawUrl, rawBody, authorization: header(request, 'authorization') },
       { directory, now: () => runtime.clock.now() },
     );
+    verified = true;
     if (route.kind === 'certificates') {
       serial = credentials.platform.certificateSerial;
       runtime.rateLimiter.take(
@@ -97,7 +100,7 @@ async function handleApiRequest(
   } catch (error) {
     if (!(error instanceof ApiError)) request.log.error({ err: error }, 'request failed');
     if (error instanceof MethodNotAllowedError) reply.header('allow', error.allow.join(', '));
-    return sendError(reply, signing, toApiError(error), serial);
+    return sendError(reply, signing, toApiError(error), { sign: verified, serial });
   }
 }
 
@@ -111,13 +114,14 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     genReqId: newRequestId,
     logController: new LogController({ disableRequestLogging: true }),
     // The router's own refusals (a path that is not valid percent-encoding, an over-long parameter) happen
-    // before any hook: answer them in APIv3 shape too, signed and with a Request-ID.
+    // before any hook: answer them in APIv3 shape too, with a Request-ID, unsigned (nothing was verified).
     frameworkErrors: (error, request, reply) => {
       reply.header('Request-ID', request.id);
       return sendError(
         reply,
         runtime.signing,
         new ApiError(400, 'INVALID_REQUEST', `请求的URL无法解析：${error.message}`, { location: 'url' }),
+        { sign: false },
       );
     },
   });
@@ -127,8 +131,9 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     reply.header('Request-ID', request.id);
   });
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
-    // Fastify's own refusals (body too large, unreadable body or content type): still an APIv3-shaped, signed
-    // answer. Apart from 413, they become the documented 400 INVALID_REQUEST ("not per the APIv3 rules").
+    // Fastify's own refusals (body too large, unreadable body or content type) come before verification: an
+    // APIv3-shaped, unsigned answer. Apart from 413, they become the documented 400 INVALID_REQUEST ("not per the
+    // APIv3 rules").
     const fastifyStatus = error.statusCode ?? 500;
     if (fastifyStatus >= 500 || fastifyStatus < 400) request.log.error({ err: error }, 'unhandled error');
     const apiError =
@@ -137,7 +142,7 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
         : fastifyStatus === 413
           ? new ApiError(413, 'PARAM_ERROR', error.message)
           : new ApiError(400, 'INVALID_REQUEST', error.message);
-    return sendError(reply, runtime.signing, apiError);
+    return sendError(reply, runtime.signing, apiError, { sign: false });
   });
 
   registerControlApi(app, runtime, { controlApi: options.controlApi ?? 'loopback' });
@@ -156,6 +161,7 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
       reply,
       runtime.signing,
       new ApiError(404, 'NOT_FOUND', `请求的接口不存在：${request.method} ${request.url}`),
+      { sign: false },
     ),
   );
   return app;

@@ -135,7 +135,6 @@ async function main(): Promise<void> {
     ...(options.probe === undefined ? {} : { probe: options.probe }),
     ...(options.manualClock ? { clock: { mode: 'manual' as const } } : {}),
   });
-  process.stdout.write(`${banner(emulator, options.dataDir)}\n`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -151,6 +150,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Only now: whoever reads "Press Ctrl+C to stop." may send SIGINT at once, and it must find the handler.
+  process.stdout.write(`${banner(emulator, options.dataDir)}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -151,7 +151,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     },
     close() {
       closing ??= (async () => {
+        // Stopping first lets a request that waits on the scheduler (a clock advance delivering to a merchant
+        // that never answers) finish at once, so app.close() does not wait for it.
+        const stopped = runtime.stop();
         await app.close();
+        await stopped;
         await runtime.close();
       })();
       return closing;

@@ -5,6 +5,8 @@ import { loadPrivateKey, PlatformKeyring, signRequest, verifySignedMessage } fro
 import { describe, expect, it } from 'vitest';
 import { Wechatpay } from 'wechatpay-axios-plugin';
 import { startEmulator } from '../src/index.js';
+import { startMerchantServer } from './notify/merchant-server.js';
+import { until } from './support/held-fetch.js';
 import { testFamily } from './support/test-family.js';
 
 async function signedFetch(
@@ -142,6 +144,56 @@ describe('startEmulator', () => {
       });
     } finally {
       await first.close();
+    }
+  });
+
+  it('close() does not wait for a clock advance stuck delivering to merchants that never answer', async () => {
+    const merchant = await startMerchantServer(() => 'hang');
+    const emulator = await startEmulator({ families: [testFamily], clock: { mode: 'manual' } });
+    try {
+      const platform = emulator.merchants.platform;
+      for (const no of ['H1', 'H2', 'H3', 'H4', 'H5']) {
+        const body = JSON.stringify({
+          sub_mchid: platform.subMchids[0],
+          out_recharge_no: no,
+          recharge_scene: 'ECOMMERCE_DEPOSIT',
+          account_type: 'DEPOSIT',
+          recharge_amount: { amount: 100, currency: 'CNY' },
+          notify_url: merchant.url,
+        });
+        const url = '/v3/platsolution/ecommerce/recharges/apply';
+        const { authorization } = await signRequest({
+          method: 'POST',
+          url,
+          body,
+          mchid: platform.mchid,
+          serialNo: platform.serialNo,
+          privateKey: loadPrivateKey(platform.privateKeyPem),
+        });
+        const res = await fetch(`${emulator.url}${url}`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json', accept: 'application/json' },
+          body,
+        });
+        expect(res.status).toBe(200);
+      }
+      // The test family's timers close all five and notify the merchant, which never answers (5 s each).
+      const advancing = fetch(`${emulator.url}/_emulator/clock/advance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"seconds":60}',
+      }).then(
+        (res) => res.status,
+        () => 'connection closed',
+      );
+      await until(() => merchant.requests.length === 1, 'the first delivery reached the merchant');
+      await emulator.close();
+      expect(await advancing).toBe(200);
+      await until(() => merchant.abandoned === 1, 'the merchant saw the connection closed');
+      expect(merchant.requests).toHaveLength(1);
+    } finally {
+      await emulator.close();
+      await merchant.close();
     }
   });
 });

@@ -10,8 +10,11 @@ function nonNegative(value: unknown, name: string): number {
   return value;
 }
 
-/** `{ seconds }`, `{ ms }` or `{ to: RFC 3339 }` → the virtual instant to move to. */
-function targetOf(body: Record<string, unknown>, now: number): number {
+/**
+ * `{ seconds }` or `{ ms }` → a distance to move by, `{ to: RFC 3339 }` → an instant to move to. A distance stays a
+ * distance until the advance runs: in real mode the scheduler may be busy for a while first.
+ */
+function advanceOf(body: Record<string, unknown>, now: number): { by: number } | { to: number } {
   rejectUnknownKeys(body, ['seconds', 'ms', 'to'], 'clock advance');
   const given = ['seconds', 'ms', 'to'].filter((key) => body[key] !== undefined);
   if (given.length !== 1) {
@@ -19,8 +22,8 @@ function targetOf(body: Record<string, unknown>, now: number): number {
       'clock advance needs exactly one of { "seconds": n }, { "ms": n }, { "to": "RFC 3339 time" }',
     );
   }
-  if (body.seconds !== undefined) return now + nonNegative(body.seconds, 'seconds') * 1000;
-  if (body.ms !== undefined) return now + nonNegative(body.ms, 'ms');
+  if (body.seconds !== undefined) return { by: nonNegative(body.seconds, 'seconds') * 1000 };
+  if (body.ms !== undefined) return { by: nonNegative(body.ms, 'ms') };
   const to = typeof body.to === 'string' ? parseTime(body.to) : undefined;
   if (to === undefined) {
     throw new ControlInputError(
@@ -31,7 +34,7 @@ function targetOf(body: Record<string, unknown>, now: number): number {
     throw new ControlInputError(
       `to (${body.to}) is before the virtual now (${formatTime(now)}); time only moves forward`,
     );
-  return to;
+  return { to };
 }
 
 /** The virtual clock: read it, or move it forward and run everything that falls due on the way. */
@@ -50,8 +53,10 @@ export function clockRoutes(app: FastifyInstance, runtime: EmulatorRuntime): voi
   app.get('/clock', async () => view());
 
   app.post('/clock/advance', async (request) => {
-    const target = targetOf(jsonBody(request), clock.now());
-    const report = await scheduler.advanceTo(target);
+    const advance = advanceOf(jsonBody(request), clock.now());
+    const report = await ('by' in advance
+      ? scheduler.advanceBy(advance.by)
+      : scheduler.advanceTo(advance.to));
     return { ...view(), ran: { timers: report.timers, notificationAttempts: report.notificationAttempts } };
   });
 }

@@ -5,9 +5,9 @@ import { clockRoutes } from './clock.js';
 import { ControlInputError, sendControlError } from './control-input.js';
 import { familyActionRoutes } from './family-actions.js';
 import { faultRoutes } from './faults.js';
-import { isLoopback } from './loopback.js';
 import { merchantRoutes } from './merchants.js';
 import { notificationRoutes } from './notifications.js';
+import { controlRequestRefusal } from './request-guard.js';
 import { resetRoutes } from './reset.js';
 import { resourceRoutes } from './resources.js';
 import { settingsRoutes } from './settings.js';
@@ -16,7 +16,8 @@ export const CONTROL_PREFIX = '/_emulator';
 
 /**
  * The control API under `/_emulator`: plain JSON, not part of WeChat Pay's API. By default only loopback
- * clients are answered, since it hands out private keys and can change any record.
+ * clients are answered, and not web pages they browse (see request-guard.ts), since it hands out private keys and
+ * can change any record.
  */
 export function registerControlApi(
   app: FastifyInstance,
@@ -25,16 +26,11 @@ export function registerControlApi(
 ): void {
   app.register(
     async (control) => {
+      // One hook for every route of the plugin, the families' own control actions included.
       control.addHook('onRequest', async (request, reply) => {
-        if (options.controlApi === 'open' || isLoopback(request.socket.remoteAddress)) return;
-        return sendControlError(
-          reply,
-          new ControlInputError(
-            `the control API answers loopback clients only (this request came from ${request.socket.remoteAddress ?? 'an unknown address'}); start the emulator with controlApi: 'open' to allow others`,
-            403,
-            'FORBIDDEN',
-          ),
-        );
+        if (options.controlApi === 'open') return;
+        const refusal = controlRequestRefusal(request);
+        if (refusal) return sendControlError(reply, refusal);
       });
       control.setErrorHandler((error, request, reply) => {
         if (error instanceof ControlInputError) return sendControlError(reply, error);

@@ -55,7 +55,12 @@ export interface EmulatorRuntime {
   worker: DeliveryWorker;
   scheduler: Scheduler;
   logger: Logger;
-  /** Stops the scheduler, waits for deliveries in flight, closes the database. */
+  /**
+   * Stops the scheduler and abandons the deliveries in flight (they are made again after a restart), then waits
+   * for both to wind down. The database stays open for requests still being answered. Idempotent.
+   */
+  stop(): Promise<void>;
+  /** stop(), then closes the database. */
   close(): Promise<void>;
 }
 
@@ -121,6 +126,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
       ...(options.notifyTimeoutMs ? { timeoutMs: options.notifyTimeoutMs } : {}),
     });
     const scheduler = new Scheduler({ db, clock, families: options.families, familyDeps, worker, logger });
+    let stopping: Promise<void> | undefined;
+    // Both are told at once (each marks itself stopped before it waits), so the scheduler's run in progress
+    // finds its delivery abandoned instead of waiting out the merchant's answer window.
+    const stop = () => {
+      stopping ??= Promise.all([scheduler.stop(), worker.close()]).then(() => undefined);
+      return stopping;
+    };
+    let closing: Promise<void> | undefined;
     return {
       dataDir: options.dataDir,
       db,
@@ -137,10 +150,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
       worker,
       scheduler,
       logger,
-      async close() {
-        await scheduler.stop();
-        await worker.close();
-        db.close();
+      stop,
+      close() {
+        closing ??= stop().then(() => {
+          db.close();
+        });
+        return closing;
       },
     };
   } catch (error) {

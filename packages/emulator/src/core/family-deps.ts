@@ -46,8 +46,9 @@ export function createFamilyDeps(options: {
       return rsaOaepEncrypt(plaintext, caller.publicKey);
     },
     notify(notification) {
-      // No URL, or a receiver without an APIv3 key: WeChat Pay sends nothing (spec §5.3).
-      if (!notification.url || !directory.caller(notification.mchid)?.credentials.apiV3Key) return;
+      // No URL: WeChat Pay sends nothing. A receiver without an APIv3 key is still queued: the worker cannot seal
+      // it, logs a "not sent" attempt and fails it, so the reason is visible in the outbox rather than silent.
+      if (!notification.url) return;
       enqueueNotification(db, clock.now(), notification);
     },
     schedule(timer) {

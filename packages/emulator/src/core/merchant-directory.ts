@@ -69,10 +69,6 @@ export class MerchantDirectory {
     return this.#byKey.get(keyOrMchid as MerchantKey) ?? this.#callers.get(keyOrMchid);
   }
 
-  callers(): CallingMerchant[] {
-    return [...this.#byKey.values()];
-  }
-
   isSubMerchantOf(parentMchid: string, subMchid: string): boolean {
     return this.#infos.get(subMchid)?.parentMchid === parentMchid;
   }

@@ -5,8 +5,11 @@ import type { VirtualClock } from './virtual-clock.js';
 
 /** The part of the notification DeliveryWorker the scheduler drives. */
 export interface DueWork {
-  runDue(): Promise<number>;
+  /** Makes at most `limit` of the attempts due now; resolves to how many were made. */
+  runDue(limit?: number): Promise<number>;
   nextDueAt(): number | undefined;
+  /** Abandons the attempts in flight and starts none until the returned function is called. */
+  pause(): () => void;
 }
 
 export interface TimerRun {
@@ -49,15 +52,30 @@ interface TimerRow {
 const MAX_STEPS_PER_RUN = 100_000;
 
 /**
+ * Attempts made between two looks at the timers: each may take a merchant's whole answer window (5 s), and a due
+ * 24 h or 30 d timeout must not wait behind a queue of slow merchants.
+ */
+const ATTEMPTS_PER_BATCH = 1;
+
+/** Another connection holds the write lock: the work is still to do, on a later run. */
+function isLockContention(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/**
  * Runs whatever is due: durable timers (each in one transaction with its family handler) and notification
- * attempts, in due order. Runs are serialised. It wakes when real time passes (a timer capped at maxSleepMs,
- * unref'd), when woken after a request, and when the clock is advanced: `advanceTo` steps the virtual clock from
- * one due time to the next, so a timer sees `now` equal to its due time and retries fall where they belong.
+ * attempts. Runs are serialised. It wakes when real time passes (a timer capped at maxSleepMs, unref'd), when
+ * woken after a request, and when the clock is advanced: `advanceTo` steps the virtual clock from one due time to
+ * the next, so a timer sees `now` equal to its due time and retries fall where they belong. Within one step,
+ * due timers go first and attempts are made a few at a time in between, so a timer never waits behind a queue
+ * of merchants that do not answer.
  */
 export class Scheduler {
   readonly #deps: SchedulerDeps;
   readonly #maxSleepMs: number;
   readonly #nextTimer;
+  readonly #pendingTimer;
   readonly #markDone;
   readonly #markFailed;
   #chain: Promise<unknown> = Promise.resolve();
@@ -76,9 +94,14 @@ export class Scheduler {
       `SELECT id, family, kind, ref, due_at, payload FROM timers
        WHERE state = 'pending' ORDER BY due_at, id LIMIT 1`,
     );
-    this.#markDone = deps.db.prepare(`UPDATE timers SET state = 'done', fired_at = ? WHERE id = ?`);
+    this.#pendingTimer = deps.db.prepare(
+      `SELECT id, family, kind, ref, due_at, payload FROM timers WHERE id = ? AND state = 'pending'`,
+    );
+    this.#markDone = deps.db.prepare(
+      `UPDATE timers SET state = 'done', fired_at = ? WHERE id = ? AND state = 'pending'`,
+    );
     this.#markFailed = deps.db.prepare(
-      `UPDATE timers SET state = 'failed', fired_at = ?, error = ? WHERE id = ?`,
+      `UPDATE timers SET state = 'failed', fired_at = ?, error = ? WHERE id = ? AND state = 'pending'`,
     );
   }
 
@@ -104,9 +127,10 @@ export class Scheduler {
   runDue(): Promise<RunReport> {
     return this.#serial(async () => {
       const report: RunReport = { timers: [], notificationAttempts: 0 };
+      this.#productive = true;
       const ran = await this.#runDueNow(report);
       const next = this.#earliestDue();
-      this.#productive = ran || next === undefined || next > this.#deps.clock.now();
+      if (!ran && next !== undefined && next <= this.#deps.clock.now()) this.#productive = false;
       return report;
     });
   }
@@ -116,35 +140,53 @@ export class Scheduler {
    * A target already passed (real time moves on while a request waits) just runs what is due now.
    */
   advanceTo(target: number): Promise<RunReport & { now: number }> {
-    return this.#serial(async () => {
-      const { clock } = this.#deps;
+    return this.#serial(() => {
       if (!Number.isFinite(target))
         throw new RangeError(`advanceTo: expected epoch ms, got ${String(target)}`);
-      const report: RunReport = { timers: [], notificationAttempts: 0 };
-      for (let step = 0; step < MAX_STEPS_PER_RUN; step++) {
-        const next = this.#earliestDue();
-        if (next === undefined || next > target) break;
-        if (next > clock.now()) clock.set(next);
-        if (!(await this.#runDueNow(report))) break;
-      }
-      if (target > clock.now()) clock.set(target);
-      await this.#runDueNow(report);
-      return { ...report, now: clock.now() };
+      return this.#advance(target);
     });
   }
 
+  /**
+   * Moves the clock forward by `ms`, counted when the advance runs: in real mode, time spent waiting behind a
+   * run in progress must not eat into the advance.
+   */
   advanceBy(ms: number): Promise<RunReport & { now: number }> {
     if (!Number.isFinite(ms) || ms < 0)
       throw new RangeError(`advance: ms must be a finite number ≥ 0, got ${String(ms)}`);
-    return this.advanceTo(this.#deps.clock.now() + ms);
+    return this.#serial(() => this.#advance(this.#deps.clock.now() + ms));
   }
 
-  /** Stops waking up and waits for the run in progress. */
+  /**
+   * Runs `task` with nothing else due running beside it: after the run in progress, with the deliveries in
+   * flight abandoned (they stay due) and none started until it is done. For resets.
+   */
+  exclusive<T>(task: () => T): Promise<T> {
+    const resume = this.#deps.worker.pause();
+    return this.#serial(async () => task()).finally(resume);
+  }
+
+  /** Stops waking up and waits for the run in progress, which stops at its next step. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#unsubscribe?.();
     if (this.#sleeper) clearTimeout(this.#sleeper);
     await this.#chain.catch(() => undefined);
+  }
+
+  async #advance(target: number): Promise<RunReport & { now: number }> {
+    const { clock } = this.#deps;
+    const report: RunReport = { timers: [], notificationAttempts: 0 };
+    this.#productive = true;
+    for (let step = 0; step < MAX_STEPS_PER_RUN && !this.#stopped; step++) {
+      const next = this.#earliestDue();
+      if (next === undefined || next > target) break;
+      if (next > clock.now()) clock.set(next);
+      if (!(await this.#runDueNow(report))) break;
+    }
+    if (target > clock.now()) clock.set(target);
+    await this.#runDueNow(report);
+    return { ...report, now: clock.now() };
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
@@ -161,20 +203,29 @@ export class Scheduler {
     return attempt === undefined ? timer.due_at : Math.min(timer.due_at, attempt);
   }
 
-  /** Everything due now, timers first on ties (a timer may queue an attempt due at once). False if nothing ran. */
+  /**
+   * Everything due now: every due timer first (they are quick, and a timer may queue an attempt due at once), then
+   * a few attempts, then the timers again. False if nothing ran.
+   */
   async #runDueNow(report: RunReport): Promise<boolean> {
     let ranAnything = false;
-    for (let step = 0; step < MAX_STEPS_PER_RUN; step++) {
+    for (let step = 0; step < MAX_STEPS_PER_RUN && !this.#stopped; step++) {
       const now = this.#deps.clock.now();
       const timer = this.#nextTimer.get() as TimerRow | undefined;
-      const attemptDue = this.#deps.worker.nextDueAt();
-      if (timer && timer.due_at <= now && (attemptDue === undefined || timer.due_at <= attemptDue)) {
-        report.timers.push(this.#fire(timer, now));
+      if (timer && timer.due_at <= now) {
+        const fired = this.#fire(timer, now);
+        // Locked by another connection: leave it (and what is due after it) to a later, slower-paced run.
+        if (fired === 'locked') {
+          this.#productive = false;
+          return ranAnything;
+        }
+        if (fired) report.timers.push(fired);
         ranAnything = true;
         continue;
       }
+      const attemptDue = this.#deps.worker.nextDueAt();
       if (attemptDue !== undefined && attemptDue <= now) {
-        const attempts = await this.#deps.worker.runDue();
+        const attempts = await this.#deps.worker.runDue(ATTEMPTS_PER_BATCH);
         report.notificationAttempts += attempts;
         if (attempts === 0) break;
         ranAnything = true;
@@ -185,16 +236,13 @@ export class Scheduler {
     return ranAnything;
   }
 
-  #fire(row: TimerRow, now: number): TimerRun {
+  /**
+   * Fires one timer in one transaction with its handler. The row is read again inside the transaction and only
+   * a pending row is fired and marked. Undefined: it was no longer pending; `locked`: the database was busy, the
+   * timer stays pending for a later run.
+   */
+  #fire(row: TimerRow, now: number): TimerRun | 'locked' | undefined {
     const { db, families, familyDeps, logger } = this.#deps;
-    const timer: DueTimer = {
-      id: row.id,
-      family: row.family as DueTimer['family'],
-      kind: row.kind,
-      ref: row.ref,
-      dueAt: row.due_at,
-      ...(row.payload === null ? {} : { payload: JSON.parse(row.payload) as Record<string, unknown> }),
-    };
     const run: TimerRun = {
       id: row.id,
       family: row.family,
@@ -204,20 +252,34 @@ export class Scheduler {
       outcome: 'done',
     };
     try {
-      runInTransaction(db, () => {
-        const handler = families.find((f) => f.family === row.family)?.timers[row.kind];
-        if (!handler) throw new Error(`no timer handler ${row.family}.${row.kind}`);
-        handler(familyDeps, timer);
-        this.#markDone.run(now, row.id);
+      const fired = runInTransaction(db, () => {
+        const pending = this.#pendingTimer.get(row.id) as TimerRow | undefined;
+        if (!pending) return false;
+        const handler = families.find((f) => f.family === pending.family)?.timers[pending.kind];
+        if (!handler) throw new Error(`no timer handler ${pending.family}.${pending.kind}`);
+        handler(familyDeps, dueTimer(pending));
+        this.#markDone.run(now, pending.id);
+        return true;
       });
+      return fired ? run : undefined;
     } catch (error) {
-      // The handler's writes were rolled back; the timer is kept, marked failed, so it is visible and not retried.
+      if (isLockContention(error)) {
+        logger.warn({ err: error, timer: run }, 'timer not fired: the database is locked; retrying later');
+        return 'locked';
+      }
+      // A handler's refusal or a bug: its writes were rolled back; the timer is kept, marked failed, so it is
+      // visible and not retried.
       run.outcome = 'failed';
       run.error = error instanceof Error ? error.message : String(error);
-      this.#markFailed.run(now, run.error, row.id);
+      try {
+        this.#markFailed.run(now, run.error, row.id);
+      } catch (markError) {
+        if (isLockContention(markError)) return 'locked';
+        throw markError;
+      }
       logger.error({ err: error, timer: run }, 'timer handler failed');
+      return run;
     }
-    return run;
   }
 
   /** Sleeps until the next due time, at most maxSleepMs; a manual clock needs no sleeping, only advances. */
@@ -237,4 +299,15 @@ export class Scheduler {
     }, delay);
     this.#sleeper.unref();
   }
+}
+
+function dueTimer(row: TimerRow): DueTimer {
+  return {
+    id: row.id,
+    family: row.family as DueTimer['family'],
+    kind: row.kind,
+    ref: row.ref,
+    dueAt: row.due_at,
+    ...(row.payload === null ? {} : { payload: JSON.parse(row.payload) as Record<string, unknown> }),
+  };
 }

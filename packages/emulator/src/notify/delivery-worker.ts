@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { generateNonce, sealNotification } from '@wxpay-kit/sdk/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { Database } from '../families/family.js';
+import { newRequestId } from '../wire/request-id.js';
 import type { ResponseSigner } from '../wire/response-signer.js';
 import {
   type AttemptInput,
@@ -43,9 +43,12 @@ const DEFAULT_TIMEOUT_MS = 5000;
 /** The merchant cannot be sent anything (no APIv3 key, unsealable resource): retrying cannot help. */
 class NotSendableError extends Error {}
 
+type AttemptResult = 'made' | 'skipped' | 'abandoned';
+
 /**
  * Delivers the outbox. All state is in SQLite, so a new worker on the same database resumes where a previous one
- * stopped; an attempt in flight at a crash was never recorded and is simply made again.
+ * stopped; an attempt in flight at a crash was never recorded and is simply made again. So is an attempt the
+ * worker abandons (on close() or pause()) before the merchant answered.
  *
  * Every network exchange happens outside any transaction; its result is recorded in one short transaction.
  * Attempts run one at a time in due order: runDue() calls never overlap, and each notification has a lock shared
@@ -57,8 +60,12 @@ export class DeliveryWorker {
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
   #closed = false;
+  /** pause() calls not yet resumed. */
+  #paused = 0;
+  /** Aborted (and replaced) to abandon every exchange in flight. */
+  #abandon = new AbortController();
   #runQueue: Promise<unknown> = Promise.resolve();
-  #queuedRun: Promise<number> | undefined;
+  #queuedRun: { limit: number; run: Promise<number> } | undefined;
   readonly #locks = new Map<number, Promise<unknown>>();
   readonly #inFlight = new Set<Promise<unknown>>();
 
@@ -74,18 +81,38 @@ export class DeliveryWorker {
     this.#fetch = deps.fetch ?? fetch;
   }
 
-  /** Performs every attempt due at clock.now(), in due order; resolves to how many were made. */
-  runDue(): Promise<number> {
+  /**
+   * Performs the attempts due at clock.now(), in due order, at most `limit` of them (so a caller can do other due
+   * work between slow merchants); resolves to how many were made.
+   */
+  runDue(limit = Number.POSITIVE_INFINITY): Promise<number> {
+    if (!(limit >= 1)) throw new RangeError(`DeliveryWorker.runDue: limit must be ≥ 1, got ${limit}`);
     // Calls made while a run is in progress share the one queued behind it, which reads the clock when it
     // starts: a scheduler that calls on every tick cannot pile up runs behind a slow merchant.
-    if (this.#queuedRun) return this.#queuedRun;
+    if (this.#queuedRun?.limit === limit) return this.#queuedRun.run;
     const run = this.#runQueue.then(() => {
-      this.#queuedRun = undefined;
-      return this.#track(this.#runDueNow());
+      if (this.#queuedRun?.run === run) this.#queuedRun = undefined;
+      return this.#track(this.#runDueNow(limit));
     });
-    this.#queuedRun = run;
+    this.#queuedRun = { limit, run };
     this.#runQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Abandons the attempts in flight (they are not logged and stay due) and starts no scheduled attempt or
+   * redelivery until the returned function is called: for work that must not interleave with deliveries, such
+   * as a reset.
+   */
+  pause(): () => void {
+    this.#paused++;
+    this.#abandonInFlight();
+    let resumed = false;
+    return () => {
+      if (resumed) return;
+      resumed = true;
+      this.#paused--;
+    };
   }
 
   /** Earliest pending due time (virtual ms), for the scheduler. */
@@ -99,6 +126,11 @@ export class DeliveryWorker {
    */
   redeliver(id: number): Promise<AttemptRecord> {
     if (this.#closed) return Promise.reject(new Error('DeliveryWorker.redeliver: the worker is closed'));
+    if (this.#paused > 0) {
+      return Promise.reject(
+        new Error('DeliveryWorker.redeliver: deliveries are paused (a reset is running)'),
+      );
+    }
     if (!Number.isSafeInteger(id) || id <= 0) {
       return Promise.reject(new Error(`DeliveryWorker.redeliver: id must be a positive integer, got ${id}`));
     }
@@ -117,26 +149,38 @@ export class DeliveryWorker {
     return notification && { ...notification, attempts: listAttempts(this.#deps.db, id) };
   }
 
-  /** Stops taking work and waits for attempts in flight to be recorded. Later runDue() calls do nothing. */
+  /**
+   * Stops taking work, abandons the attempts in flight (a merchant that never answers must not hold up a
+   * shutdown) and waits for them to end. Abandoned attempts are not logged: they are made again after a restart.
+   */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#abandonInFlight();
     await Promise.allSettled([...this.#inFlight]);
   }
 
-  async #runDueNow(): Promise<number> {
+  #abandonInFlight(): void {
+    this.#abandon.abort();
+    this.#abandon = new AbortController();
+  }
+
+  async #runDueNow(limit: number): Promise<number> {
     // Each attempt uses up a schedule element, so the loop ends even with zero delays; what falls due while it
     // runs is left to the next run, which reads the clock again.
     const bound = this.#deps.clock.now();
     let made = 0;
-    while (!this.#closed) {
+    while (!this.#closed && this.#paused === 0 && made < limit) {
       const next = findNextDue(this.#deps.db, bound);
       if (!next) break;
-      if (await this.#withLock(next.id, () => this.#scheduledAttempt(next.id, bound))) made++;
+      const result = await this.#withLock(next.id, () => this.#scheduledAttempt(next.id, bound));
+      if (result === 'abandoned') break;
+      if (result === 'made') made++;
     }
     return made;
   }
 
-  async #scheduledAttempt(id: number, bound: number): Promise<boolean> {
+  async #scheduledAttempt(id: number, bound: number): Promise<AttemptResult> {
+    if (this.#closed || this.#paused > 0) return 'abandoned';
     // Re-read under the lock: a redelivery may have delivered it since it was picked.
     const notification = findNotification(this.#deps.db, id);
     if (
@@ -144,13 +188,14 @@ export class DeliveryWorker {
       notification.nextDueAt === null ||
       notification.nextDueAt > bound
     ) {
-      return false;
+      return 'skipped';
     }
     const scheduledAt = notification.nextDueAt;
     const attempt = notification.attemptsMade + 1;
     // Probes only ever replace the first delivery, never a retry (spec §2.4).
     const probe = attempt === 1 && this.#deps.probeFirstAttempt();
     const outcome = await this.#send(notification, probe);
+    if (outcome.abandoned) return 'abandoned';
     const nextDelay = delayBeforeAttemptMs(notification.retrySchedule, attempt + 1);
     const next: { state: NotificationState; nextDueAt: number | null } = outcome.ok
       ? { state: 'delivered', nextDueAt: null }
@@ -162,8 +207,9 @@ export class DeliveryWorker {
       this.#attemptInput(notification, outcome, { kind: 'scheduled', scheduledAt, probe }),
       { ...next, countsAsScheduled: true },
     );
+    if (!record) return 'skipped';
     this.#log(notification, record, next.state);
-    return true;
+    return 'made';
   }
 
   async #redeliverNow(id: number): Promise<AttemptRecord> {
@@ -171,6 +217,11 @@ export class DeliveryWorker {
     if (!notification) throw new Error(`DeliveryWorker.redeliver: no notification with id ${id}`);
     const requestedAt = this.#deps.clock.now();
     const outcome = await this.#send(notification, false);
+    if (outcome.abandoned) {
+      throw new Error(
+        `DeliveryWorker.redeliver: notification ${id} was abandoned before the merchant answered (the emulator is closing or resetting)`,
+      );
+    }
     const next =
       outcome.ok && notification.state !== 'delivered'
         ? { state: 'delivered' as const, nextDueAt: null }
@@ -184,6 +235,11 @@ export class DeliveryWorker {
       }),
       { ...next, countsAsScheduled: false },
     );
+    if (!record) {
+      throw new Error(
+        `DeliveryWorker.redeliver: notification ${id} was removed (a reset) while it was being sent`,
+      );
+    }
     this.#log(notification, record, next.state);
     return record;
   }
@@ -194,6 +250,8 @@ export class DeliveryWorker {
   ): Promise<PostOutcome & { terminal: boolean; attemptedAt: number; requestId: string }> {
     const attemptedAt = this.#deps.clock.now();
     const requestId = newRequestId();
+    // Taken now: abandoning later aborts this exchange, not the ones that start after it.
+    const signal = this.#abandon.signal;
     let body: string;
     try {
       body = notification.body ?? saveBodyOnce(this.#deps.db, notification.id, this.#seal(notification));
@@ -206,6 +264,7 @@ export class DeliveryWorker {
         error: `not sent: ${reason}`,
         responseExcerpt: null,
         durationMs: 0,
+        abandoned: false,
         attemptedAt,
         requestId,
       };
@@ -222,6 +281,7 @@ export class DeliveryWorker {
         ...signature,
       },
       timeoutMs: this.#timeoutMs,
+      signal,
     });
     return { ...outcome, terminal: false, attemptedAt, requestId };
   }
@@ -320,11 +380,6 @@ export class DeliveryWorker {
     promise.then(untrack, untrack);
     return promise;
   }
-}
-
-/** Shaped like WeChat Pay's Request-ID: 44 upper-case hex digits and a `-0` suffix. */
-function newRequestId(): string {
-  return `${randomBytes(22).toString('hex').toUpperCase()}-0`;
 }
 
 function describe(error: unknown): string {

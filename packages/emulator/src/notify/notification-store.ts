@@ -250,11 +250,16 @@ export function earliestDueAt(db: Database): number | undefined {
   return row.due ?? undefined;
 }
 
-/** Stores the sealed body unless one is already stored; returns the body every attempt must send. */
+/**
+ * Stores the sealed body unless one is already stored; returns the body every attempt must send (the given one
+ * if the notification was removed meanwhile, by a reset).
+ */
 export function saveBodyOnce(db: Database, id: number, body: string): string {
   db.prepare('UPDATE notify_notifications SET body = ? WHERE id = ? AND body IS NULL').run(body, id);
-  const row = db.prepare('SELECT body FROM notify_notifications WHERE id = ?').get(id) as { body: string };
-  return row.body;
+  const row = db.prepare('SELECT body FROM notify_notifications WHERE id = ?').get(id) as
+    | { body: string }
+    | undefined;
+  return row?.body ?? body;
 }
 
 interface AttemptRow {
@@ -303,13 +308,17 @@ export type AttemptInput = Omit<AttemptRecord, 'attemptNo'>;
  * Logs an attempt and moves the notification on, in one transaction.
  * `next` is what the caller computed from the row it read: the new state and due time (scheduled attempts)
  * or only the new state (redeliveries leave the schedule as it is unless they deliver).
+ * Returns undefined, and writes nothing, when the notification no longer exists (a reset while it was in flight).
  */
 export function recordAttempt(
   db: Database,
   attempt: AttemptInput,
   next: { state: NotificationState; nextDueAt: number | null; countsAsScheduled: boolean },
-): AttemptRecord {
-  return db.transaction((): AttemptRecord => {
+): AttemptRecord | undefined {
+  return db.transaction((): AttemptRecord | undefined => {
+    if (!db.prepare('SELECT 1 FROM notify_notifications WHERE id = ?').get(attempt.notificationId)) {
+      return undefined;
+    }
     const { n } = db
       .prepare('SELECT COUNT(*) AS n FROM notify_attempts WHERE notification_id = ?')
       .get(attempt.notificationId) as { n: number };

@@ -6,6 +6,8 @@ export interface PostOutcome {
   error: string | null;
   responseExcerpt: string | null;
   durationMs: number;
+  /** No answer arrived because the caller's `signal` ended the exchange (the emulator closing or resetting). */
+  abandoned: boolean;
 }
 
 const EXCERPT_CHARS = 512;
@@ -16,10 +18,13 @@ export async function postNotification(options: {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** Abandons the exchange, e.g. when the emulator closes: the outcome is then `abandoned`, not a timeout. */
+  signal?: AbortSignal;
 }): Promise<PostOutcome> {
-  const controller = new AbortController();
+  const timeout = new AbortController();
   // One deadline covers connect, headers and body: the merchant must have answered within it.
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   try {
@@ -29,16 +34,34 @@ export async function postNotification(options: {
       body: options.body,
       // A redirect is not a 2xx answer from the notify URL; WeChat Pay does not follow it either.
       redirect: 'manual',
-      signal: controller.signal,
+      signal,
     });
     const excerpt = await readExcerpt(response);
     const ok = response.status >= 200 && response.status < 300;
-    return { ok, httpStatus: response.status, error: null, responseExcerpt: excerpt, durationMs: elapsed() };
+    return {
+      ok,
+      httpStatus: response.status,
+      error: null,
+      responseExcerpt: excerpt,
+      durationMs: elapsed(),
+      abandoned: false,
+    };
   } catch (error) {
-    const reason = controller.signal.aborted
+    const timedOut = timeout.signal.aborted;
+    const abandoned = !timedOut && options.signal?.aborted === true;
+    const reason = timedOut
       ? `timeout: no answer within ${options.timeoutMs} ms`
-      : describe(error);
-    return { ok: false, httpStatus: null, error: reason, responseExcerpt: null, durationMs: elapsed() };
+      : abandoned
+        ? 'abandoned: the emulator stopped waiting before the merchant answered'
+        : describe(error);
+    return {
+      ok: false,
+      httpStatus: null,
+      error: reason,
+      responseExcerpt: null,
+      durationMs: elapsed(),
+      abandoned,
+    };
   } finally {
     clearTimeout(timer);
   }

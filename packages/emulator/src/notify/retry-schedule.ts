@@ -1,4 +1,4 @@
-import { type FamilyName, notificationList } from '@wxpay-kit/sdk/catalogue';
+import { type FamilyName, notificationList, operationList } from '@wxpay-kit/sdk/catalogue';
 import type { Database } from '../families/family.js';
 
 /**
@@ -10,7 +10,8 @@ import type { Database } from '../families/family.js';
  * worker see it, and where it survives a restart.
  */
 
-const FAMILIES: readonly FamilyName[] = ['authorizations', 'transferBills', 'recharges', 'cancelWithdraws'];
+/** Every family the catalogue has an operation of: a schedule can be set for each. */
+const FAMILIES: readonly FamilyName[] = [...new Set(operationList.map((operation) => operation.family))];
 
 /** Guards against a typo turning into a schedule that runs for years of virtual time or fills the log. */
 export const MAX_SCHEDULE_LENGTH = 1000;

@@ -9,7 +9,7 @@ export interface ReplySigning {
 }
 
 export interface ReplyOptions {
-  /** Sign the body (every response except 401). */
+  /** Sign the body: every answer to a request whose Authorization verified, and nothing else. */
   sign: boolean;
   /** `Wechatpay-Serial` to answer with, when not the public key id (certificate-mode clients). */
   serial?: string | undefined;
@@ -36,14 +36,20 @@ export async function sendReply(
   return reply.header('content-type', 'application/json; charset=utf-8').send(text);
 }
 
-/** An APIv3 error body `{code, message, detail?}`; 401 SIGN_ERROR goes out unsigned, as WeChat Pay does. */
+/**
+ * An APIv3 error body `{code, message, detail?}`, signed only when the request verified (`options.sign`): a 401
+ * SIGN_ERROR never is, as WeChat Pay sends it, nor is anything refused before the Authorization was checked.
+ */
 export function sendError(
   reply: FastifyReply,
   signing: ReplySigning,
   error: ApiError,
-  serial?: string,
+  options: ReplyOptions,
 ): Promise<FastifyReply> {
-  return sendReply(reply, signing, error.status, error.toBody(), { sign: error.status !== 401, serial });
+  return sendReply(reply, signing, error.status, error.toBody(), {
+    sign: options.sign && error.status !== 401,
+    serial: options.serial,
+  });
 }
 
 /**

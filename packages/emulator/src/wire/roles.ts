@@ -17,14 +17,14 @@ function noAuth(
   operation: OperationSpec,
   specific: string,
   issue: string,
-  field?: string,
-  value?: string,
+  where: { location: 'url' | 'query' | 'body' | 'authorization'; field?: string; value?: string },
 ): ApiError {
   const documented = operation.errors.find((e) => e.code === 'NO_AUTH');
   const message = documented?.source === 'documented' ? `${documented.description}：${specific}` : specific;
   return new ApiError(documented?.status ?? 403, 'NO_AUTH', message, {
-    ...(field === undefined ? {} : { field, value }),
+    ...(where.field === undefined ? {} : { field: where.field, value: where.value }),
     issue,
+    location: where.location,
   });
 }
 
@@ -46,6 +46,8 @@ export function checkRoles(operation: OperationSpec, caller: CallingMerchant, in
       operation,
       `商户号无权限调用该接口：${operation.name} 仅支持${ROLE_NAMES[operation.role]}`,
       `${caller.info.mchid} is a ${caller.info.kind}; ${operation.name} is for a ${operation.role}`,
+      // The calling merchant is the one the Authorization header names.
+      { location: 'authorization' },
     );
   }
   const sub = subMchidOf(input);
@@ -54,8 +56,11 @@ export function checkRoles(operation: OperationSpec, caller: CallingMerchant, in
       operation,
       `子商户号${sub.value}与商户号${caller.info.mchid}不存在绑定关系`,
       `sub_mchid ${sub.value} is not bound to ${caller.info.mchid}`,
-      sub.location === 'body' ? '/sub_mchid' : 'sub_mchid',
-      sub.value,
+      {
+        location: sub.location,
+        field: sub.location === 'body' ? '/sub_mchid' : 'sub_mchid',
+        value: sub.value,
+      },
     );
   }
 }

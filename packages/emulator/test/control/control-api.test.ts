@@ -43,9 +43,104 @@ describe('control API access', () => {
     const open = await createHarness({ controlApi: 'open' });
     try {
       expect((await open.control('GET', '/_emulator/clock', undefined, '10.1.2.3')).statusCode).toBe(200);
+      // Nor are Host, Origin or the body's content type checked then.
+      const foreign = await open.app.inject({
+        method: 'POST',
+        url: '/_emulator/clock/advance',
+        headers: {
+          host: 'evil.example.com',
+          origin: 'https://evil.example.com',
+          'content-type': 'text/plain',
+        },
+        payload: '{"seconds":1}',
+      });
+      expect(foreign.statusCode).toBe(200);
     } finally {
       await open.close();
     }
+  });
+});
+
+describe('control API access from web pages (loopback mode)', () => {
+  const inject = (options: {
+    method?: 'GET' | 'POST';
+    url?: string;
+    headers?: Record<string, string>;
+    payload?: string;
+  }) =>
+    h.app.inject({
+      method: options.method ?? 'GET',
+      url: options.url ?? '/_emulator/merchants',
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.payload === undefined ? {} : { payload: options.payload }),
+    });
+
+  it('refuses a Host that is not a loopback name (DNS rebinding) with 403, before handing out keys', async () => {
+    for (const host of ['evil.example.com', 'evil.example.com:8080', '127.0.0.1.evil.example', '10.0.0.1']) {
+      const res = await inject({ headers: { host } });
+      expect(res.statusCode, host).toBe(403);
+      expect(res.json().code).toBe('FORBIDDEN');
+      expect(res.json().message).toContain(`Host ${host}`);
+      expect(res.payload).not.toContain('PRIVATE KEY');
+    }
+  });
+
+  it('answers the loopback Host names on any port', async () => {
+    for (const host of ['127.0.0.1', '127.0.0.1:41234', 'localhost', 'localhost:8080', '[::1]', '[::1]:9']) {
+      expect((await inject({ headers: { host } })).statusCode, host).toBe(200);
+    }
+  });
+
+  it('refuses a request whose Origin is a foreign web page, and answers one from a loopback page', async () => {
+    for (const origin of ['https://evil.example.com', 'http://127.0.0.1.evil.example', 'null']) {
+      const res = await inject({ method: 'POST', url: '/_emulator/reset', headers: { origin } });
+      expect(res.statusCode, origin).toBe(403);
+      expect(res.json()).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(origin) });
+    }
+    for (const origin of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:5173']) {
+      expect((await inject({ url: '/_emulator/clock', headers: { origin } })).statusCode, origin).toBe(200);
+    }
+  });
+
+  it('refuses a body that is not declared application/json (a cross-site form post), but takes an empty one', async () => {
+    const plain = await inject({
+      method: 'POST',
+      url: '/_emulator/clock/advance',
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"seconds":1}',
+    });
+    expect(plain.statusCode).toBe(415);
+    expect(plain.json().message).toContain('text/plain');
+    const json = await inject({
+      method: 'POST',
+      url: '/_emulator/clock/advance',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      payload: '{"seconds":0}',
+    });
+    expect(json.statusCode).toBe(200);
+    expect((await inject({ method: 'POST', url: '/_emulator/clock/advance', payload: '' })).statusCode).toBe(
+      400, // an empty body reaches the route, which asks for one of seconds, ms, to
+    );
+  });
+
+  it("guards the families' own control actions the same way", async () => {
+    await h.call('platform', { method: 'POST', url: APPLY, body: applyBody('GUARD1') });
+    const foreign = await inject({
+      method: 'POST',
+      url: '/_emulator/recharges/GUARD1/pay',
+      headers: { host: 'evil.example.com' },
+    });
+    expect(foreign.statusCode).toBe(403);
+    const form = await inject({
+      method: 'POST',
+      url: '/_emulator/recharges/GUARD1/pay',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'channel=QR_RECHARGE',
+    });
+    expect(form.statusCode).toBe(415);
+    expect(h.runtime.db.prepare(`SELECT state FROM test_items WHERE no = 'GUARD1'`).get()).toEqual({
+      state: 'RECHARGING',
+    });
   });
 });
 

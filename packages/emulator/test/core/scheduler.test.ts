@@ -2,10 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openNotification, PlatformKeyring } from '@wxpay-kit/sdk/protocol';
+import BetterSqlite3 from 'better-sqlite3';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/core/create-runtime.js';
 import { insertTimer } from '../../src/core/family-deps.js';
+import { Scheduler } from '../../src/core/scheduler.js';
+import { VirtualClock } from '../../src/core/virtual-clock.js';
+import { migrate } from '../../src/db/migrate.js';
+import { MEMORY, openDatabase } from '../../src/db/open-database.js';
+import type { FamilyDeps } from '../../src/families/family.js';
+import { enqueueNotification } from '../../src/notify/outbox.js';
+import { startMerchantServer } from '../notify/merchant-server.js';
 import { createHarness, type Harness, START_MS } from '../support/framework-harness.js';
+import { until } from '../support/held-fetch.js';
 import { testFamily } from '../support/test-family.js';
 
 interface Delivery {
@@ -179,5 +189,135 @@ describe('Scheduler', () => {
     const report = await h.runtime.scheduler.advanceBy(120_000);
     expect(report.timers.map((t) => t.outcome)).toEqual(['done']);
     expect(h.runtime.db.prepare('SELECT state FROM test_items').get()).toEqual({ state: 'SUCCESS' });
+  });
+});
+
+function closedNotification(harness: Harness, url: string, no: string) {
+  return {
+    mchid: harness.credentials.merchants.platform.mchid,
+    url,
+    eventType: 'RECHARGE.CLOSED',
+    summary: '充值单已关闭',
+    originalType: 'recharge',
+    associatedData: 'recharge',
+    resource: { out_recharge_no: no, recharge_state: 'CLOSED' },
+    family: 'recharges' as const,
+    resourceKey: no,
+  };
+}
+
+describe('Scheduler and slow merchants', () => {
+  it('a due timer does not wait behind deliveries to a merchant that never answers', async () => {
+    const receiver = await startMerchantServer(() => 'hang');
+    try {
+      h = await createHarness({ rateLimits: false });
+      const { db, clock, scheduler } = h.runtime;
+      for (const no of ['N1', 'N2', 'N3'])
+        enqueueNotification(db, clock.now(), closedNotification(h, receiver.url, no));
+      db.exec(`INSERT INTO test_items (no, mchid, state, updated_at) VALUES ('T', 'm', 'RECHARGING', 0)`);
+      insertTimer(db, { family: 'recharges', kind: 'expire', ref: 'T', dueAt: clock.now() + 1_000 });
+      clock.set(clock.now() + 2_000);
+      const timerState = () =>
+        (db.prepare(`SELECT state FROM timers WHERE ref = 'T'`).get() as { state: string }).state;
+
+      const run = scheduler.runDue();
+      // Each attempt may take the whole 5 s answer window: the timer must not queue behind all three of them.
+      await until(() => timerState() !== 'pending' || receiver.requests.length > 1, 'the timer fired');
+      expect(timerState()).toBe('done');
+      expect(receiver.requests.length).toBeLessThanOrEqual(1);
+      await h.close();
+      h = undefined;
+      await run;
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('Scheduler clock advances', () => {
+  it('advanceBy measures the advance from when it runs, not from when it was asked for', async () => {
+    const db = openDatabase(MEMORY);
+    migrate(db, []);
+    let wall = START_MS;
+    const clock = new VirtualClock({ mode: 'real', db, wallNow: () => wall });
+    let release: (made: number) => void = () => undefined;
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let due: number | undefined = clock.now();
+    // One attempt is due; it takes as long as the test says.
+    const worker = {
+      nextDueAt: () => due,
+      pause: () => () => undefined,
+      runDue: () =>
+        new Promise<number>((resolve) => {
+          release = (made) => {
+            due = undefined;
+            resolve(made);
+          };
+          started();
+        }),
+    };
+    const scheduler = new Scheduler({
+      db,
+      clock,
+      families: [],
+      familyDeps: {} as FamilyDeps,
+      worker,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const busy = scheduler.runDue();
+      await running;
+      const advanced = scheduler.advanceBy(3_000);
+      // The run ahead of it keeps the scheduler busy for 5 s of real time.
+      wall += 5_000;
+      release(1);
+      await busy;
+      const report = await advanced;
+      expect(clock.snapshot().offsetMs).toBe(3_000);
+      expect(report.now).toBe(wall + 3_000);
+    } finally {
+      await scheduler.stop();
+      db.close();
+    }
+  });
+});
+
+describe('Scheduler timer firing', () => {
+  it('a timer whose transaction cannot start (SQLITE_BUSY) stays pending and fires on a later run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxpay-sched-busy-'));
+    const runtime = await createRuntime({
+      dataDir: dir,
+      families: [testFamily],
+      clock: { mode: 'manual', start: START_MS },
+    });
+    const other = new BetterSqlite3(join(dir, 'emulator.sqlite'));
+    try {
+      runtime.db.exec(
+        `INSERT INTO test_items (no, mchid, state, updated_at) VALUES ('L', 'm', 'RECHARGING', 0)`,
+      );
+      insertTimer(runtime.db, { family: 'recharges', kind: 'expire', ref: 'L', dueAt: START_MS + 1_000 });
+      runtime.clock.set(START_MS + 2_000);
+      // Another process holds the write lock; do not wait for it.
+      runtime.db.pragma('busy_timeout = 0');
+      other.exec('BEGIN IMMEDIATE');
+      const blocked = await runtime.scheduler.runDue();
+      expect(blocked.timers).toEqual([]);
+      other.exec('ROLLBACK');
+      expect(runtime.db.prepare(`SELECT state FROM timers WHERE ref = 'L'`).get()).toEqual({
+        state: 'pending',
+      });
+      const report = await runtime.scheduler.runDue();
+      expect(report.timers.map((t) => [t.ref, t.outcome])).toEqual([['L', 'done']]);
+      expect(runtime.db.prepare(`SELECT state FROM test_items WHERE no = 'L'`).get()).toEqual({
+        state: 'CLOSED',
+      });
+    } finally {
+      other.close();
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { buildApp, createRuntime } from '@wxpay-kit/emulator';
 import { operations } from '@wxpay-kit/sdk';
 import {
@@ -119,7 +120,8 @@ describe('bad input is answered with the documented error while the emulator kee
 
   // A path that is not valid percent-encoding is refused by Fastify's router before any hook; app.ts's
   // `frameworkErrors` turns that into an APIv3 answer.
-  it('cancelWithdraws.get with malformed percent-encoding in the path (%ZZ) → a signed 400 in APIv3 shape', async () => {
+  // Nothing was verified, so the answer is unsigned.
+  it('cancelWithdraws.get with malformed percent-encoding in the path (%ZZ) → an unsigned 400 in APIv3 shape', async () => {
     const answer = await rawCall(h.emulator, 'platform', {
       method: 'GET',
       path: '/v3/ecommerce/account/apply-cancel-withdraw/out-request-no/P2024%ZZ',
@@ -127,7 +129,7 @@ describe('bad input is answered with the documented error while the emulator kee
     expect(answer.status).toBe(400);
     expect(answer.json?.code).toBe('INVALID_REQUEST');
     expect(answer.headers['request-id']).toBeDefined();
-    expect(answer.verified).toBe(true);
+    expect(answer.headers['wechatpay-signature']).toBeUndefined();
   });
 
   it.each([
@@ -259,20 +261,23 @@ describe('bad input is answered with the documented error while the emulator kee
     });
   });
 
-  it('an unknown route → 404 NOT_FOUND, signed', async () => {
+  // Route matching comes before verification: these answers are unsigned, even to a signed request.
+  it('an unknown route → 404 NOT_FOUND, unsigned', async () => {
     const error = await expectApiError(send('GET', '/v3/platsolution/ecommerce/recharges/unknown'), {
       status: 404,
       code: 'NOT_FOUND',
     });
-    expect(error.headers['wechatpay-signature']).toBeDefined();
+    expect(error.headers['wechatpay-signature']).toBeUndefined();
+    expect(error.requestId).toMatch(/\S/);
   });
 
-  it('a wrong method on a known path → 405 with Allow', async () => {
+  it('a wrong method on a known path → 405 with Allow, unsigned', async () => {
     const error = await expectApiError(
       send('DELETE', `/v3/platsolution/ecommerce/recharges/out-recharge-no/${known}`),
       { status: 405, code: 'METHOD_NOT_ALLOWED' },
     );
     expect(error.headers['allow']).toBe('GET');
+    expect(error.headers['wechatpay-signature']).toBeUndefined();
   });
 
   it('a request without Authorization → 401 SIGN_ERROR, unsigned', async () => {
@@ -313,16 +318,92 @@ describe('bad input is answered with the documented error while the emulator kee
     expect(answer.verified).toBe(true);
   });
 
-  it('a 2 MB body → a clear, signed 413 PARAM_ERROR, not a crash', async () => {
+  it('a 2 MB body → a clear 413 PARAM_ERROR, unsigned (refused before verification), not a crash', async () => {
     const body = JSON.stringify({ ...rechargeApply(sub, outNo('BH')), remark: 'x'.repeat(2 * 1024 * 1024) });
     const answer = await rawCall(h.emulator, 'platform', { method: 'POST', path: APPLY_PATH, body });
     expect(answer.status).toBe(413);
     expect(answer.json).toMatchObject({ code: 'PARAM_ERROR', message: expect.stringMatching(/too large/i) });
-    expect(answer.verified).toBe(true);
+    expect(answer.headers['wechatpay-signature']).toBeUndefined();
   });
 });
 
+/** A control API call over a real socket with exactly the headers given (fetch would not send a foreign Host). */
+function controlCall(
+  emulator: E2eHarness['emulator'],
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = '',
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${emulator.url}/_emulator${path}`,
+      { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('the control API', () => {
+  it("guards every family's control actions from web pages: foreign Host, foreign Origin, non-JSON body", async () => {
+    const h = await startE2e();
+    try {
+      const ordinary = h.emulator.merchants.ordinary;
+      const no = outNo('GUARD');
+      await h.sdk.ordinary.authorizations.apply({
+        out_authorization_no: no,
+        appid: ordinary.appid,
+        openid: 'o-guard',
+        transfer_scene_id: '1005',
+        user_display_name: '张*',
+        authorization_notify_url: h.receiver.url('ordinary'),
+      });
+      const confirm = `/authorizations/${ordinary.mchid}/${no}/confirm`;
+      const platformSub = h.emulator.merchants.platform.subMchids[0]!;
+      const refusals = [
+        ['POST', confirm, { host: 'evil.example.com' }, '', 403],
+        ['POST', confirm, { origin: 'https://evil.example.com' }, '', 403],
+        ['POST', confirm, { 'content-type': 'text/plain' }, '{}', 415],
+        [
+          'GET',
+          `/transfer-bills/balances/${h.emulator.merchants.serviceProvider.subMchids[0]}`,
+          { host: 'evil.example.com' },
+          '',
+          403,
+        ],
+        [
+          'POST',
+          `/cancel-withdraws/balances/${platformSub}`,
+          { 'content-type': 'text/plain' },
+          '{"accounts":[]}',
+          415,
+        ],
+        ['POST', `/recharges/${h.emulator.merchants.platform.mchid}/nope/pay`, { origin: 'null' }, '', 403],
+      ] as const;
+      for (const [method, path, headers, body, status] of refusals) {
+        const answer = await controlCall(h.emulator, method, path, headers, body);
+        expect(answer.status, `${method} ${path} ${JSON.stringify(headers)}: ${answer.text}`).toBe(status);
+      }
+      expect((await h.sdk.ordinary.authorizations.get({ out_authorization_no: no })).state).toBe(
+        'WAIT_USER_CONFIRM',
+      );
+      const allowed = await controlCall(h.emulator, 'POST', confirm, { origin: h.emulator.url });
+      expect(allowed.status, allowed.text).toBe(200);
+      expect((await h.sdk.ordinary.authorizations.get({ out_authorization_no: no })).state).toBe(
+        'TAKING_EFFECT',
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
   it('refuses a client that is not on loopback and answers one that is', async () => {
     const runtime = await createRuntime({ dataDir: ':memory:', families: [], clock: { mode: 'manual' } });
     const app = buildApp(runtime);

@@ -176,9 +176,23 @@ describe('cancelWithdraws through the SDK against the emulator', () => {
     expect(processing).not.toHaveProperty('confirm_cancel');
     expect((await inspect(applyment_id)).confirmation).toMatchObject({ by: 'platform', ...CONFIRM });
     coverage.drove('WAITING_MERCHANT_CONFIRM', 'SYSTEM_PROCESSING', 'confirm');
+    // The same confirmation again succeeds in every later state, and changes nothing.
+    const confirmAgain = async (expected: string) => {
+      const before = await wxpay().get({ out_request_no: no });
+      expect(await wxpay().confirm({ applyment_id, sub_mchid: subA, ...CONFIRM })).toEqual({
+        applyment_id,
+        sub_mchid: subA,
+        out_request_no: no,
+      });
+      expect(await wxpay().get({ out_request_no: no })).toEqual(before);
+      expect(before.cancel_state).toBe(expected);
+      coverage.drove(expected, expected, 'confirm');
+    };
+    await confirmAgain('SYSTEM_PROCESSING');
 
     await h.advance(step);
     expect(await state(no)).toBe('CANCELED');
+    await confirmAgain('CANCELED');
     expect(await wxpay().validate({ sub_mchid: subA })).toMatchObject({
       merchant_state: 'HAS_BEEN_CANCELLED',
       validate_result: 'NOT_ALLOW_CANCEL_WITHDRAW',
@@ -198,6 +212,7 @@ describe('cancelWithdraws through the SDK against the emulator', () => {
     const pending = await wxpay().validate({ sub_mchid: subA });
     expect(pending.block_reasons?.map((r) => r.type)).toContain('FUNDS_PENDING_PROCESSING');
     coverage.drove('CANCELED', 'FUND_PROCESSING', 'settle');
+    await confirmAgain('FUND_PROCESSING');
 
     await h.advance(step);
     expect(await wxpay().getByApplymentId({ applyment_id })).toMatchObject({
@@ -218,11 +233,7 @@ describe('cancelWithdraws through the SDK against the emulator', () => {
       validate_result: 'NOT_ALLOW_CANCEL_WITHDRAW',
     });
     // The same confirmation again still succeeds; different content is refused.
-    expect(await wxpay().confirm({ applyment_id, sub_mchid: subA, ...CONFIRM })).toEqual({
-      applyment_id,
-      sub_mchid: subA,
-      out_request_no: no,
-    });
+    await confirmAgain('FINISH');
     await expectApiError(
       wxpay().confirm({ applyment_id, sub_mchid: subA, ...CONFIRM, operator_identification: 'other01' }),
       { status: 403, code: 'RULE_LIMIT' },

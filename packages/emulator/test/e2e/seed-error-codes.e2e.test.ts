@@ -251,7 +251,7 @@ describe('every error code the seed pages document, reached through the SDK', ()
         ...(reach.location === undefined ? {} : { location: reach.location }),
       });
       expect(error.message).not.toBe('');
-      // Every answer is signed except 401, which WeChat Pay sends unsigned.
+      // Signed iff the request verified: every way here sends a verified request, except the 401s.
       expect(error.headers['wechatpay-signature'] !== undefined, `signature header on ${status}`).toBe(
         status !== 401,
       );

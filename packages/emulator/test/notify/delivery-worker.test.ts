@@ -12,6 +12,7 @@ import type { Database } from '../../src/families/family.js';
 import type { DeliveryWorker } from '../../src/notify/delivery-worker.js';
 import { enqueueNotification, migrateOutbox } from '../../src/notify/outbox.js';
 import { setRetrySchedule } from '../../src/notify/retry-schedule.js';
+import { until } from '../support/held-fetch.js';
 import {
   API_V3_KEY,
   buildWorker,
@@ -449,16 +450,50 @@ describe('DeliveryWorker concurrency', () => {
     expect(states(worker, id).attempts).toHaveLength(5);
   });
 
-  test('close waits for the attempt in flight to be recorded', async () => {
-    const server = await merchant(() => 200, { delayMs: 100 });
+  test('close abandons the attempt in flight (not logged, still due) instead of waiting for the merchant', async () => {
+    const server = await merchant(() => 'hang');
+    const { db, clock, worker } = setup();
+    const id = enqueueNotification(db, clock.now(), transferBillNotification(server.url));
+    enqueueNotification(db, clock.now(), transferBillNotification(server.url, 'second'));
+    const run = worker.runDue();
+    await until(() => server.requests.length === 1, 'the first attempt reached the merchant');
+    await worker.close();
+    expect(await run).toBe(0);
+    expect(states(worker, id)).toMatchObject({ state: 'pending', attemptsMade: 0, attempts: [] });
+    await until(() => server.abandoned === 1, 'the merchant saw the connection closed');
+    expect(server.requests).toHaveLength(1);
+    expect(await worker.runDue()).toBe(0);
+  });
+
+  test('pause abandons the attempt in flight and makes none until resumed; redeliveries wait too', async () => {
+    let answer: Reply = 'hang';
+    const server = await merchant(() => answer);
     const { db, clock, worker } = setup();
     const id = enqueueNotification(db, clock.now(), transferBillNotification(server.url));
     const run = worker.runDue();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await worker.close();
-    expect(states(worker, id).state).toBe('delivered');
-    expect(await run).toBe(1);
+    await until(() => server.requests.length === 1, 'the attempt reached the merchant');
+    const resume = worker.pause();
+    expect(await run).toBe(0);
+    expect(states(worker, id)).toMatchObject({ state: 'pending', attempts: [] });
     expect(await worker.runDue()).toBe(0);
+    await expect(worker.redeliver(id)).rejects.toThrow(/paused/);
+    answer = 200;
+    resume();
+    resume(); // a second call changes nothing
+    expect(await worker.runDue()).toBe(1);
+    expect(states(worker, id)).toMatchObject({ state: 'delivered', attemptsMade: 1 });
+  });
+
+  test('runDue(limit) makes at most that many attempts, in due order', async () => {
+    const server = await merchant(() => 200);
+    const { db, clock, worker } = setup();
+    const ids = ['a1', 'a2', 'a3'].map((no) =>
+      enqueueNotification(db, clock.now(), transferBillNotification(server.url, no)),
+    );
+    expect(await worker.runDue(2)).toBe(2);
+    expect(ids.map((id) => states(worker, id).state)).toEqual(['delivered', 'delivered', 'pending']);
+    expect(await worker.runDue(2)).toBe(1);
+    expect(() => worker.runDue(0)).toThrow(/limit must be ≥ 1/);
   });
 });
 

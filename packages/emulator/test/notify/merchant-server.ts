@@ -17,6 +17,8 @@ export interface MerchantServer {
   requests: ReceivedRequest[];
   /** Most requests ever open at once. */
   maxConcurrent: number;
+  /** Requests whose connection the client closed before this server answered them. */
+  abandoned: number;
   close(): Promise<void>;
 }
 
@@ -30,11 +32,14 @@ export async function startMerchantServer(
 ): Promise<MerchantServer> {
   const requests: ReceivedRequest[] = [];
   let open = 0;
-  const state = { maxConcurrent: 0 };
+  const state = { maxConcurrent: 0, abandoned: 0, closing: false };
   const server = createServer((req, res) => {
     open++;
     state.maxConcurrent = Math.max(state.maxConcurrent, open);
-    res.on('close', () => open--);
+    res.on('close', () => {
+      open--;
+      if (!res.writableEnded && !state.closing) state.abandoned++;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
@@ -59,8 +64,12 @@ export async function startMerchantServer(
     get maxConcurrent() {
       return state.maxConcurrent;
     },
+    get abandoned() {
+      return state.abandoned;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        state.closing = true;
         server.closeAllConnections();
         server.close(() => resolve());
       }),

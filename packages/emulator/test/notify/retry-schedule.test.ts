@@ -51,10 +51,12 @@ describe('retry schedules', () => {
     expect(overriddenRetrySchedule(db, 'recharges')).toBeUndefined();
   });
 
-  test('refuses an unknown family', () => {
+  test('refuses an unknown family, naming the families of the catalogue', () => {
     expect(() => setRetrySchedule(memoryDb(), 'refunds' as never, [0])).toThrow(
-      'setRetrySchedule: unknown family "refunds"',
+      'setRetrySchedule: unknown family "refunds" (expected one of authorizations, transferBills, recharges, cancelWithdraws)',
     );
+    // Every family with operations can be given a schedule, cancelWithdraws (which sends none) included.
+    expect(() => setRetrySchedule(memoryDb(), 'cancelWithdraws', [0])).not.toThrow();
   });
 
   test('delayBeforeAttemptMs reads element attempt-1 in ms, undefined past the end', () => {

@@ -34,15 +34,29 @@ describe('reply and response signing', () => {
     await verify(res);
   });
 
-  it('error replies other than 401 are signed and verify (400, 403, 404, 405)', async () => {
+  it('error replies to a verified request are signed and verify (400, 403)', async () => {
     const responses = [
       await h.call('ordinary', { method: 'GET', url: `${GET_URL.slice(0, -2)}bad%21` }),
       await h.call('serviceProvider', { method: 'GET', url: GET_URL }),
+    ];
+    expect(responses.map((r) => r.statusCode)).toEqual([400, 403]);
+    for (const res of responses) await verify(res);
+  });
+
+  it('answers refused before the Authorization is verified are unsigned, even for a signed request (404, 405)', async () => {
+    const responses = [
       await h.call('ordinary', { method: 'GET', url: '/v3/unknown' }),
       await h.call('ordinary', { method: 'DELETE', url: GET_URL }),
+      await h.app.inject({ method: 'GET', url: '/v3/nope' }),
+      await h.app.inject({ method: 'POST', url: '/v3/certificates' }),
+      await h.app.inject({ method: 'GET', url: '/nowhere' }),
     ];
-    expect(responses.map((r) => r.statusCode)).toEqual([400, 403, 404, 405]);
-    for (const res of responses) await verify(res);
+    expect(responses.map((r) => r.statusCode)).toEqual([404, 405, 404, 405, 404]);
+    for (const res of responses) {
+      expect(Object.keys(res.headers).filter((name) => name.startsWith('wechatpay-'))).toEqual([]);
+      expect(res.headers['request-id']).toMatch(REQUEST_ID);
+      expect(res.json()).toMatchObject({ code: expect.stringMatching(/^(NOT_FOUND|METHOD_NOT_ALLOWED)$/) });
+    }
   });
 
   it('a tampered body no longer verifies (the signature covers the exact bytes sent)', async () => {

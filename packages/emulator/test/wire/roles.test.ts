@@ -16,6 +16,8 @@ describe('roles (NO_AUTH)', () => {
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('NO_AUTH');
     expect(res.json().message).toContain('recharges.get');
+    // The caller's identity comes from the Authorization header: that is where the problem lies.
+    expect(res.json().detail).toMatchObject({ location: 'authorization' });
     expect(res.headers['wechatpay-signature']).toBeDefined();
   });
 
@@ -38,7 +40,10 @@ describe('roles (NO_AUTH)', () => {
     const foreign = h.credentials.merchants.serviceProvider.subMerchants[0]!.mchid;
     const res = await h.call('platform', { method: 'GET', url: rechargeGet(foreign) });
     expect(res.statusCode).toBe(403);
-    expect(res.json()).toMatchObject({ code: 'NO_AUTH', detail: { field: 'sub_mchid', value: foreign } });
+    expect(res.json()).toMatchObject({
+      code: 'NO_AUTH',
+      detail: { field: 'sub_mchid', value: foreign, location: 'query' },
+    });
   });
 
   it('cancelWithdraws.validate: a sub_mchid in the path must be bound too', async () => {
@@ -53,7 +58,10 @@ describe('roles (NO_AUTH)', () => {
       url: '/v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/1900000109',
     });
     expect(res.statusCode).toBe(403);
-    expect(res.json().code).toBe('NO_AUTH');
+    expect(res.json()).toMatchObject({
+      code: 'NO_AUTH',
+      detail: { field: 'sub_mchid', value: '1900000109', location: 'url' },
+    });
   });
 
   it('cancelWithdraws.confirm: an unbound body sub_mchid answers NO_AUTH with the documented status 400', async () => {
@@ -72,7 +80,7 @@ describe('roles (NO_AUTH)', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
       code: 'NO_AUTH',
-      detail: { field: '/sub_mchid', value: '1900000109' },
+      detail: { field: '/sub_mchid', value: '1900000109', location: 'body' },
     });
   });
 });

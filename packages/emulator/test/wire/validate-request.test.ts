@@ -135,4 +135,53 @@ describe('validate-request (400 PARAM_ERROR)', () => {
     });
     expect(ok.statusCode).toBe(200);
   });
+
+  describe('transferBills.create: the report infos the scene requires (catalogue cross-field rule)', () => {
+    const url = '/v3/fund-app/mch-transfer/partner/transfer-bills';
+    const bill = (infos: { info_type: string; info_content: string }[], scene = '1000') => ({
+      sub_mchid: h.credentials.merchants.serviceProvider.subMerchants[0]!.mchid,
+      appid: h.credentials.merchants.serviceProvider.appid,
+      out_bill_no: 'plfk2020042013',
+      transfer_scene_id: scene,
+      openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
+      transfer_amount: 400,
+      transfer_remark: '新会员开通有礼',
+      transfer_scene_report_infos: infos,
+    });
+    const create = (body: unknown) =>
+      h.call('serviceProvider', {
+        method: 'POST',
+        url,
+        body: JSON.stringify(body),
+        headers: { 'wechatpay-serial': h.credentials.platform.publicKeyId },
+      });
+    const activity = { info_type: '活动名称', info_content: '新会员有礼' };
+    const reward = { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' };
+
+    it('a missing type → PARAM_ERROR naming it', async () => {
+      const error = expectParamError(await create(bill([activity])), {
+        field: '/transfer_scene_report_infos',
+        location: 'body',
+      });
+      expect(error.message).toContain('奖励说明');
+    });
+
+    it('a type given twice → PARAM_ERROR on the repeated item', async () => {
+      expectParamError(await create(bill([activity, reward, { ...activity, info_content: '再一次' }])), {
+        field: '/transfer_scene_report_infos/2/info_type',
+        value: '活动名称',
+        location: 'body',
+      });
+    });
+
+    it('the rule of the scene given: 1005 needs 岗位类型 and 报酬说明', async () => {
+      expectParamError(await create(bill([activity, reward], '1005')), { location: 'body' });
+      const infos = [
+        { info_type: '岗位类型', info_content: '外卖员' },
+        { info_type: '报酬说明', info_content: '7月份配送费' },
+      ];
+      const accepted = await create(bill(infos, '1005'));
+      expect(accepted.statusCode, accepted.payload).toBe(200);
+    });
+  });
 });

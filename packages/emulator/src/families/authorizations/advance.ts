@@ -6,7 +6,7 @@ import {
   type AuthorizationTransition,
   transition,
 } from './machine.js';
-import { type AuthorizationRecord, updateAuthorization } from './store.js';
+import { type AuthorizationRecord, deleteAuthorization, updateAuthorization } from './store.js';
 
 const SUMMARIES: Record<AuthorizationEventType, string> = {
   'MCHTRANSFER.AUTHORIZATION.CONFIRMED': '商家转账用户免确认收款授权确认通知',
@@ -45,7 +45,8 @@ export function applyEffects(
 
 /**
  * Runs one event through the machine and persists the result with its effects, in the caller's transaction.
- * `now` is the event's time: the clock for requests and control actions, the due time for timers.
+ * `now` is the event's time: the clock for requests and control actions, the due time for timers. A row to
+ * `null` deletes the record (and the record as it last was is returned).
  */
 export function advance(
   deps: FamilyDeps,
@@ -55,6 +56,10 @@ export function advance(
 ): AuthorizationRecord {
   const step = transition(record, event, now);
   if (step.row.idempotent) return record;
+  if (step.row.to === null) {
+    deleteAuthorization(deps.db, record.id);
+    return record;
+  }
   const saved = updateAuthorization(deps.db, record, step.record);
   applyEffects(deps, saved, step.row, now);
   return saved;

@@ -40,7 +40,8 @@ export type AuthorizationEvent =
   | { type: 'overdue' }
   | { type: 'close' }
   | { type: 'revoke' }
-  | { type: 'riskClose'; reason: RiskCloseReason };
+  | { type: 'riskClose'; reason: RiskCloseReason }
+  | { type: 'purge' };
 
 export type AuthorizationEventName = AuthorizationEvent['type'];
 
@@ -54,14 +55,16 @@ export interface AuthorizationTransition {
   /** `null`: the record does not exist yet (A1 creates it). */
   from: AuthorizationState | null;
   event: AuthorizationEventName | 'apply';
-  to: AuthorizationState;
+  /** `null`: the record is deleted; queries answer 404 and its number is free again. */
+  to: AuthorizationState | null;
   actor: Actor;
   /** A fixed close reason, or `event` when the event carries it. */
   closeReason?: CloseReason | 'event';
   notify?: AuthorizationEventType;
   schedule?: readonly ScheduledTimer[];
-  /** The row applies only when this holds. */
+  /** The row applies only when this holds; `condition` says so in words, for refusals. */
   when?: (record: AuthorizationMachineRecord) => boolean;
+  condition?: string;
   /** The event is accepted and the record returned unchanged (a repeated request). */
   idempotent?: true;
   /** Why the row exists, for readers and for the refusal message. */
@@ -69,6 +72,7 @@ export interface AuthorizationTransition {
 }
 
 const closedViaApi = (r: AuthorizationMachineRecord) => r.closeReason === 'CLOSE_VIA_MCH_API';
+const closedOverdue = (r: AuthorizationMachineRecord) => r.closeReason === 'USER_OVERDUE_UNCONFIRMED';
 
 export const transitions: readonly AuthorizationTransition[] = [
   {
@@ -120,6 +124,7 @@ export const transitions: readonly AuthorizationTransition[] = [
     to: 'CLOSED',
     actor: 'merchant',
     when: closedViaApi,
+    condition: 'via CLOSE_VIA_MCH_API',
     idempotent: true,
     note: 'A3 again on a record closed via A3 (UNCONFIRMED): the record, unchanged',
   },
@@ -139,6 +144,15 @@ export const transitions: readonly AuthorizationTransition[] = [
     actor: 'system',
     closeReason: 'event',
     note: 'risk control or an abnormal account (inferred from the close_reason enum); no notification',
+  },
+  {
+    from: 'CLOSED',
+    event: 'purge',
+    to: null,
+    actor: 'timer',
+    when: closedOverdue,
+    condition: 'as USER_OVERDUE_UNCONFIRMED',
+    note: 'queryable for 30 days after an overdue close, then deleted: A2 answers 404, the number is free again',
   },
 ];
 
@@ -161,12 +175,13 @@ const EVENT_LABELS: Record<AuthorizationEventName, string> = {
   close: 'cannot be closed',
   revoke: 'the user cannot revoke',
   riskClose: 'cannot be risk-closed',
+  purge: 'cannot be purged',
 };
 
 function refusal(record: AuthorizationMachineRecord, event: AuthorizationEventName): ApiError {
   const allowed = transitions
-    .filter((t) => t.event === event && t.from !== null && !t.when)
-    .map((t) => t.from);
+    .filter((t) => t.event === event && t.from !== null)
+    .map((t) => (t.condition ? `${t.from} ${t.condition}` : t.from));
   const closed =
     record.state === 'CLOSED' && record.closeReason !== undefined
       ? ` (close_reason ${record.closeReason})`
@@ -175,7 +190,7 @@ function refusal(record: AuthorizationMachineRecord, event: AuthorizationEventNa
     400,
     'INVALID_REQUEST',
     `authorization ${record.outAuthorizationNo} is ${record.state}${closed}: ${EVENT_LABELS[event]} ` +
-      `(allowed in ${allowed.join(', ')}${event === 'close' ? ', or CLOSED via CLOSE_VIA_MCH_API' : ''})`,
+      `(allowed in ${allowed.join(', ')})`,
   );
 }
 
@@ -184,7 +199,10 @@ export interface AuthorizationStep<R extends AuthorizationMachineRecord> {
   row: AuthorizationTransition;
 }
 
-/** The next record for `event` at time `now`, or an INVALID_REQUEST ApiError when the table has no row for it. */
+/**
+ * The next record for `event` at time `now`, or an INVALID_REQUEST ApiError when the table has no row for it. A
+ * row to `null` returns the record as it was: the caller deletes it.
+ */
 export function transition<R extends AuthorizationMachineRecord>(
   record: R,
   event: AuthorizationEvent,
@@ -192,7 +210,7 @@ export function transition<R extends AuthorizationMachineRecord>(
 ): AuthorizationStep<R> {
   const row = rowFor(record, event.type);
   if (!row) throw refusal(record, event.type);
-  if (row.idempotent) return { record, row };
+  if (row.idempotent || row.to === null) return { record, row };
   const next: R = { ...record, state: row.to };
   if (event.type === 'confirm') {
     next.authorizationId = event.authorizationId;
@@ -210,9 +228,6 @@ export function transition<R extends AuthorizationMachineRecord>(
 }
 
 /** The creation row (A1), for whoever inserts a new record. */
-export const applyRow: AuthorizationTransition = transitions.find((t) => t.from === null)!;
-
-/** Overdue-closed records disappear after the retention period; nothing else is ever deleted. */
-export function isPurgeable(record: AuthorizationMachineRecord): boolean {
-  return record.state === 'CLOSED' && record.closeReason === 'USER_OVERDUE_UNCONFIRMED';
-}
+export const applyRow = transitions.find((t) => t.from === null) as AuthorizationTransition & {
+  to: AuthorizationState;
+};

@@ -1,7 +1,7 @@
 import type { DueTimer, FamilyDeps } from '../family.js';
 import { advance } from './advance.js';
-import { canTransition, isPurgeable } from './machine.js';
-import { deleteAuthorization, findAuthorizationById } from './store.js';
+import { canTransition } from './machine.js';
+import { findAuthorizationById } from './store.js';
 
 function recordOf(deps: FamilyDeps, timer: DueTimer) {
   const id = timer.payload?.['id'];
@@ -19,6 +19,6 @@ export const timers: Record<string, (deps: FamilyDeps, timer: DueTimer) => void>
   },
   purge(deps, timer) {
     const record = recordOf(deps, timer);
-    if (record && isPurgeable(record)) deleteAuthorization(deps.db, record.id);
+    if (record && canTransition(record, 'purge')) advance(deps, record, { type: 'purge' }, timer.dueAt);
   },
 };

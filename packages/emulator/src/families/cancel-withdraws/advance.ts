@@ -35,13 +35,19 @@ export function createApplication(
   return created;
 }
 
+/**
+ * `atMs` is when the event happens: now for requests and control actions, the due time for a timer, so a timer
+ * that runs late (after a restart, or a clock jump) still dates the step, and counts the next timers, from then.
+ */
 export function advance(
   deps: FamilyDeps,
   current: CancelWithdraw,
   event: CancelWithdrawEvent,
+  atMs: number = deps.clock.now(),
 ): CancelWithdraw {
-  const row = rowFor(current, event.type);
-  const nowMs = deps.clock.now();
+  const row = rowFor(current, event.type, event);
+  if (row.unchanged) return current;
+  const nowMs = atMs;
   const next = transition(current, event, { now: deps.formatTime(nowMs) });
   updateApplication(deps.db, next, nowMs);
   if (row.debitsBalances && next.account_info)

@@ -92,15 +92,32 @@ export type CancelWithdrawEvent =
   | { type: 'withdrawFail'; reason: string }
   | { type: 'payOut' };
 
-export const guards = {
+/** The platform's confirmation again, with exactly the content it was accepted with. */
+function sameConfirmation(a: CancelWithdraw, event?: CancelWithdrawEvent): boolean {
+  const previous = a.confirmation;
+  if (event?.type !== 'confirm' || previous?.by !== 'platform') return false;
+  const content = event.confirmation;
+  return (
+    previous.operator_identification === content.operator_identification &&
+    previous.confirm_time === content.confirm_time &&
+    previous.cancel_contract_version === content.cancel_contract_version
+  );
+}
+
+const guardTable = {
   manualReview: (a: CancelWithdraw) => a.manual_review,
   machineReview: (a: CancelWithdraw) => !a.manual_review,
   notYetCancelled: (a: CancelWithdraw) => !a.repeat_withdrawal,
   repeatWithdrawal: (a: CancelWithdraw) => a.repeat_withdrawal,
   withdraw: (a: CancelWithdraw) => wantsWithdrawal(a),
   cancelOnly: (a: CancelWithdraw) => !wantsWithdrawal(a),
-} as const;
-export type GuardName = keyof typeof guards;
+  sameConfirmation,
+};
+export type GuardName = keyof typeof guardTable;
+/** Conditions on the application (and, for a request, on what it asks) that pick one row among several. */
+export const guards: Readonly<
+  Record<GuardName, (a: CancelWithdraw, event?: CancelWithdrawEvent) => boolean>
+> = guardTable;
 
 export interface CancelWithdrawTransition {
   /** `null`: the application does not exist yet. */
@@ -114,8 +131,24 @@ export interface CancelWithdrawTransition {
   readonly after?: number | 'asyncStep';
   /** Reaching `to` by this row pays the withdrawn amounts out of the sub-merchant's balances. */
   readonly debitsBalances?: true;
+  /** A repeat of a request that already took effect: the application comes back as it is, nothing changes. */
+  readonly unchanged?: true;
   readonly note: string;
 }
+
+/**
+ * The documented idempotency of cancelWithdraws.confirm [DOC 4018153750]: the platform's confirmation sent again
+ * with the same content succeeds again in every state it can have led to. Other content is 403 RULE_LIMIT there.
+ */
+const repeatedConfirmation = (state: CancelState): CancelWithdrawTransition => ({
+  from: state,
+  to: state,
+  event: 'confirm',
+  actor: 'merchant',
+  guard: 'sameConfirmation',
+  unchanged: true,
+  note: 'cancelWithdraws.confirm again with the same content: answered as before, nothing changes',
+});
 
 export const transitions: readonly CancelWithdrawTransition[] = [
   { from: null, to: 'ACCEPTED', event: 'apply', actor: 'merchant', note: 'cancelWithdraws.apply' },
@@ -226,6 +259,10 @@ export const transitions: readonly CancelWithdrawTransition[] = [
     actor: 'system',
     note: 'the payouts fail: WITHDRAW_EXCEPTION, balances stay',
   },
+  repeatedConfirmation('SYSTEM_PROCESSING'),
+  repeatedConfirmation('CANCELED'),
+  repeatedConfirmation('FUND_PROCESSING'),
+  repeatedConfirmation('FINISH'),
 ];
 
 export interface TransitionContext {
@@ -237,15 +274,26 @@ function candidates(state: CancelState | null, event: CancelWithdrawEventType): 
   return transitions.filter((row) => row.from === state && row.event === event);
 }
 
-function pick(application: CancelWithdraw | undefined, event: CancelWithdrawEventType) {
-  return candidates(application?.cancel_state ?? null, event).find(
-    (row) => row.guard === undefined || (application !== undefined && guards[row.guard](application)),
+function pick(
+  application: CancelWithdraw | undefined,
+  type: CancelWithdrawEventType,
+  event?: CancelWithdrawEvent,
+) {
+  return candidates(application?.cancel_state ?? null, type).find(
+    (row) => row.guard === undefined || (application !== undefined && guards[row.guard](application, event)),
   );
 }
 
-/** Whether the table has a row for this event in the application's state (and its guard holds). */
-export function allows(application: CancelWithdraw | undefined, event: CancelWithdrawEventType): boolean {
-  return pick(application, event) !== undefined;
+/**
+ * Whether the table has a row for this event in the application's state (and its guard holds). Guards that
+ * read the event's content hold only when the event is given.
+ */
+export function allows(
+  application: CancelWithdraw | undefined,
+  type: CancelWithdrawEventType,
+  event?: CancelWithdrawEvent,
+): boolean {
+  return pick(application, type, event) !== undefined;
 }
 
 function refusal(application: CancelWithdraw | undefined, event: CancelWithdrawEventType): ApiError {
@@ -275,10 +323,11 @@ function refusal(application: CancelWithdraw | undefined, event: CancelWithdrawE
 /** The row that applies, or the refusal a caller should see. */
 export function rowFor(
   application: CancelWithdraw | undefined,
-  event: CancelWithdrawEventType,
+  type: CancelWithdrawEventType,
+  event?: CancelWithdrawEvent,
 ): CancelWithdrawTransition {
-  const row = pick(application, event);
-  if (!row) throw refusal(application, event);
+  const row = pick(application, type, event);
+  if (!row) throw refusal(application, type);
   return row;
 }
 
@@ -340,8 +389,9 @@ export function transition(
   event: CancelWithdrawEvent,
   context: TransitionContext,
 ): CancelWithdraw {
-  const row = rowFor(application, event.type);
+  const row = rowFor(application, event.type, event);
   const now = context.now;
+  if (row.unchanged) return application!;
   if (event.type === 'apply') {
     return {
       ...structuredClone(event.application),

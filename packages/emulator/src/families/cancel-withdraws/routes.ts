@@ -3,7 +3,6 @@ import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler, OperationResult } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { bodyParamError } from '../shared/param-error.js';
-import { assertSubMerchantOf } from '../shared/sub-merchant.js';
 import { advance, createApplication } from './advance.js';
 import { IN_PROGRESS, MERCHANT_CANCELLED } from './machine.js';
 import {
@@ -61,7 +60,6 @@ function statusOf(deps: FamilyDeps, subMchid: string): SubMerchantStatus {
 
 function validate(deps: FamilyDeps, call: OperationCall): OperationResult {
   const subMchid = call.params['sub_mchid'] ?? '';
-  assertSubMerchantOf(deps, call.caller, subMchid);
   const status = statusOf(deps, subMchid);
   const blockReasons: { type: string; description: string }[] = [];
   if (status.cancelledBy) {
@@ -128,7 +126,6 @@ function applyResponse(application: CancelWithdraw): OperationResult {
 function apply(deps: FamilyDeps, call: OperationCall): OperationResult {
   const body = call.body as ApplyBody;
   const spMchid = call.caller.mchid;
-  assertSubMerchantOf(deps, call.caller, body.sub_mchid);
   checkApplyBody(body);
   // The payee fields arrive decrypted, so equal plaintext means an equal request whatever the ciphertexts were.
   const digest = createHash('sha256').update(canonicalJson(body)).digest('hex');
@@ -214,11 +211,11 @@ function getByApplymentId(deps: FamilyDeps, call: OperationCall): OperationResul
   return { status: 200, body: toEntity(stored.application) };
 }
 
-/** The application the confirm names; with both ids, they must name the same one. */
+/**
+ * The application the confirm names; with both ids, they must name the same one (the catalogue's sameResource
+ * rule, which needs the stored applications). That at least one is given, the wire layer has checked.
+ */
 function confirmTarget(deps: FamilyDeps, spMchid: string, body: ConfirmBody): CancelWithdraw {
-  if (body.applyment_id === undefined && body.out_request_no === undefined) {
-    throw bodyParamError('/applyment_id', undefined, 'pass applyment_id or out_request_no (at least one)');
-  }
   const byId =
     body.applyment_id === undefined ? undefined : findByApplymentId(deps.db, body.applyment_id, spMchid);
   const byNo =
@@ -268,16 +265,8 @@ function confirm(deps: FamilyDeps, call: OperationCall): OperationResult {
     confirm_time: body.confirm_time,
     cancel_contract_version: body.cancel_contract_version,
   };
-  const previous = application.confirmation;
-  // The documented idempotency: the same confirmation again succeeds again, whatever happened since.
-  const repeated =
-    previous?.by === 'platform' &&
-    previous.operator_identification === content.operator_identification &&
-    previous.confirm_time === content.confirm_time &&
-    previous.cancel_contract_version === content.cancel_contract_version;
-  const result = repeated
-    ? application
-    : advance(deps, application, { type: 'confirm', confirmation: content });
+  // A repeat of the same confirmation is a row of the machine (answered unchanged), like the first one.
+  const result = advance(deps, application, { type: 'confirm', confirmation: content });
   return {
     status: 200,
     body: {

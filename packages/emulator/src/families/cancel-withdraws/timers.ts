@@ -9,8 +9,8 @@ type TimerEvent = Extract<
 >;
 
 /**
- * One handler per timer row of the machine (the timer kind is the event name). A timer whose application has
- * left the state it was set for, or no longer exists, does nothing.
+ * One handler per timer row of the machine (the timer kind is the event name), dated at the timer's due time.
+ * A timer whose application has left the state it was set for, or no longer exists, does nothing.
  */
 function runTimer(event: TimerEvent) {
   return (deps: FamilyDeps, timer: DueTimer): void => {
@@ -26,6 +26,7 @@ function runTimer(event: TimerEvent) {
       event === 'settle'
         ? { type: 'settle', balances: getBalances(deps.db, application.sub_mchid) }
         : { type: event },
+      timer.dueAt,
     );
   };
 }

@@ -71,9 +71,18 @@ export function createRecharge(deps: FamilyDeps, recharge: NewRecharge, request:
   return created;
 }
 
-export function advance(deps: FamilyDeps, current: Recharge, event: RechargeEvent): Recharge {
+/**
+ * `atMs` is when the event happens: now for requests and control actions, the due time for a timer, so a timer
+ * that runs late (after a restart, or a clock jump) still dates the transition, and the timers it sets, right.
+ */
+export function advance(
+  deps: FamilyDeps,
+  current: Recharge,
+  event: RechargeEvent,
+  atMs: number = deps.clock.now(),
+): Recharge {
   const row = rowFor(current, event.type);
-  const nowMs = deps.clock.now();
+  const nowMs = atMs;
   const next = transition(current, event, { now: deps.formatTime(nowMs) });
   if (row.unchanged) return next;
   updateRecharge(deps.db, next, nowMs);

@@ -4,8 +4,8 @@ import { allows } from './machine.js';
 import { findRecharge } from './store.js';
 
 /**
- * RECHARGING → CLOSED after 7 days. A timer whose recharge has moved on (paid, closed by the platform) or whose
- * recharge no longer exists (after a reset) does nothing.
+ * RECHARGING → CLOSED after 7 days, dated at the deadline however late the timer runs. A timer whose recharge has
+ * moved on (paid, closed by the platform) or whose recharge no longer exists (after a reset) does nothing.
  */
 export function expireRecharge(deps: FamilyDeps, timer: DueTimer): void {
   const key = parseTimerRef(timer.ref);
@@ -15,5 +15,5 @@ export function expireRecharge(deps: FamilyDeps, timer: DueTimer): void {
   const setFor = timer.payload?.['state'];
   if (setFor !== undefined && setFor !== stored.recharge.recharge_state) return;
   if (!allows(stored.recharge, 'expire')) return;
-  advance(deps, stored.recharge, { type: 'expire' });
+  advance(deps, stored.recharge, { type: 'expire' }, timer.dueAt);
 }

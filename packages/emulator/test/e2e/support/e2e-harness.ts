@@ -16,8 +16,10 @@ export interface E2eHarness {
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
+    // biome-ignore lint/suspicious/noExplicitAny: each control route answers its own JSON shape; tests read what they expect
   ): Promise<{ status: number; body: any }>;
   /** Verifies and decrypts a delivery with the receiving merchant's SDK client (throws if it fails). */
+  // biome-ignore lint/suspicious/noExplicitAny: the resource type depends on the event the test caused
   parse(delivery: Delivery): Promise<NotificationEvent<any>>;
   close(): Promise<void>;
 }

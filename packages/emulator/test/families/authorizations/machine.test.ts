@@ -7,7 +7,6 @@ import {
   applyRow,
   type CloseReason,
   canTransition,
-  isPurgeable,
   states,
   transition,
   transitions,
@@ -23,6 +22,7 @@ const EVENTS: Record<AuthorizationEventName, AuthorizationEvent> = {
   close: { type: 'close' },
   revoke: { type: 'revoke' },
   riskClose: { type: 'riskClose', reason: 'USER_ACCOUNT_ABNORMAL' },
+  purge: { type: 'purge' },
 };
 
 const CLOSE_REASONS: CloseReason[] = [
@@ -54,7 +54,8 @@ function samples(): AuthorizationMachineRecord[] {
 const SPEC: {
   from: AuthorizationState;
   event: AuthorizationEventName;
-  to: AuthorizationState;
+  /** null: the record is deleted. */
+  to: AuthorizationState | null;
   actor: string;
   closeReason?: CloseReason;
   notify?: string;
@@ -98,6 +99,8 @@ const SPEC: {
     actor: 'system',
     closeReason: 'USER_ACCOUNT_ABNORMAL',
   },
+  // Overdue-closed records are queryable for 30 days, then gone (A2 page).
+  { from: 'CLOSED', event: 'purge', to: null, actor: 'timer', closeReason: 'USER_OVERDUE_UNCONFIRMED' },
 ];
 
 describe('authorizations machine', () => {
@@ -110,7 +113,7 @@ describe('authorizations machine', () => {
     expect(applyRow.schedule).toEqual([{ kind: 'overdue', afterMs: 24 * 60 * 60 * 1000 }]);
   });
 
-  it.each(SPEC)('$from --$event ($actor)--> $to', (spec) => {
+  it.each(SPEC.filter((spec) => spec.to !== null))('$from --$event ($actor)--> $to', (spec) => {
     const record = samples().find((r) => r.state === spec.from)!;
     const { record: next, row } = transition(record, EVENTS[spec.event], NOW);
     expect(row.actor).toBe(spec.actor);
@@ -119,6 +122,13 @@ describe('authorizations machine', () => {
     expect(next.closeTime).toBe(spec.closeReason === undefined ? undefined : NOW);
     expect(row.notify).toBe(spec.notify && `MCHTRANSFER.AUTHORIZATION.${spec.notify}`);
     expect(record.state).toBe(spec.from); // the input is not mutated
+  });
+
+  it('purge (timer) deletes an overdue-closed record: the row goes to null and the record comes back as it was', () => {
+    const overdue = samples().find((r) => r.closeReason === 'USER_OVERDUE_UNCONFIRMED')!;
+    const step = transition(overdue, { type: 'purge' }, NOW);
+    expect(step.row).toMatchObject({ from: 'CLOSED', to: null, actor: 'timer' });
+    expect(step.record).toBe(overdue);
   });
 
   it('sets authorization_id and authorize_time only when the user confirms', () => {
@@ -160,9 +170,9 @@ describe('authorizations machine', () => {
         (t) => t.from === record.state && t.event === name && (t.when?.(record) ?? true),
       );
       if (row) {
-        it(`${label}: allowed → ${row.to}`, () => {
+        it(`${label}: allowed → ${row.to ?? 'deleted'}`, () => {
           expect(canTransition(record, name)).toBe(true);
-          expect(transition(record, EVENTS[name], NOW).record.state).toBe(row.to);
+          expect(transition(record, EVENTS[name], NOW).record.state).toBe(row.to ?? record.state);
         });
       } else {
         it(`${label}: refused with 400 INVALID_REQUEST naming the state`, () => {
@@ -179,7 +189,7 @@ describe('authorizations machine', () => {
   it('only overdue-closed records are purgeable', () => {
     expect(
       samples()
-        .filter(isPurgeable)
+        .filter((r) => canTransition(r, 'purge'))
         .map((r) => r.closeReason),
     ).toEqual(['USER_OVERDUE_UNCONFIRMED']);
   });

@@ -87,12 +87,6 @@ describe('cancelWithdraws.confirm', () => {
     expect(error.detail?.issue).toContain('names no application');
   });
 
-  it('is 400 PARAM_ERROR without either id (its own re-check behind the framework’s rule)', () => {
-    const h = cancelHarness();
-    const error = expectApiError(() => confirm(h, confirmBody({})), 400, 'PARAM_ERROR');
-    expect(error.detail?.field).toBe('/applyment_id');
-  });
-
   it('is 404 NOT_FOUND for an unknown application, or another platform’s', () => {
     const h = cancelHarness();
     expectApiError(() => confirm(h, confirmBody({ applyment_id: '999' })), 404, 'NOT_FOUND');

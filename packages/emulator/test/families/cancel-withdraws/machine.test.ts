@@ -41,6 +41,16 @@ const GUARD_PATCHES: Record<GuardName, Partial<CancelWithdraw>> = {
   repeatWithdrawal: { manual_review: true, repeat_withdrawal: true },
   withdraw: { withdraw: 'APPLY_WITHDRAW' },
   cancelOnly: { withdraw: 'NOT_APPLY_WITHDRAW' },
+  // The platform confirmed with the content of eventOf.confirm.
+  sameConfirmation: {
+    confirmation: {
+      by: 'platform',
+      operator_identification: 'id1102',
+      confirm_time: NOW,
+      cancel_contract_version: 'V20241213',
+      confirmed_at: NOW,
+    },
+  },
 };
 
 function recordIn(state: CancelState, guard?: GuardName): CancelWithdraw {
@@ -107,6 +117,11 @@ describe('cancelWithdraws machine: every row of the table', () => {
     const before = row.from === null ? undefined : recordIn(row.from, row.guard);
     const after = transition(before, eventOf[row.event], { now: LATER });
     expect(after.cancel_state).toBe(row.to);
+    if (row.unchanged) {
+      // A repeat of what already took effect: the very same application, not even its modify_time moves.
+      expect(after).toBe(before);
+      return;
+    }
     expect(after.modify_time).toBe(LATER);
     expect(after.cancel_state_description).toContain(STATE_DESCRIPTIONS[row.to]);
   });
@@ -117,7 +132,9 @@ describe('cancelWithdraws machine: every row of the table', () => {
       const record = recordIn(row.from!, row.guard);
       const matching = transitions.filter(
         (r) =>
-          r.from === row.from && r.event === row.event && (r.guard === undefined || guards[r.guard](record)),
+          r.from === row.from &&
+          r.event === row.event &&
+          (r.guard === undefined || guards[r.guard](record, eventOf[row.event])),
       );
       expect(matching, `${row.from} ${row.event} ${row.guard}`).toEqual([row]);
     }
@@ -157,6 +174,38 @@ describe('cancelWithdraws machine: every event the table does not allow is refus
   });
 });
 
+describe('cancelWithdraws machine: cancelWithdraws.confirm repeated', () => {
+  const PAST: CancelState[] = ['SYSTEM_PROCESSING', 'CANCELED', 'FUND_PROCESSING', 'FINISH'];
+
+  it('has an unchanged row for the same confirmation in every state a confirmation leads to', () => {
+    const repeats = transitions.filter((row) => row.event === 'confirm' && row.unchanged);
+    expect(repeats.map((row) => [row.from, row.to, row.actor, row.guard])).toEqual(
+      PAST.map((state) => [state, state, 'merchant', 'sameConfirmation']),
+    );
+  });
+
+  it.each(PAST)('%s: different content, or after a staff confirmation → 403 RULE_LIMIT', (state) => {
+    const confirmed = recordIn(state, 'sameConfirmation');
+    const other: CancelWithdrawEvent = {
+      type: 'confirm',
+      confirmation: {
+        operator_identification: 'other01',
+        confirm_time: NOW,
+        cancel_contract_version: 'V20241213',
+      },
+    };
+    expect(errorOf(() => transition(confirmed, other, { now: LATER }))).toMatchObject({
+      status: 403,
+      code: 'RULE_LIMIT',
+    });
+    const byStaff: CancelWithdraw = { ...recordIn(state), confirmation: { by: 'staff', confirmed_at: NOW } };
+    expect(errorOf(() => transition(byStaff, eventOf.confirm, { now: LATER }))).toMatchObject({
+      status: 403,
+      code: 'RULE_LIMIT',
+    });
+  });
+});
+
 describe('cancelWithdraws machine: table shape', () => {
   it('every state is reachable and every event has a row', () => {
     expect(new Set(transitions.map((row) => row.to))).toEqual(new Set(states));
@@ -164,7 +213,7 @@ describe('cancelWithdraws machine: table shape', () => {
   });
 
   it('REJECTED, REVOKED and FINISH are terminal; CANCELED is not', () => {
-    const leaving = new Set(transitions.map((row) => row.from));
+    const leaving = new Set(transitions.filter((row) => !row.unchanged).map((row) => row.from));
     expect(['REJECTED', 'REVOKED', 'FINISH'].filter((s) => leaving.has(s as CancelState))).toEqual([]);
     expect(leaving.has('CANCELED')).toBe(true);
   });

@@ -107,6 +107,34 @@ describe('cancelWithdraws timers: an application without proof_medias', () => {
     expect(getById(h, applyment_id)).not.toHaveProperty('confirm_cancel');
   });
 
+  it('dates every step at its due time when the timers run late, and runs the 30-day deadline from there', () => {
+    const h = cancelHarness();
+    const { applyment_id } = apply(h);
+    // Far past the review step and past the 30 days counted from it: both are overdue at once.
+    h.clock.advance(ASYNC_STEP_MS + THIRTY_DAYS + 60_000);
+    expect(h.runDue().map((t) => [t.kind, t.dueAt - START_MS])).toEqual([
+      ['review', ASYNC_STEP_MS],
+      ['revoke', ASYNC_STEP_MS + THIRTY_DAYS],
+    ]);
+    expect(getById(h, applyment_id)).toMatchObject({
+      cancel_state: 'REVOKED',
+      modify_time: '2025-06-19T12:00:03+08:00',
+    });
+  });
+
+  it('dates the payout steps at their due times when they run late', () => {
+    const h = cancelHarness();
+    const { applyment_id } = waitingForConfirmation(h);
+    confirm(h, confirmBody({ applyment_id }));
+    h.clock.advance(24 * 3600 * 1000);
+    expect(h.runDue().map((t) => t.kind)).toEqual(['cancelMerchant', 'settle', 'payOut']);
+    // Confirmed at +3 s; each later step one asyncStep after the previous one's due time.
+    expect(getById(h, applyment_id)).toMatchObject({
+      cancel_state: 'FINISH',
+      modify_time: '2025-05-20T12:00:12+08:00',
+    });
+  });
+
   it('the 30-day timer does nothing once the application was confirmed', () => {
     const h = cancelHarness();
     const { applyment_id } = waitingForConfirmation(h);

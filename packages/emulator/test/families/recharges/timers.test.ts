@@ -33,6 +33,14 @@ describe('recharges timer: 7 days without payment', () => {
     ]);
   });
 
+  it('dates the close at the 7-day deadline even when the timer runs days late', () => {
+    const h = rechargeHarness();
+    apply(h);
+    h.clock.advance(SEVEN_DAYS + 3 * 24 * 3600 * 1000);
+    expect(h.runDue().map((t) => t.kind)).toEqual(['expire']);
+    expect(get(h)).toMatchObject({ recharge_state: 'CLOSED', close_time: '2025-05-27T12:00:00+08:00' });
+  });
+
   it('does nothing for a recharge paid in the meantime', () => {
     const h = rechargeHarness();
     apply(h);

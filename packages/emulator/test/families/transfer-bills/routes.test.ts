@@ -103,42 +103,6 @@ describe('transferBills.create', () => {
     );
   });
 
-  it('requires each report info type of the scene: 400 PARAM_ERROR naming the missing type', () => {
-    const env = environment();
-    const error = errorOf(() =>
-      create(env, { transfer_scene_report_infos: [{ info_type: '活动名称', info_content: '新会员有礼' }] }),
-    );
-    expect(error).toMatchObject({
-      status: 400,
-      code: 'PARAM_ERROR',
-      detail: { field: '/transfer_scene_report_infos', location: 'body' },
-    });
-    expect(error.message).toContain('奖励说明');
-  });
-
-  it('refuses a report info type given twice: 400 PARAM_ERROR on the repeated item', () => {
-    const env = environment();
-    const infos = [
-      ...createBody().transfer_scene_report_infos,
-      { info_type: '活动名称', info_content: '再一次' },
-    ];
-    const error = errorOf(() => create(env, { transfer_scene_report_infos: infos }));
-    expect(error).toMatchObject({
-      code: 'PARAM_ERROR',
-      detail: { field: '/transfer_scene_report_infos/2/info_type', value: '活动名称' },
-    });
-  });
-
-  it('checks the scene it is given: 1005 needs 岗位类型 and 报酬说明', () => {
-    const env = environment();
-    expect(errorOf(() => create(env, { transfer_scene_id: '1005' })).code).toBe('PARAM_ERROR');
-    const infos = [
-      { info_type: '岗位类型', info_content: '外卖员' },
-      { info_type: '报酬说明', info_content: '7月份配送费' },
-    ];
-    expect(create(env, { transfer_scene_id: '1005', transfer_scene_report_infos: infos }).status).toBe(200);
-  });
-
   it.each([
     ['http://merchant.example.com/notify', 'must use https://'],
     ['https://merchant.example.com/notify?a=1', 'must not carry query parameters'],
@@ -159,13 +123,6 @@ describe('transferBills.create', () => {
     expect(create(env, { notify_url: 'http://localhost:3000/notify' }).status).toBe(200);
     const { notify_url: _omitted, ...withoutUrl } = createBody({ out_bill_no: 'nourl1' });
     expect(createExactly(env, withoutUrl).status).toBe(200);
-  });
-
-  it('refuses a sub_mchid not bound to the provider: 403 NO_AUTH', () => {
-    const env = environment();
-    const error = errorOf(() => create(env, { sub_mchid: OTHER_SUB_MERCHANT }));
-    expect(error).toMatchObject({ status: 403, code: 'NO_AUTH' });
-    expect(error.message).toContain(`${OTHER_SUB_MERCHANT} is not a sub-merchant of service provider`);
   });
 });
 
