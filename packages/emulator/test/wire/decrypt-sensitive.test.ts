@@ -17,7 +17,7 @@ const body = (userName?: string) =>
     out_bill_no: 'plfk2020042013',
     transfer_scene_id: '1000',
     openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-    transfer_amount: 400000,
+    transfer_amount: 400, // below 2,000 CNY, so user_name stays optional
     transfer_remark: '新会员开通有礼',
     transfer_scene_report_infos: [
       { info_type: '活动名称', info_content: '新会员有礼' },

@@ -184,4 +184,86 @@ describe('validate-request (400 PARAM_ERROR)', () => {
       expect(accepted.statusCode, accepted.payload).toBe(200);
     });
   });
+
+  describe('the catalogue rules beyond the JSON schema', () => {
+    const serial = () => ({ 'wechatpay-serial': h.credentials.platform.publicKeyId });
+
+    it('transferBills.create: from 200000 fen user_name is required → PARAM_ERROR on /user_name', async () => {
+      const body = {
+        sub_mchid: h.credentials.merchants.serviceProvider.subMerchants[0]!.mchid,
+        appid: h.credentials.merchants.serviceProvider.appid,
+        out_bill_no: 'plfk2020042099',
+        transfer_scene_id: '1000',
+        openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
+        transfer_amount: 200_000,
+        transfer_remark: '新会员开通有礼',
+        transfer_scene_report_infos: [
+          { info_type: '活动名称', info_content: '新会员有礼' },
+          { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' },
+        ],
+      };
+      const url = '/v3/fund-app/mch-transfer/partner/transfer-bills';
+      const send = (b: unknown) =>
+        h.call('serviceProvider', { method: 'POST', url, body: JSON.stringify(b), headers: serial() });
+      const error = expectParamError(await send(body), { field: '/user_name', location: 'body' });
+      expect(error.detail).not.toHaveProperty('value');
+      expect(error.message).toContain('/body/user_name');
+      expect(error.message).toContain('200000 fen');
+      const below = await send({ ...body, transfer_amount: 199_999 });
+      expect(below.statusCode, below.payload).toBe(200);
+    });
+
+    it('recharges.apply: more than 8亿元 → PARAM_ERROR on /recharge_amount/amount', async () => {
+      const over = rechargeBody({ recharge_amount: { amount: 80_000_000_001, currency: 'CNY' } });
+      const res = await h.call('platform', { method: 'POST', url: APPLY, body: JSON.stringify(over) });
+      const error = expectParamError(res, {
+        field: '/recharge_amount/amount',
+        value: 80_000_000_001,
+        location: 'body',
+      });
+      expect(error.detail.issue).toContain('80000000000');
+      const most = rechargeBody({ recharge_amount: { amount: 80_000_000_000, currency: 'CNY' } });
+      const accepted = await h.call('platform', { method: 'POST', url: APPLY, body: JSON.stringify(most) });
+      expect(accepted.statusCode, accepted.payload).toBe(200);
+    });
+
+    describe('cancelWithdraws.apply', () => {
+      const url = '/v3/ecommerce/account/apply-cancel-withdraw';
+      const send = (fields: Record<string, unknown>) =>
+        h.call('platform', {
+          method: 'POST',
+          url,
+          body: JSON.stringify({ sub_mchid: sub(), out_request_no: 'CW2020042013', ...fields }),
+          headers: serial(),
+        });
+      // Bank names and numbers are not encrypted here: the rules answer before decryption is attempted.
+      const corporate = {
+        account_type: 'ACCOUNT_TYPE_CORPORATE',
+        bank_account_info: { account_name: 'x', account_bank: '招商银行', account_number: 'y' },
+      };
+
+      it('APPLY_WITHDRAW without payee_info → PARAM_ERROR on /payee_info', async () => {
+        const error = expectParamError(await send({ withdraw: 'APPLY_WITHDRAW' }), {
+          field: '/payee_info',
+          location: 'body',
+        });
+        expect(error.detail.issue).toContain('APPLY_WITHDRAW');
+        expect(error.message).toContain('/body/payee_info');
+        const cancelOnly = await send({ withdraw: 'NOT_APPLY_WITHDRAW' });
+        expect(cancelOnly.statusCode, cancelOnly.payload).toBe(200);
+      });
+
+      it('a personal account without identity_info → PARAM_ERROR on /payee_info/identity_info', async () => {
+        const personal = { ...corporate, account_type: 'ACCOUNT_TYPE_PERSONAL' };
+        const error = expectParamError(await send({ withdraw: 'APPLY_WITHDRAW', payee_info: personal }), {
+          field: '/payee_info/identity_info',
+          location: 'body',
+        });
+        expect(error.detail.issue).toContain('ACCOUNT_TYPE_PERSONAL');
+        // With the rules met, the request gets past validation (to decryption, which refuses the plaintext).
+        const corporateAnswer = await send({ withdraw: 'APPLY_WITHDRAW', payee_info: corporate });
+        expect(corporateAnswer.json().detail.field).toBe('/payee_info/bank_account_info/account_name');
+      });
+    });
+  });
 });

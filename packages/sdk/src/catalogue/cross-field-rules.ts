@@ -1,5 +1,6 @@
-import { escapePointerToken } from '../protocol/json-pointer.js';
+import { escapePointerToken, getAtPointer } from '../protocol/json-pointer.js';
 import { RECHARGE_SCENE_ACCOUNT_TYPES } from './recharges.js';
+import { TRANSFER_USER_NAME_REQUIRED_FROM } from './transfer-bills.js';
 import { TRANSFER_SCENE_REPORT_INFO_TYPES } from './transfer-scenes.js';
 
 export type RuleLocation = 'url' | 'query' | 'body';
@@ -41,7 +42,29 @@ export interface RequiredItemsRule {
   readonly issue: string;
 }
 
-export type CrossFieldRule = AtLeastOneRule | SameResourceRule | PairedValuesRule | RequiredItemsRule;
+/** A test on the value at `field` (a JSON pointer into the part); an absent value never passes it. */
+export type RuleCondition =
+  | { readonly field: string; readonly equals: string | number | boolean }
+  | { readonly field: string; readonly atLeast: number };
+
+/**
+ * `field` must be present whenever `when` holds. Both are JSON pointers, so nested members can be named
+ * (`/payee_info/identity_info`); a condition on a member of an absent object simply does not hold.
+ */
+export interface RequiredWhenRule {
+  readonly kind: 'requiredWhen';
+  readonly location: RuleLocation;
+  readonly field: string;
+  readonly when: RuleCondition;
+  readonly issue: string;
+}
+
+export type CrossFieldRule =
+  | AtLeastOneRule
+  | SameResourceRule
+  | PairedValuesRule
+  | RequiredItemsRule
+  | RequiredWhenRule;
 
 /**
  * Constraints a strict JSON schema cannot state cleanly, per operation name. The SDK and the emulator both
@@ -49,6 +72,24 @@ export type CrossFieldRule = AtLeastOneRule | SameResourceRule | PairedValuesRul
  * left to the emulator.
  */
 export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>> = {
+  'cancelWithdraws.apply': [
+    {
+      kind: 'requiredWhen',
+      location: 'body',
+      field: '/payee_info',
+      when: { field: '/withdraw', equals: 'APPLY_WITHDRAW' },
+      issue:
+        '申请提现时须填写收款账户信息 (payee_info is required when withdraw is APPLY_WITHDRAW: the balances need an account to go to)',
+    },
+    {
+      kind: 'requiredWhen',
+      location: 'body',
+      field: '/payee_info/identity_info',
+      when: { field: '/payee_info/account_type', equals: 'ACCOUNT_TYPE_PERSONAL' },
+      issue:
+        '对私账户须填写身份信息 (identity_info is required for a personal account, account_type ACCOUNT_TYPE_PERSONAL)',
+    },
+  ],
   'cancelWithdraws.confirm': [
     {
       kind: 'atLeastOne',
@@ -83,6 +124,13 @@ export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>
       required: TRANSFER_SCENE_REPORT_INFO_TYPES,
       issue: 'transfer_scene_report_infos must report the info types the transfer scene requires',
     },
+    {
+      kind: 'requiredWhen',
+      location: 'body',
+      field: '/user_name',
+      when: { field: '/transfer_amount', atLeast: TRANSFER_USER_NAME_REQUIRED_FROM },
+      issue: `转账金额达到2000元时须填写收款用户姓名 (user_name is required when transfer_amount is ${TRANSFER_USER_NAME_REQUIRED_FROM} fen, i.e. 2,000 CNY, or more)`,
+    },
   ],
 };
 
@@ -104,6 +152,13 @@ export interface RequestParts {
 function partOf(parts: RequestParts, location: RuleLocation): Record<string, unknown> {
   const part = location === 'url' ? parts.params : location === 'query' ? parts.query : parts.body;
   return typeof part === 'object' && part !== null ? (part as Record<string, unknown>) : {};
+}
+
+function holds(condition: RuleCondition, part: Record<string, unknown>): boolean {
+  const value = getAtPointer(part, condition.field);
+  return 'equals' in condition
+    ? value === condition.equals
+    : typeof value === 'number' && value >= condition.atLeast;
 }
 
 function checkRule(rule: CrossFieldRule, part: Record<string, unknown>): CrossFieldViolation[] {
@@ -170,6 +225,10 @@ function checkRule(rule: CrossFieldRule, part: Record<string, unknown>): CrossFi
       }
       return violations;
     }
+    case 'requiredWhen':
+      return holds(rule.when, part) && getAtPointer(part, rule.field) === undefined
+        ? [at(rule.field, undefined, rule.issue)]
+        : [];
   }
 }
 

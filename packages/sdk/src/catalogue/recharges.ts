@@ -24,6 +24,9 @@ export const RECHARGE_SCENES = ['ECOMMERCE_DEPOSIT', 'ECOMMERCE_PAYMENT'] as con
 export const RECHARGE_ACCOUNT_TYPES = ['DEPOSIT', 'OPERATION'] as const;
 export const RECHARGE_CHANNELS = ['BANK_TRANSFER', 'QR_RECHARGE', 'ONLINE_BANK'] as const;
 
+/** Seed 003: a bank transfer recharge may be up to 8亿元 (80,000,000,000 fen); no channel takes more. */
+export const RECHARGE_MAX_AMOUNT = 80_000_000_000;
+
 /** Each scene credits one account (spec P2.3); the pair is checked as a cross-field rule. */
 export const RECHARGE_SCENE_ACCOUNT_TYPES = {
   ECOMMERCE_DEPOSIT: 'DEPOSIT',
@@ -147,7 +150,10 @@ export const rechargesApply = defineOperation({
     ),
     recharge_amount: strictObject(
       {
-        amount: amount('【总金额】Amount in fen'),
+        amount: amount(
+          '【总金额】Amount in fen; at most 8亿元 (by bank transfer; a QR recharge takes at most 5万元)',
+          RECHARGE_MAX_AMOUNT,
+        ),
         currency: stringEnum(['CNY'], '【货币类型】Currency, CNY only'),
       },
       '【充值金额】Recharge amount',

@@ -31,6 +31,7 @@ function constraints(schema: Json): string {
   }
   if (schema['pattern'] !== undefined) parts.push(`pattern \`${schema['pattern']}\``);
   if (schema['minimum'] !== undefined) parts.push(`≥ ${schema['minimum']}`);
+  if (schema['maximum'] !== undefined) parts.push(`≤ ${schema['maximum']}`);
   if (schema['minItems'] !== undefined) parts.push(`≥ ${schema['minItems']} items`);
   if (schema['maxItems'] !== undefined) parts.push(`≤ ${schema['maxItems']} items`);
   return parts.join(', ');

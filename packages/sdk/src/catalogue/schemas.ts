@@ -55,8 +55,8 @@ export function rfc3339(description: string) {
 }
 
 /** Amounts are integers in fen (分); zero or negative amounts are never valid requests. */
-export function amount(description: string) {
-  return Type.Integer({ minimum: 1, description });
+export function amount(description: string, maximum?: number) {
+  return Type.Integer({ minimum: 1, ...(maximum === undefined ? {} : { maximum }), description });
 }
 
 export function stringEnum<const Values extends string[]>(values: readonly [...Values], description: string) {

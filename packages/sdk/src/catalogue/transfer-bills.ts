@@ -32,6 +32,9 @@ export const TRANSFER_BILL_STATES = [
   'CANCELLED',
 ] as const;
 
+/** From this amount (200,000 fen = 2,000 CNY) a transfer must carry the payee's real name, `user_name`. */
+export const TRANSFER_USER_NAME_REQUIRED_FROM = 200_000;
+
 /** Known `fail_reason` values [DOC 4013774966]; the schema keeps a plain string because new ones appear. */
 export const TRANSFER_FAIL_REASONS = [
   'ACCOUNT_FROZEN',

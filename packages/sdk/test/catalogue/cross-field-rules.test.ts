@@ -1,4 +1,5 @@
 import {
+  type CrossFieldRule,
   checkCrossFieldRules,
   crossFieldRules,
   isOperationName,
@@ -7,6 +8,17 @@ import {
   TRANSFER_SCENE_REPORT_INFO_TYPES,
 } from '@wxpay-kit/sdk/catalogue';
 import { describe, expect, it } from 'vitest';
+import { schemaAt } from './schema-walk.js';
+
+/** The schema of the request part a rule checks. */
+function partSchema(name: string, rule: CrossFieldRule) {
+  const operation = operations[name as keyof typeof operations];
+  return rule.location === 'url'
+    ? operation.params
+    : rule.location === 'query'
+      ? operation.query
+      : operation.body;
+}
 
 const confirm = {
   sub_mchid: '1900000109',
@@ -33,14 +45,15 @@ describe('crossFieldRules', () => {
   it('name existing operations and fields of the part they check', () => {
     for (const [name, rules] of Object.entries(crossFieldRules)) {
       expect(isOperationName(name), name).toBe(true);
-      const operation = operations[name as keyof typeof operations];
       for (const rule of rules) {
-        const part =
-          rule.location === 'url'
-            ? operation.params
-            : rule.location === 'query'
-              ? operation.query
-              : operation.body;
+        const part = partSchema(name, rule);
+        if (rule.kind === 'requiredWhen') {
+          // Pointers here, since these rules reach into nested objects.
+          for (const pointer of [rule.field, rule.when.field]) {
+            expect(schemaAt(part, pointer), `${name} ${rule.kind} ${pointer}`).toBeDefined();
+          }
+          continue;
+        }
         const fields = Object.keys(part?.properties ?? {});
         const named =
           rule.kind === 'pairedValues'
@@ -51,6 +64,88 @@ describe('crossFieldRules', () => {
         for (const field of named) expect(fields, `${name} ${rule.kind} ${field}`).toContain(field);
       }
     }
+  });
+
+  it('requiredWhen rules name an optional field: a required one needs no rule', () => {
+    for (const [name, rules] of Object.entries(crossFieldRules)) {
+      for (const rule of rules) {
+        if (rule.kind !== 'requiredWhen') continue;
+        const tokens = rule.field.split('/');
+        const member = tokens.pop()!;
+        const parent = schemaAt(partSchema(name, rule), tokens.join('/')) as
+          | { required?: string[] }
+          | undefined;
+        expect(parent?.required ?? [], `${name} ${rule.field}`).not.toContain(member);
+      }
+    }
+  });
+
+  it('transferBills.create: user_name is required from 200000 fen (2,000 CNY)', () => {
+    expect(
+      checkCrossFieldRules('transferBills.create', { body: { ...create, transfer_amount: 199_999 } }),
+    ).toEqual([]);
+    expect(
+      checkCrossFieldRules('transferBills.create', { body: { ...create, transfer_amount: 200_000 } }),
+    ).toEqual([
+      {
+        rule: 'requiredWhen',
+        field: '/user_name',
+        value: undefined,
+        issue:
+          '转账金额达到2000元时须填写收款用户姓名 (user_name is required when transfer_amount is 200000 fen, i.e. 2,000 CNY, or more)',
+        location: 'body',
+      },
+    ]);
+    expect(
+      checkCrossFieldRules('transferBills.create', {
+        body: { ...create, transfer_amount: 200_000, user_name: '张三' },
+      }),
+    ).toEqual([]);
+  });
+
+  describe('cancelWithdraws.apply', () => {
+    const corporate = {
+      account_type: 'ACCOUNT_TYPE_CORPORATE',
+      bank_account_info: {
+        account_name: '某某公司',
+        account_bank: '招商银行',
+        account_number: '6214830000000000',
+      },
+    };
+    const identity = {
+      id_doc_type: 'IDENTIFICATION_TYPE_ID_CARD',
+      identification_name: '李四',
+      identification_no: '110101199003070000',
+    };
+    const apply = (fields: Record<string, unknown>) =>
+      checkCrossFieldRules('cancelWithdraws.apply', {
+        body: { sub_mchid: '1900000109', out_request_no: 'CW1', ...fields },
+      });
+
+    it('APPLY_WITHDRAW needs payee_info; cancel only and no withdraw field do not', () => {
+      expect(apply({ withdraw: 'APPLY_WITHDRAW' })).toEqual([
+        expect.objectContaining({
+          rule: 'requiredWhen',
+          field: '/payee_info',
+          value: undefined,
+          location: 'body',
+        }),
+      ]);
+      expect(apply({ withdraw: 'APPLY_WITHDRAW' })[0]?.issue).toContain('APPLY_WITHDRAW');
+      expect(apply({ withdraw: 'APPLY_WITHDRAW', payee_info: corporate })).toEqual([]);
+      expect(apply({ withdraw: 'NOT_APPLY_WITHDRAW' })).toEqual([]);
+      expect(apply({})).toEqual([]);
+    });
+
+    it('a personal account needs identity_info; a corporate one does not', () => {
+      const personal = { ...corporate, account_type: 'ACCOUNT_TYPE_PERSONAL' };
+      expect(apply({ withdraw: 'APPLY_WITHDRAW', payee_info: personal })).toEqual([
+        expect.objectContaining({ field: '/payee_info/identity_info', value: undefined, location: 'body' }),
+      ]);
+      expect(apply({ payee_info: personal })[0]?.issue).toContain('ACCOUNT_TYPE_PERSONAL');
+      expect(apply({ payee_info: { ...personal, identity_info: identity } })).toEqual([]);
+      expect(apply({ payee_info: { ...corporate, identity_info: identity } })).toEqual([]);
+    });
   });
 
   it('cancelWithdraws.confirm: needs applyment_id or out_request_no', () => {

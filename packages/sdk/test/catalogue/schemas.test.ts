@@ -174,7 +174,7 @@ describe('catalogue schemas', () => {
     ).toEqual(['/additional_materials maxItems']);
   });
 
-  it('recharges.apply requires a positive CNY amount and known channels', () => {
+  it('recharges.apply requires a CNY amount from 1 fen to 8亿元 and known channels', () => {
     const body = operations['recharges.apply'].body;
     const valid = {
       sub_mchid: '1900001121',
@@ -192,6 +192,11 @@ describe('catalogue schemas', () => {
     expect(failures(body, { ...valid, recharge_amount: { amount: 100, currency: 'USD' } })).toEqual([
       '/recharge_amount/currency enum',
     ]);
+    const amount = (fen: number) => ({ ...valid, recharge_amount: { amount: fen, currency: 'CNY' } });
+    expect(failures(body, amount(0))).toEqual(['/recharge_amount/amount minimum']);
+    // Seed 003: at most 8亿元 per recharge (by bank transfer; no channel takes more).
+    expect(failures(body, amount(80_000_000_000))).toEqual([]);
+    expect(failures(body, amount(80_000_000_001))).toEqual(['/recharge_amount/amount maximum']);
     expect(failures(body, { ...valid, available_recharge_channels: ['CASH'] })).toEqual([
       '/available_recharge_channels/0 enum',
     ]);

@@ -275,3 +275,101 @@ describe('sensitive fields in validation errors', () => {
     expect(attempt({ holder: 'h', list: [{ secret: 's3cret' }] }).value).toEqual({ secret: '[REDACTED]' });
   });
 });
+
+describe('catalogue rules beyond the JSON schema are refused before sending', () => {
+  const bill = {
+    sub_mchid: '1900001121',
+    appid: 'wxf636efh567hg4356',
+    out_bill_no: 'plfk2020042013',
+    transfer_scene_id: '1000' as const,
+    openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
+    transfer_amount: 200_000,
+    transfer_remark: '新会员开通有礼',
+    transfer_scene_report_infos: [
+      { info_type: '活动名称', info_content: '新会员有礼' },
+      { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' },
+    ],
+  };
+  const recharge = (amount: number) => ({
+    sub_mchid: '1900001121',
+    out_recharge_no: 'cz2020042013',
+    recharge_scene: 'ECOMMERCE_DEPOSIT' as const,
+    account_type: 'DEPOSIT' as const,
+    recharge_amount: { amount, currency: 'CNY' as const },
+  });
+  const corporate = {
+    account_type: 'ACCOUNT_TYPE_CORPORATE' as const,
+    bank_account_info: {
+      account_name: '某某公司',
+      account_bank: '招商银行',
+      account_number: '6214830000000000',
+    },
+  };
+  const cancel = { sub_mchid: '1900000109', out_request_no: 'CW1', withdraw: 'APPLY_WITHDRAW' as const };
+
+  /** Runs `call`, expecting a validation error and no request on the wire. */
+  async function refused(call: () => Promise<unknown>): Promise<WechatPayValidationError> {
+    const before = server.requests.length;
+    const failure = await call().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WechatPayValidationError);
+    expect(server.requests.length).toBe(before);
+    return failure as WechatPayValidationError;
+  }
+
+  /** Runs `call`, expecting exactly one request on the wire. */
+  async function sent(call: () => Promise<unknown>): Promise<void> {
+    const before = server.requests.length;
+    await call();
+    expect(server.requests.length).toBe(before + 1);
+  }
+
+  it('transferBills.create from 200000 fen without user_name', async () => {
+    const wxpay = testClient(server.baseUrl);
+    const error = await refused(() => wxpay.transferBills.create(bill));
+    expect(error).toMatchObject({ operation: 'transferBills.create', field: '/user_name', location: 'body' });
+    expect(error.issue).toContain('200000 fen');
+    expect(error.message).toContain('user_name is required when transfer_amount is 200000 fen');
+    await sent(() => wxpay.transferBills.create({ ...bill, user_name: '张三' }));
+    await sent(() => wxpay.transferBills.create({ ...bill, transfer_amount: 199_999 }));
+  });
+
+  it('recharges.apply over 8亿元', async () => {
+    const wxpay = testClient(server.baseUrl);
+    const error = await refused(() => wxpay.recharges.apply(recharge(80_000_000_001)));
+    expect(error).toMatchObject({
+      operation: 'recharges.apply',
+      field: '/recharge_amount/amount',
+      value: 80_000_000_001,
+      location: 'body',
+    });
+    expect(error.issue).toContain('80000000000');
+    await sent(() => wxpay.recharges.apply(recharge(80_000_000_000)));
+  });
+
+  it('cancelWithdraws.apply with APPLY_WITHDRAW but no payee_info', async () => {
+    const wxpay = testClient(server.baseUrl);
+    const error = await refused(() => wxpay.cancelWithdraws.apply(cancel));
+    expect(error).toMatchObject({
+      operation: 'cancelWithdraws.apply',
+      field: '/payee_info',
+      location: 'body',
+    });
+    expect(error.issue).toContain('APPLY_WITHDRAW');
+    await sent(() => wxpay.cancelWithdraws.apply({ ...cancel, payee_info: corporate }));
+    await sent(() => wxpay.cancelWithdraws.apply({ ...cancel, withdraw: 'NOT_APPLY_WITHDRAW' }));
+  });
+
+  it('cancelWithdraws.apply to a personal account without identity_info', async () => {
+    const wxpay = testClient(server.baseUrl);
+    const personal = { ...corporate, account_type: 'ACCOUNT_TYPE_PERSONAL' as const };
+    const error = await refused(() => wxpay.cancelWithdraws.apply({ ...cancel, payee_info: personal }));
+    expect(error).toMatchObject({ field: '/payee_info/identity_info', location: 'body' });
+    expect(error.issue).toContain('ACCOUNT_TYPE_PERSONAL');
+    const identity_info = {
+      id_doc_type: 'IDENTIFICATION_TYPE_ID_CARD' as const,
+      identification_name: '李四',
+      identification_no: '110101199003070000',
+    };
+    await sent(() => wxpay.cancelWithdraws.apply({ ...cancel, payee_info: { ...personal, identity_info } }));
+  });
+});

@@ -90,20 +90,6 @@ function validate(deps: FamilyDeps, call: OperationCall): OperationResult {
   };
 }
 
-function checkApplyBody(body: ApplyBody): void {
-  if (body.withdraw === 'APPLY_WITHDRAW' && body.payee_info === undefined) {
-    throw bodyParamError('/payee_info', undefined, 'payee_info is required when withdraw is APPLY_WITHDRAW');
-  }
-  const payee = body.payee_info;
-  if (payee?.account_type === 'ACCOUNT_TYPE_PERSONAL' && payee.identity_info === undefined) {
-    throw bodyParamError(
-      '/payee_info/identity_info',
-      undefined,
-      'identity_info is required for a personal account (ACCOUNT_TYPE_PERSONAL)',
-    );
-  }
-}
-
 function payeeSummary(payee: NonNullable<ApplyBody['payee_info']>): PayeeSummary {
   const bank = payee.bank_account_info;
   return {
@@ -126,7 +112,6 @@ function applyResponse(application: CancelWithdraw): OperationResult {
 function apply(deps: FamilyDeps, call: OperationCall): OperationResult {
   const body = call.body as ApplyBody;
   const spMchid = call.caller.mchid;
-  checkApplyBody(body);
   // The payee fields arrive decrypted, so equal plaintext means an equal request whatever the ciphertexts were.
   const digest = createHash('sha256').update(canonicalJson(body)).digest('hex');
   const existing = findByOutRequestNo(deps.db, spMchid, body.out_request_no);

@@ -20,7 +20,7 @@ export const states = RECHARGE_STATES;
 /** The recharge link is valid for 7 days; afterwards the system closes the order. */
 export const RECHARGE_VALIDITY_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Seed 003: QR recharge is limited to 5万元 per order (bank transfer to 8亿元, which apply already enforces). */
+/** Seed 003: QR recharge is limited to 5万元 per order (bank transfer to 8亿元, capped by the catalogue schema). */
 export const QR_RECHARGE_LIMIT_FEN = 5_000_000;
 
 export const CLOSED_BY_PLATFORM_DESC = '平台商户主动关闭充值单';

@@ -4,13 +4,9 @@ import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler, OperationResult } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
-import { bodyParamError } from '../shared/param-error.js';
 import { advance, createRecharge } from './advance.js';
 import { type RechargeChannel, type RechargeScene, toApplyResponse, toEntity } from './record.js';
 import { findRecharge, type StoredRecharge } from './store.js';
-
-/** Seed 003: a bank transfer recharge may be up to 8亿元; no channel takes more. */
-const MAX_RECHARGE_FEN = 80_000_000_000;
 
 const RECHARGE_PAGE = 'https://www.payapp.qq.com/plat/recharge.html';
 
@@ -26,19 +22,11 @@ interface ApplyBody {
 }
 
 /**
- * What the catalogue cannot say: the 8亿 cap of seed 003 and the notify-URL rule. Everything else about the body
- * (scene ↔ account type, CNY, amounts from 1 fen, distinct channels, a sub_mchid bound to the caller) the wire
- * layer has already checked.
+ * What the catalogue cannot say: the notify-URL rule, which depends on the emulator's settings. Everything else
+ * about the body (scene ↔ account type, CNY, 1 fen to 8亿元, distinct channels, a sub_mchid bound to the caller)
+ * the wire layer has already checked.
  */
 function checkApplyBody(deps: FamilyDeps, body: ApplyBody): void {
-  const amount = body.recharge_amount.amount;
-  if (amount > MAX_RECHARGE_FEN) {
-    throw bodyParamError(
-      '/recharge_amount/amount',
-      amount,
-      `amount must be at most ${MAX_RECHARGE_FEN} fen (8亿元)`,
-    );
-  }
   if (body.notify_url !== undefined) checkNotifyUrl(body.notify_url, '/notify_url', deps.settings);
 }
 

@@ -17,8 +17,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The user must confirm receipt within 24 h; a bill short of funds for over 24 h fails too. */
 export const CONFIRM_WINDOW_MS = DAY_MS;
 export const FUNDS_WAIT_MS = DAY_MS;
-/** A transfer of 2,000 CNY (200,000 fen) or more must carry the payee's real name. */
-export const USER_NAME_REQUIRED_FROM = 200_000;
 
 /** The part of a stored bill the machine reads and writes. Times are epoch ms. */
 export interface TransferBillMachineRecord {

@@ -3,10 +3,9 @@ import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
-import { bodyParamError } from '../shared/param-error.js';
 import { advance, applyEffects } from './advance.js';
 import { toCreateResponse, toReplyEntity } from './entity.js';
-import { createRow, isTerminal, USER_NAME_REQUIRED_FROM } from './machine.js';
+import { createRow, isTerminal } from './machine.js';
 import { findBill, insertBill, type TransferBillRecord } from './store.js';
 
 /** P1 body after validation against the catalogue; `user_name` is already decrypted by the framework. */
@@ -28,17 +27,11 @@ interface CreateBody {
 export const NOT_FOUND_MESSAGE = '转账单不存在';
 
 /**
- * What the catalogue cannot say (user_name from 2,000 CNY, the notify-URL rule); the wire layer has already
- * applied the schema, the catalogue's cross-field rules and the sub_mchid binding.
+ * What the catalogue cannot say (the notify-URL rule, which depends on the emulator's settings); the wire layer
+ * has already applied the schema, the catalogue's cross-field rules (user_name from 2,000 CNY among them) and the
+ * sub_mchid binding.
  */
 function checkCreateBody(deps: FamilyDeps, body: CreateBody): void {
-  if (body.transfer_amount >= USER_NAME_REQUIRED_FROM && body.user_name === undefined) {
-    throw bodyParamError(
-      '/user_name',
-      undefined,
-      'required when transfer_amount is 200000 fen (2,000 CNY) or more',
-    );
-  }
   if (body.notify_url !== undefined) checkNotifyUrl(body.notify_url, '/notify_url', deps.settings);
 }
 

@@ -143,27 +143,6 @@ describe('cancelWithdraws.apply', () => {
     expect(entity).not.toHaveProperty('account_info');
   });
 
-  it('APPLY_WITHDRAW without payee_info is 400 PARAM_ERROR on /payee_info', () => {
-    const h = cancelHarness();
-    const { payee_info: _p, ...body } = applyBody();
-    const error = expectApiError(
-      () => h.call('cancelWithdraws.apply', { caller: PLATFORM, body }),
-      400,
-      'PARAM_ERROR',
-    );
-    expect(error.detail).toMatchObject({ field: '/payee_info', location: 'body' });
-    expect(error.detail?.issue).toContain('APPLY_WITHDRAW');
-  });
-
-  it('a personal account without identity_info is 400 PARAM_ERROR on /payee_info/identity_info', () => {
-    const h = cancelHarness();
-    const { identity_info: _i, ...payee } = personalPayee();
-    const error = expectApiError(() => apply(h, { payee_info: payee }), 400, 'PARAM_ERROR');
-    expect(error.detail?.field).toBe('/payee_info/identity_info');
-    expect(error.detail?.issue).toContain('ACCOUNT_TYPE_PERSONAL');
-    expect(apply(h, { payee_info: personalPayee() }).applyment_id).toMatch(/^[0-9]+$/);
-  });
-
   it('same out_request_no and the same decrypted content (any key order) answers the same application', () => {
     const h = cancelHarness();
     const first = apply(h);

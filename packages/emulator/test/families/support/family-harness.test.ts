@@ -49,6 +49,14 @@ describe('FamilyHarness', () => {
     expect(() => h.call('recharges.apply', { caller: PLATFORM, body })).toThrow(/fails the catalogue schema/);
   });
 
+  it('refuses a request that breaks a catalogue cross-field rule (the framework would answer it 400 first)', () => {
+    const h = rechargeHarness();
+    const body = applyBody({ recharge_scene: 'ECOMMERCE_PAYMENT', account_type: 'DEPOSIT' });
+    expect(() => h.call('recharges.apply', { caller: PLATFORM, body })).toThrow(
+      /breaks a catalogue cross-field rule: body \/account_type: account_type must match recharge_scene/,
+    );
+  });
+
   it('refuses a 200 answer outside the response schema', () => {
     const h = new FamilyHarness(probeFamily());
     expect(() => close(h, 'bad')).toThrow(/answered outside its catalogue schema/);

@@ -1,5 +1,5 @@
 import { constants, generateKeyPairSync, type KeyObject, privateDecrypt, publicEncrypt } from 'node:crypto';
-import { type OperationName, operations } from '@wxpay-kit/sdk/catalogue';
+import { checkCrossFieldRules, type OperationName, operations } from '@wxpay-kit/sdk/catalogue';
 import BetterSqlite3 from 'better-sqlite3';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
@@ -28,8 +28,9 @@ import { ApiError, type ApiErrorDetail } from '../../../src/wire/api-error.js';
 /**
  * Runs one family without HTTP, the way the framework does: every operation, timer and control action in one
  * BEGIN IMMEDIATE transaction, over the real core tables, so `notify` and `schedule` land in the real outbox and
- * timer rows and a rolled-back transaction drops them. A request must satisfy the catalogue schema (a test that
- * sends what the framework would reject is a broken test) and a 200 answer must satisfy the response schema.
+ * timer rows and a rolled-back transaction drops them. A request must satisfy the catalogue schema and its
+ * cross-field rules (a test that sends what the framework would reject is a broken test) and a 200 answer must
+ * satisfy the response schema.
  * Timers fire in due order, each with the clock at its own due time, as the scheduler fires them.
  */
 
@@ -199,6 +200,11 @@ export class FamilyHarness {
           `test setup: ${name} ${part} fails the catalogue schema: ${schemaErrors(schema, value)}`,
         );
       }
+    }
+    const broken = checkCrossFieldRules(name, { params, query, body: parts.body });
+    if (broken.length > 0) {
+      const list = broken.map((v) => `${v.location} ${v.field}: ${v.issue}`).join('; ');
+      throw new Error(`test setup: ${name} breaks a catalogue cross-field rule: ${list}`);
     }
     const handler = this.family.operations[name];
     if (!handler) throw new Error(`${this.family.family} has no handler for ${name}`);

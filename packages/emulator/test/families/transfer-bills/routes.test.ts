@@ -88,21 +88,6 @@ describe('transferBills.create', () => {
     expect(create(env, { sub_mchid: OTHER_SUB_MERCHANT }, OTHER_SERVICE_PROVIDER).status).toBe(200);
   });
 
-  it('requires user_name from 200000 fen: 400 PARAM_ERROR on /user_name', () => {
-    const env = environment();
-    const error = errorOf(() => create(env, { transfer_amount: 200_000 }));
-    expect(error).toMatchObject({
-      status: 400,
-      code: 'PARAM_ERROR',
-      detail: { field: '/user_name', location: 'body' },
-    });
-    expect(error.message).toContain('200000');
-    expect(create(env, { transfer_amount: 199_999 }).status).toBe(200);
-    expect(create(env, { out_bill_no: 'big1', transfer_amount: 200_000, user_name: '张三' }).status).toBe(
-      200,
-    );
-  });
-
   it.each([
     ['http://merchant.example.com/notify', 'must use https://'],
     ['https://merchant.example.com/notify?a=1', 'must not carry query parameters'],
