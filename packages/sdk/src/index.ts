@@ -57,6 +57,7 @@ export {
   WechatPayValidationError,
 } from './errors/index.js';
 export {
+  type CatalogueNotificationEvent,
   failureReply,
   type NotificationEvent,
   type NotificationReply,

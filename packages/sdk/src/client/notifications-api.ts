@@ -1,5 +1,6 @@
 import { WechatPayConfigError } from '../errors/index.js';
 import {
+  type CatalogueNotificationEvent,
   failureReply,
   type NotificationEvent,
   type NotificationReply,
@@ -15,11 +16,12 @@ export interface WechatPayNotifications {
    * Verifies the signature over the raw body and decrypts the resource. Pass the body exactly as received
    * (string or Buffer), never a parsed object. Throws `WechatPaySignatureError` / `WechatPayDecryptError`:
    * answer those with `failureReply()` so WeChat Pay delivers again.
+   *
+   * Without a type argument the result is the catalogue's union of documented events: narrow it with
+   * `switch (event.event_type)`. Pass `parse<MyShape>()` for an event the catalogue does not describe.
    */
-  parse<T = unknown>(input: {
-    headers: HeadersLike;
-    body: string | Uint8Array;
-  }): Promise<NotificationEvent<T>>;
+  parse(input: { headers: HeadersLike; body: string | Uint8Array }): Promise<CatalogueNotificationEvent>;
+  parse<T>(input: { headers: HeadersLike; body: string | Uint8Array }): Promise<NotificationEvent<T>>;
   /** 200, empty body: the notification was handled. */
   successReply(): NotificationReply;
   /** 500 with `{"code":"FAIL","message":…}`: WeChat Pay will retry on its schedule. */
@@ -27,26 +29,24 @@ export interface WechatPayNotifications {
 }
 
 export function createNotificationsApi(context: ClientContext): WechatPayNotifications {
-  return Object.freeze({
-    parse<T = unknown>(input: { headers: HeadersLike; body: string | Uint8Array }) {
-      const { apiV3Key } = context;
-      if (apiV3Key === undefined) {
-        return Promise.reject(
-          new WechatPayConfigError(
-            'apiV3Key',
-            'is needed to decrypt notifications: pass the 32-character APIv3 key to new WechatPay({ apiV3Key })',
-          ),
-        );
-      }
-      return parseNotification<T>({
-        headers: input.headers,
-        body: input.body,
-        keyring: context.keyring,
-        apiV3Key,
-        now: unixSeconds(context.now()),
-      });
-    },
-    successReply,
-    failureReply,
-  });
+  const parse = (input: { headers: HeadersLike; body: string | Uint8Array }) => {
+    const { apiV3Key } = context;
+    if (apiV3Key === undefined) {
+      return Promise.reject(
+        new WechatPayConfigError(
+          'apiV3Key',
+          'is needed to decrypt notifications: pass the 32-character APIv3 key to new WechatPay({ apiV3Key })',
+        ),
+      );
+    }
+    return parseNotification({
+      headers: input.headers,
+      body: input.body,
+      keyring: context.keyring,
+      apiV3Key,
+      now: unixSeconds(context.now()),
+    });
+  };
+  // The overloads only describe the decrypted plaintext; the envelope is the same whatever the event.
+  return Object.freeze({ parse: parse as WechatPayNotifications['parse'], successReply, failureReply });
 }
