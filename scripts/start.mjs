@@ -19,7 +19,7 @@ const inputs = [
   'packages/sdk/src',
   'packages/emulator/src',
   'packages/sdk/tsconfig.build.json',
-  'packages/sdk/tsconfig.cjs.json',
+  'scripts/build-cjs.mjs',
   'packages/emulator/tsconfig.build.json',
   'tsconfig.base.json',
   'package-lock.json',
