@@ -5,7 +5,7 @@ import { type AttemptContext, runAttempts } from '../transport/run-attempts.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { redactHeaders } from './redact-authorization.js';
-import { type ClientContext, resolveCallTimeout } from './resolve-options.js';
+import { type ClientContext, resolveCallDeadline, resolveCallTimeout } from './resolve-options.js';
 import { callHook } from './safe-hooks.js';
 import { transformAtPointers } from './sensitive-fields.js';
 import type { CallOptions } from './wechat-pay-options.js';
@@ -98,7 +98,7 @@ async function sendAttempt(
   const started = performance.now();
   const response = await sendHttpRequest(
     { method, url, headers, body },
-    { fetch: context.fetch, timeoutMs, signal },
+    { fetch: context.fetch, timeoutMs: attempt.timeoutMs ?? timeoutMs, signal },
   );
   callHook(context.hooks, 'onResponse', {
     operation: prepared.label,
@@ -128,6 +128,7 @@ export function executeRequest(
   options: CallOptions,
 ): Promise<unknown> {
   const timeoutMs = resolveCallTimeout(context, options.timeoutMs);
+  const deadlineMs = resolveCallDeadline(context, options.deadlineMs);
   const { signal } = options;
   const rateLimit =
     context.limiter && prepared.ratePerSecond !== undefined
@@ -148,6 +149,8 @@ export function executeRequest(
     now: context.now,
     sleep: context.sleep,
     signal,
+    timeoutMs,
+    deadlineMs,
     onRetry: (event) => callHook(context.hooks, 'onRetry', event),
     send: (attempt) => sendAttempt(context, prepared, attempt, timeoutMs, signal),
   });

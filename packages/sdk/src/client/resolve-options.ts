@@ -25,6 +25,8 @@ export interface ClientContext {
   baseUrl: string;
   backupBaseUrl: string | false;
   timeoutMs: number;
+  /** `undefined`: calls have no overall deadline. */
+  deadlineMs: number | undefined;
   retry: RetryOptions | false;
   limiter: RateLimiter | undefined;
   userAgent: string;
@@ -170,6 +172,8 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     options.timeoutMs === undefined
       ? DEFAULT_TIMEOUT_MS
       : checkPositiveInteger('timeoutMs', options.timeoutMs);
+  const deadlineMs =
+    options.deadlineMs === undefined ? undefined : checkPositiveInteger('deadlineMs', options.deadlineMs);
   const now = options.now === undefined ? Date.now : checkFunction<() => number>('now', options.now);
   const sleep = options.sleep === undefined ? realSleep : checkFunction<Sleep>('sleep', options.sleep);
   const fetchFunction =
@@ -208,6 +212,7 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     baseUrl,
     backupBaseUrl,
     timeoutMs,
+    deadlineMs,
     retry: resolveRetry(options.retry),
     limiter: resolveLimiter(options, now, sleep),
     userAgent,
@@ -221,4 +226,12 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
 /** Per-call timeout override, checked like the client option. */
 export function resolveCallTimeout(context: ClientContext, timeoutMs: number | undefined): number {
   return timeoutMs === undefined ? context.timeoutMs : checkPositiveInteger('timeoutMs', timeoutMs);
+}
+
+/** Per-call deadline override, checked like the client option. */
+export function resolveCallDeadline(
+  context: ClientContext,
+  deadlineMs: number | undefined,
+): number | undefined {
+  return deadlineMs === undefined ? context.deadlineMs : checkPositiveInteger('deadlineMs', deadlineMs);
 }

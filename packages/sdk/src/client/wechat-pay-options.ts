@@ -28,6 +28,11 @@ export interface WechatPayOptions {
   backupBaseUrl?: string | false | undefined;
   /** Per-attempt timeout in milliseconds; default 10 000. */
   timeoutMs?: number | undefined;
+  /**
+   * Budget in milliseconds for a whole call: the rate-limit wait, every attempt and every backoff. Past it the
+   * call fails with `WechatPayTimeoutError`. Default: none (only `timeoutMs` per attempt and the retry limit).
+   */
+  deadlineMs?: number | undefined;
   /** Defaults: 3 retries, 200 ms base delay, 5 000 ms maximum delay. `false` sends every request once. */
   retry?: Partial<RetryOptions> | false | undefined;
   /** Client-side token buckets at each operation's documented rate; on by default with an in-memory store. */
@@ -48,6 +53,8 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** Overrides the client's `timeoutMs` for each attempt of this call. */
   timeoutMs?: number | undefined;
+  /** Overrides the client's `deadlineMs` for this call as a whole. */
+  deadlineMs?: number | undefined;
 }
 
 export interface RequestEvent {

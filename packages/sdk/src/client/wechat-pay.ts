@@ -13,7 +13,10 @@ import type { CallOptions, WechatPayOptions } from './wechat-pay-options.js';
 function checkCallOptions(options: CallOptions | undefined): CallOptions {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null) {
-    throw new WechatPayConfigError('options', 'the second argument must be { signal?, timeoutMs? }');
+    throw new WechatPayConfigError(
+      'options',
+      'the second argument must be { signal?, timeoutMs?, deadlineMs? }',
+    );
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new WechatPayConfigError('options.signal', 'must be an AbortSignal');
@@ -64,7 +67,11 @@ export class WechatPay {
    */
   async request<T = unknown>(request: GenericRequest): Promise<T> {
     try {
-      const options = checkCallOptions({ signal: request?.signal, timeoutMs: request?.timeoutMs });
+      const options = checkCallOptions({
+        signal: request?.signal,
+        timeoutMs: request?.timeoutMs,
+        deadlineMs: request?.deadlineMs,
+      });
       const prepared = prepareGeneric(this.#context, request);
       return (await executeRequest(this.#context, prepared, options)) as T;
     } catch (error) {

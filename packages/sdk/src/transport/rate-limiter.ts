@@ -18,21 +18,27 @@ export class RateLimiter {
   }
 
   /**
-   * Resolves once a token for `key` was taken. `burst` defaults to one second's worth of requests.
-   * Rejects with the signal's reason if the signal fires while waiting.
+   * Resolves `true` once a token for `key` was taken. `burst` defaults to one second's worth of requests.
+   * Rejects with the signal's reason if the signal fires while waiting. With `waitUntilMs` (epoch ms) it
+   * resolves `false` instead of starting a wait that would end after that instant: a call that will miss its
+   * deadline anyway should fail now rather than hold the caller until then.
    */
   async acquire(
     key: string,
     ratePerSecond: number,
     signal?: AbortSignal,
     burst = ratePerSecond,
-  ): Promise<void> {
+    waitUntilMs?: number,
+  ): Promise<boolean> {
     for (;;) {
       signal?.throwIfAborted();
-      const result = await this.#store.take(key, ratePerSecond, Math.max(1, burst), this.#now());
-      if (result.ok) return;
+      const nowMs = this.#now();
+      const result = await this.#store.take(key, ratePerSecond, Math.max(1, burst), nowMs);
+      if (result.ok) return true;
       // At least 1 ms: a store answering 0 must not turn this into a busy loop.
-      await this.#sleep(Math.max(1, result.retryAfterMs), signal);
+      const waitMs = Math.max(1, result.retryAfterMs);
+      if (waitUntilMs !== undefined && nowMs + waitMs > waitUntilMs) return false;
+      await this.#sleep(waitMs, signal);
     }
   }
 }

@@ -327,6 +327,107 @@ describe('rate limiting', () => {
   });
 });
 
+describe('deadlineMs', () => {
+  const deadlineMessage = (ms: number, attempts: number) =>
+    `no response within the call's deadline of ${ms} ms after ${attempts} attempt(s)`;
+
+  it('transferBills.cancel: a 503 every time ends at the deadline, before the retries run out, with the 503 as cause', async () => {
+    const clock = new FakeClock();
+    // Each answer takes 1 000 ms of client time, so a second backoff (≥ 0 ms) can never end before 1 500 ms.
+    primary.handler = () => {
+      clock.advance(1_000);
+      return { status: 503, body: { code: 'SYSTEM_ERROR', message: '系统错误' } };
+    };
+    const retries: RetryEvent[] = [];
+    const wxpay = testClient(primary.baseUrl, clock, {
+      deadlineMs: 1_500,
+      hooks: { onRetry: (event) => retries.push(event) },
+    });
+    const error = await wxpay.transferBills.cancel(cancelInput).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WechatPayTimeoutError);
+    expect(error).toMatchObject({ retryable: true, timeoutMs: 1_500 });
+    expect((error as Error).message).toContain(deadlineMessage(1_500, 2));
+    expect((error as Error).cause).toBeInstanceOf(WechatPayApiError);
+    expect((error as Error).cause).toMatchObject({ status: 503, code: 'SYSTEM_ERROR' });
+    // Default maxRetries is 3 (4 attempts); the deadline stopped it after 2, and only 1 retry was announced.
+    expect(primary.requests).toHaveLength(2);
+    expect(retries).toHaveLength(1);
+  });
+
+  it('authorizations.close: a token wait longer than the deadline fails without sending', async () => {
+    primary.handler = () => ({ status: 200, body: authorization });
+    const clock = new FakeClock();
+    const wxpay = testClient(primary.baseUrl, clock);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => wxpay.authorizations.close({ out_authorization_no: `A${i}` })),
+    );
+    // The next token is 20 ms away at 50/s.
+    const failure = wxpay.authorizations.close({ out_authorization_no: 'A50' }, { deadlineMs: 10 });
+    await expect(failure).rejects.toBeInstanceOf(WechatPayTimeoutError);
+    await expect(failure).rejects.toThrow(deadlineMessage(10, 0));
+    expect(primary.requests).toHaveLength(50);
+    expect(clock.sleeps).toEqual([]);
+    // A deadline the wait fits into still gets through.
+    await expect(
+      wxpay.authorizations.close({ out_authorization_no: 'A51' }, { deadlineMs: 1_000 }),
+    ).resolves.toEqual(authorization);
+    expect(clock.sleeps).toEqual([20]);
+  });
+
+  it('authorizations.get: a hanging server is cut at the deadline, not at timeoutMs', async () => {
+    primary.handler = () => ({ status: 200, hang: true });
+    const wxpay = testClient(primary.baseUrl, new FakeClock(), { timeoutMs: 10_000 });
+    const started = performance.now();
+    const error = await wxpay.authorizations
+      .get({ out_authorization_no: 'plfk2020042013' }, { deadlineMs: 150 })
+      .catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(WechatPayTimeoutError);
+    expect((error as Error).message).toContain(deadlineMessage(150, 1));
+    expect((error as Error).cause).toMatchObject({ timeoutMs: 150 });
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(5_000);
+    expect(primary.requests).toHaveLength(1);
+  });
+
+  it('a per-call deadlineMs replaces the client one', async () => {
+    const clock = new FakeClock();
+    primary.handler = () => {
+      clock.advance(1_000);
+      return { status: 503, body: { code: 'SYSTEM_ERROR', message: 'x' } };
+    };
+    const wxpay = testClient(primary.baseUrl, clock, { deadlineMs: 1_500 });
+    await expect(wxpay.transferBills.cancel(cancelInput, { deadlineMs: 600 })).rejects.toThrow(
+      deadlineMessage(600, 1),
+    );
+    expect(primary.requests).toHaveLength(1);
+  });
+
+  it('request() honours deadlineMs too', async () => {
+    const clock = new FakeClock();
+    primary.handler = () => {
+      clock.advance(1_000);
+      return { status: 503, body: { code: 'SYSTEM_ERROR', message: 'x' } };
+    };
+    const wxpay = testClient(primary.baseUrl, clock);
+    await expect(
+      wxpay.request({ method: 'GET', path: '/v3/refund/domestic/refunds/R1', deadlineMs: 500 }),
+    ).rejects.toThrow(deadlineMessage(500, 1));
+    expect(primary.requests).toHaveLength(1);
+  });
+
+  it('without deadlineMs, a 503 every time uses every retry however long they take', async () => {
+    const clock = new FakeClock();
+    primary.handler = () => {
+      clock.advance(60_000);
+      return { status: 503, body: { code: 'SYSTEM_ERROR', message: 'x' } };
+    };
+    const wxpay = testClient(primary.baseUrl, clock);
+    await expect(wxpay.transferBills.cancel(cancelInput)).rejects.toBeInstanceOf(WechatPayApiError);
+    expect(primary.requests).toHaveLength(4);
+  });
+});
+
 describe('response verification', () => {
   it.each([
     ['badSignature', 'BAD_SIGNATURE'],

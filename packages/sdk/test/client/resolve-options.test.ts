@@ -66,6 +66,8 @@ describe('new WechatPay(options)', () => {
     ['backupBaseUrl', { backupBaseUrl: 'nope' }],
     ['timeoutMs', { timeoutMs: 0 }],
     ['timeoutMs', { timeoutMs: 1.5 }],
+    ['deadlineMs', { deadlineMs: 0 }],
+    ['deadlineMs', { deadlineMs: '30s' }],
     ['retry.maxRetries', { retry: { maxRetries: -1 } }],
     ['retry.maxDelayMs', { retry: { maxDelayMs: 'long' } }],
     ['retry', { retry: true }],
@@ -110,6 +112,12 @@ describe('new WechatPay(options)', () => {
       wxpay.authorizations.get({ out_authorization_no: 'A1' }, { timeoutMs: -1 }),
     ).rejects.toMatchObject({
       input: 'timeoutMs',
+    });
+    await expect(
+      wxpay.authorizations.get({ out_authorization_no: 'A1' }, { deadlineMs: 2.5 }),
+    ).rejects.toMatchObject({ input: 'deadlineMs' });
+    await expect(wxpay.request({ method: 'GET', path: '/v3/x', deadlineMs: -5 })).rejects.toMatchObject({
+      input: 'deadlineMs',
     });
     await expect(
       wxpay.authorizations.get({ out_authorization_no: 'A1' }, { signal: 'stop' as unknown as AbortSignal }),

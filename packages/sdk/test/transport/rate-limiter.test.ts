@@ -59,4 +59,15 @@ describe('RateLimiter', () => {
     setTimeout(() => controller.abort(new Error('stop')), 5);
     await expect(pending).rejects.toThrow('stop');
   });
+
+  it('answers false at once, without waiting, when the next token comes after waitUntilMs', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ store: new MemoryTokenStore(), now: clock.now, sleep: clock.sleep });
+    expect(await limiter.acquire('k', 1, undefined, 1, 0)).toBe(true);
+    expect(await limiter.acquire('k', 1, undefined, 1, 999)).toBe(false);
+    expect(clock.sleeps).toEqual([]);
+    // The refused call took nothing, so a caller who can wait still gets the token at 1 000 ms.
+    expect(await limiter.acquire('k', 1, undefined, 1, 1_000)).toBe(true);
+    expect(clock.sleeps).toEqual([1_000]);
+  });
 });

@@ -4,6 +4,7 @@ import {
   WechatPayApiError,
   WechatPayNetworkError,
   WechatPaySignatureError,
+  WechatPayTimeoutError,
 } from '../../src/errors/index.js';
 import { MemoryTokenStore } from '../../src/transport/memory-token-store.js';
 import { RateLimiter } from '../../src/transport/rate-limiter.js';
@@ -148,5 +149,125 @@ describe('runAttempts', () => {
       }),
     ).rejects.toBeInstanceOf(WechatPayAbortError);
     expect(attempts).toHaveLength(0);
+  });
+});
+
+describe('runAttempts with deadlineMs', () => {
+  /** Fails every attempt with `error`, moving the clock by `takesMs` as if the attempt took that long. */
+  function alwaysFailing(clock: FakeClock, error: () => unknown, takesMs = 0) {
+    const attempts: AttemptContext[] = [];
+    const send = async (context: AttemptContext): Promise<string> => {
+      attempts.push(context);
+      clock.advance(takesMs);
+      throw error();
+    };
+    return { attempts, send };
+  }
+
+  it('fails with WechatPayTimeoutError instead of starting a backoff that would end after the deadline', async () => {
+    const clock = new FakeClock(0);
+    const last = apiError(503);
+    const { attempts, send } = alwaysFailing(clock, () => last);
+    // Backoff with random 0.5: 50, 100, 200 ms. After 50 + 100 the next 200 would end at 350 > 250.
+    const failure = runAttempts({ ...base(clock), send, deadlineMs: 250 });
+    await expect(failure).rejects.toBeInstanceOf(WechatPayTimeoutError);
+    const error = (await failure.catch((e: unknown) => e)) as WechatPayTimeoutError;
+    expect(error.cause).toBe(last);
+    expect(error.retryable).toBe(true);
+    expect(error.timeoutMs).toBe(250);
+    expect(error).toMatchObject({ deadlineMs: 250, attempts: 3 });
+    expect(error.message).toBe(
+      `POST ${BACKUP}/v3/x: no response within the call's deadline of 250 ms after 3 attempt(s)`,
+    );
+    expect(attempts).toHaveLength(3);
+    expect(clock.sleeps).toEqual([50, 100]);
+    // Failed at once: no time was spent waiting for the retry that could not fit.
+    expect(clock.nowMs).toBe(150);
+  });
+
+  it('gives each attempt min(timeoutMs, time left)', async () => {
+    const clock = new FakeClock(0);
+    const { attempts, send } = alwaysFailing(clock, () => apiError(503), 10);
+    // Every retry fits, so the retries run out first and the last 503 surfaces as it is.
+    await expect(
+      runAttempts({ ...base(clock), send, timeoutMs: 200, deadlineMs: 500 }),
+    ).rejects.toBeInstanceOf(WechatPayApiError);
+    // Starts at 0, 60 (10 + 50), 170 (70 + 100), 380 (180 + 200): left 500, 440, 330, 120.
+    expect(attempts.map((a) => a.timeoutMs)).toEqual([200, 200, 200, 120]);
+  });
+
+  it('turns an attempt cut short by the deadline into the deadline error without retrying', async () => {
+    const clock = new FakeClock(0);
+    const cut = new WechatPayTimeoutError('POST', `${PRIMARY}/v3/x`, 80);
+    const { attempts, send } = alwaysFailing(clock, () => cut, 80);
+    const failure = runAttempts({ ...base(clock), send, timeoutMs: 10_000, deadlineMs: 80 });
+    await expect(failure).rejects.toThrow(
+      "no response within the call's deadline of 80 ms after 1 attempt(s)",
+    );
+    await expect(failure).rejects.toMatchObject({ cause: cut, timeoutMs: 80 });
+    expect(attempts).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('still retries an attempt that hit its own timeoutMs while the deadline is further away', async () => {
+    const clock = new FakeClock(0);
+    const { attempts, send } = scripted([new WechatPayTimeoutError('POST', `${PRIMARY}/v3/x`, 100)]);
+    await expect(runAttempts({ ...base(clock), send, timeoutMs: 100, deadlineMs: 1_000 })).resolves.toBe(
+      'ok',
+    );
+    expect(attempts.map((a) => a.timeoutMs)).toEqual([100, 100]);
+  });
+
+  it('fails without sending when the rate-limit wait would end after the deadline', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ store: new MemoryTokenStore(), now: clock.now, sleep: clock.sleep });
+    await limiter.acquire('m:op', 1);
+    const { attempts, send } = scripted([]);
+    const failure = runAttempts({
+      ...base(clock),
+      send,
+      deadlineMs: 999,
+      rateLimit: { limiter, key: 'm:op', perSecond: 1 },
+    });
+    const error = await failure.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WechatPayTimeoutError);
+    expect((error as Error).message).toContain('deadline of 999 ms after 0 attempt(s)');
+    expect((error as Error).cause).toBeUndefined();
+    expect(attempts).toHaveLength(0);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('waits for a token that arrives before the deadline and sends with the time that is left', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ store: new MemoryTokenStore(), now: clock.now, sleep: clock.sleep });
+    await limiter.acquire('m:op', 1);
+    const { attempts, send } = scripted([]);
+    await expect(
+      runAttempts({
+        ...base(clock),
+        send,
+        timeoutMs: 5_000,
+        deadlineMs: 1_500,
+        rateLimit: { limiter, key: 'm:op', perSecond: 1 },
+      }),
+    ).resolves.toBe('ok');
+    expect(clock.sleeps).toEqual([1_000]);
+    expect(attempts.map((a) => a.timeoutMs)).toEqual([500]);
+  });
+
+  it('lets a final error that is not retried surface as itself, even past the deadline', async () => {
+    const clock = new FakeClock(0);
+    const final = apiError(400);
+    const { send } = alwaysFailing(clock, () => final, 500);
+    await expect(runAttempts({ ...base(clock), send, deadlineMs: 100 })).rejects.toBe(final);
+  });
+
+  it('without deadlineMs passes timeoutMs through unchanged and uses every retry', async () => {
+    const clock = new FakeClock(0);
+    const { attempts, send } = alwaysFailing(clock, () => apiError(503), 60_000);
+    await expect(runAttempts({ ...base(clock), send, timeoutMs: 200 })).rejects.toBeInstanceOf(
+      WechatPayApiError,
+    );
+    expect(attempts.map((a) => a.timeoutMs)).toEqual([200, 200, 200, 200]);
   });
 });
