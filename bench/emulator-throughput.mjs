@@ -92,31 +92,25 @@ export async function run() {
     const ours = combine(ourRounds);
     const peer = combine(peerRounds);
     const theoryLabel = `${Math.round(theory.callsPerSec)} calls/s = ${cores} cores / (2 signs + 2 verifies)`;
+    const clientRows = (client, short, result) => [
+      row(
+        `${client} → emulator`,
+        result.opsPerSec,
+        'calls/s',
+        result.opsPerSec / theory.callsPerSec,
+        theoryLabel,
+      ),
+      row(`${short} latency p50`, result.p50, 'ms'),
+      row(`${short} latency p99`, result.p99, 'ms'),
+      row(`event loop busy, ${short} run`, result.loopBusy * 100, '%'),
+    ];
     return {
       name: 'emulator-throughput',
       title: `authorizations.get on 127.0.0.1, concurrency ${CONCURRENCY}, ${SECONDS} s per client`,
       rows: [
         row('theoretical ceiling (RSA only)', theory.callsPerSec, 'calls/s', 1, 'itself'),
-        row(
-          'wxpay-kit SDK → emulator',
-          ours.opsPerSec,
-          'calls/s',
-          ours.opsPerSec / theory.callsPerSec,
-          theoryLabel,
-        ),
-        row('wxpay-kit latency p50', ours.p50, 'ms'),
-        row('wxpay-kit latency p99', ours.p99, 'ms'),
-        row('event loop busy, wxpay-kit run', ours.loopBusy * 100, '%'),
-        row(
-          'wechatpay-axios-plugin → emulator',
-          peer.opsPerSec,
-          'calls/s',
-          peer.opsPerSec / theory.callsPerSec,
-          theoryLabel,
-        ),
-        row('plugin latency p50', peer.p50, 'ms'),
-        row('plugin latency p99', peer.p99, 'ms'),
-        row('event loop busy, plugin run', peer.loopBusy * 100, '%'),
+        ...clientRows('wxpay-kit SDK', 'wxpay-kit', ours),
+        ...clientRows('wechatpay-axios-plugin', 'plugin', peer),
         row(
           'wxpay-kit vs plugin',
           ours.opsPerSec,

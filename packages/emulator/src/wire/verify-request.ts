@@ -1,15 +1,13 @@
 import {
   AuthorizationParseError,
   buildRequestSignMessage,
+  MAX_SKEW_SECONDS,
   type ParsedAuthorization,
   parseAuthorization,
   verifySha256WithRsaSync,
 } from '@wxpay-kit/sdk/protocol';
 import type { CallingMerchant, MerchantDirectory } from '../core/merchant-directory.js';
 import { ApiError, type ApiErrorDetail } from './api-error.js';
-
-/** How far a request timestamp may be from the server's time (spec §1.1). */
-export const MAX_SKEW_SECONDS = 300;
 
 export interface SignedRequestParts {
   method: string;

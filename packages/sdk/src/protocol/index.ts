@@ -65,4 +65,4 @@ export {
   type ResponseSignMessageInput,
 } from './sign-message.js';
 export { unixSeconds } from './unix-seconds.js';
-export { type VerifySignedMessageInput, verifySignedMessage } from './verify-response.js';
+export { MAX_SKEW_SECONDS, type VerifySignedMessageInput, verifySignedMessage } from './verify-response.js';

@@ -5,6 +5,9 @@ import { describeValidity, type PlatformKeyring, PUBLIC_KEY_ID_PREFIX } from './
 import { verifySha256WithRsaSync } from './rsa-sha256.js';
 import { buildResponseSignMessage, type MessageBody } from './sign-message.js';
 
+/** WeChat Pay's window for request, response and notification timestamps: 5 minutes either way. */
+export const MAX_SKEW_SECONDS = 300;
+
 export interface VerifySignedMessageInput {
   headers: HeadersLike;
   /** The raw body exactly as received: the signature covers these bytes, not a re-serialised object. */
@@ -45,7 +48,7 @@ function unknownSerialMessage(serial: string, keyring: PlatformKeyring, now: num
  * BAD_SIGNATURE like any other forged signature.
  */
 export async function verifySignedMessage(input: VerifySignedMessageInput): Promise<void> {
-  const { headers, keyring, now, maxSkewSeconds = 300 } = input;
+  const { headers, keyring, now, maxSkewSeconds = MAX_SKEW_SECONDS } = input;
   if (!Number.isFinite(now) || now > 1e11) {
     throw new TypeError(`verifySignedMessage: now must be Unix seconds, got ${now} (milliseconds?)`);
   }

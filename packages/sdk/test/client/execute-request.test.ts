@@ -16,6 +16,7 @@ import { createSelfSignedCertificate } from '../../src/testing/index.js';
 import type { RetryEvent } from '../../src/transport/run-attempts.js';
 import { closedPort } from '../support/closed-port.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { cancelledBill } from '../support/seed-calls.js';
 import { type Reply, SignedTestServer } from '../support/signed-test-server.js';
 import { startTestServer, testClient, testClientOptions } from '../support/test-client.js';
 import { testKeys } from '../support/test-keys.js';
@@ -571,18 +572,7 @@ describe('platform certificate validity', () => {
 });
 
 describe('successful answers', () => {
-  const bill = {
-    sub_mchid: '1900001121',
-    mchid: '1900001109',
-    out_bill_no: 'plfk2020042013',
-    transfer_bill_no: '1330000071100999991182020050700019480001',
-    appid: 'wxf636efh567hg4356',
-    state: 'CANCELING',
-    transfer_amount: 400_000,
-    transfer_remark: '新会员开通有礼',
-    create_time: '2015-05-20T13:29:35.120+08:00',
-    update_time: '2015-05-20T13:29:35.120+08:00',
-  };
+  const bill = cancelledBill;
 
   it('transferBills.cancel says the call succeeded when only decrypting user_name failed', async () => {
     // Encrypted for the platform key, so the merchant key cannot decrypt it.

@@ -9,6 +9,7 @@ import { WechatPayDecryptError } from '../../src/errors/index.js';
 import { rsaOaepDecrypt, rsaOaepEncrypt } from '../../src/protocol/index.js';
 import { createSelfSignedCertificate } from '../../src/testing/index.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { cancelledBill } from '../support/seed-calls.js';
 import { SignedTestServer } from '../support/signed-test-server.js';
 import { startTestServer, testClient, testClientOptions } from '../support/test-client.js';
 import { testKeys } from '../support/test-keys.js';
@@ -161,18 +162,7 @@ describe('sensitive request fields', () => {
 });
 
 describe('sensitive response fields', () => {
-  const bill = {
-    sub_mchid: '1900001121',
-    mchid: '1900001109',
-    out_bill_no: 'plfk2020042013',
-    transfer_bill_no: '1330000071100999991182020050700019480001',
-    appid: 'wxf636efh567hg4356',
-    state: 'CANCELING',
-    transfer_amount: 400_000,
-    transfer_remark: '新会员开通有礼',
-    create_time: '2015-05-20T13:29:35.120+08:00',
-    update_time: '2015-05-20T13:29:35.120+08:00',
-  };
+  const bill = cancelledBill;
 
   it('transferBills.cancel decrypts user_name with the merchant private key', async () => {
     const encrypted = rsaOaepEncrypt('张三', testKeys().merchant.publicKey);

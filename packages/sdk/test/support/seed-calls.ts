@@ -103,3 +103,17 @@ export const seedCalls: SeedCall[] = [
     response: { applyment_id: 'X202410241010125346', sub_mchid: '1900000109' },
   },
 ];
+
+/** A partner transfer bill as `transferBills.cancel` answers it (seed 004's fields), without `user_name`. */
+export const cancelledBill = {
+  sub_mchid: '1900001121',
+  mchid: '1900001109',
+  out_bill_no: 'plfk2020042013',
+  transfer_bill_no: '1330000071100999991182020050700019480001',
+  appid: 'wxf636efh567hg4356',
+  state: 'CANCELING',
+  transfer_amount: 400_000,
+  transfer_remark: '新会员开通有礼',
+  create_time: '2015-05-20T13:29:35.120+08:00',
+  update_time: '2015-05-20T13:29:35.120+08:00',
+};
