@@ -7,7 +7,7 @@ import {
   parseNotification,
   successReply,
 } from '../notifications/index.js';
-import { type HeadersLike, unixSeconds } from '../protocol/index.js';
+import { getHeader, type HeadersLike, unixSeconds } from '../protocol/index.js';
 import type { ClientContext } from './resolve-options.js';
 
 /** `wxpay.notifications`: notification handling bound to the client's keys, APIv3 key and clock. */
@@ -39,13 +39,19 @@ export function createNotificationsApi(context: ClientContext): WechatPayNotific
         ),
       );
     }
-    return parseNotification({
-      headers: input.headers,
-      body: input.body,
-      keyring: context.keyring,
-      apiV3Key,
-      now: unixSeconds(context.now()),
-    });
+    const { certificates } = context;
+    const serial = certificates ? getHeader(input?.headers ?? {}, 'Wechatpay-Serial') : undefined;
+    // Managed certificates: a notification under a serial not yet known triggers a download first.
+    const ready = certificates?.prepare(serial) ?? Promise.resolve();
+    return ready.then(() =>
+      parseNotification({
+        headers: input.headers,
+        body: input.body,
+        keyring: context.keyring,
+        apiV3Key,
+        now: unixSeconds(context.now()),
+      }),
+    );
   };
   // The overloads only describe the decrypted plaintext; the envelope is the same whatever the event.
   return Object.freeze({ parse: parse as WechatPayNotifications['parse'], successReply, failureReply });

@@ -50,6 +50,11 @@ export class PlatformKeyring {
     return certificate;
   }
 
+  /** Stops trusting a certificate, e.g. once its `expire_time` has passed; answers whether it was held. */
+  removeCertificate(serial: string): boolean {
+    return this.#certificates.delete(serial.toUpperCase());
+  }
+
   get certificates(): readonly LoadedCertificate[] {
     return [...this.#certificates.values()];
   }
