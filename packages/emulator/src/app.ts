@@ -54,7 +54,6 @@ async function handleApiRequest(
     answerSerial(requestedSerial, {
       publicKeyId: credentials.platform.publicKeyId,
       certificates,
-      nowMs: runtime.clock.now(),
       download,
     });
   let serial = serialFor(false);
@@ -94,10 +93,9 @@ async function handleApiRequest(
       {
         publicKeyId: credentials.platform.publicKeyId,
         // Any listed certificate (all share the platform key pair): during a rotation both are accepted.
-        certificateSerial:
-          serial !== undefined && serial !== credentials.platform.publicKeyId
-            ? serial
-            : certificates.current.serial,
+        certificateSerial: certificates.lists(requestedSerial, runtime.clock.now())
+          ? requestedSerial!.toUpperCase()
+          : certificates.current.serial,
       },
     );
     checkRoles(operation, caller, input);

@@ -142,16 +142,19 @@ export function certificatesBody(
 }
 
 /**
- * Which key signs an answer (spec §2.5): the one the request's `Wechatpay-Serial` names, if the emulator holds
- * it. Without one, `GET /v3/certificates` is signed with the newest certificate (WeChat Pay's default for
- * merchants that hold certificates, and what bootstraps a client with none), other answers with the public key.
+ * Which key signs an answer (spec §2.5): the request's `Wechatpay-Serial` picks the mode. The public key id →
+ * the public key; a certificate serial → the newest certificate (after a rotation, a client naming the old one
+ * learns of the new one from the answer). Without the header, `GET /v3/certificates` is signed with the newest
+ * certificate (WeChat Pay's default for merchants that hold certificates, and what bootstraps a client with
+ * none), other answers with the public key (docs/fidelity.md).
  */
 export function answerSerial(
   requested: string | undefined,
-  options: { publicKeyId: string; certificates: PlatformCertificates; nowMs: number; download: boolean },
+  options: { publicKeyId: string; certificates: PlatformCertificates; download: boolean },
 ): string | undefined {
   if (requested === options.publicKeyId) return options.publicKeyId;
-  if (options.certificates.lists(requested, options.nowMs)) return requested!.toUpperCase();
+  if (requested !== undefined && /^[0-9A-Fa-f]{2,40}$/.test(requested))
+    return options.certificates.current.serial;
   return options.download ? options.certificates.current.serial : undefined;
 }
 

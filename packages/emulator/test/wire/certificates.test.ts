@@ -106,13 +106,13 @@ describe('platform certificate rotation (control API)', () => {
         current.serial_no,
       ]);
       expect(download.headers['wechatpay-serial']).toBe(current.serial_no);
-      // A client that still names the old certificate is answered under it while it is listed.
+      // A client that still names the old certificate is answered under the new one, and so learns of it.
       const old = await local.call('ordinary', {
         method: 'GET',
         url: '/v3/certificates',
         headers: { 'wechatpay-serial': previous.serial_no },
       });
-      expect(old.headers['wechatpay-serial']).toBe(previous.serial_no);
+      expect(old.headers['wechatpay-serial']).toBe(current.serial_no);
 
       await local.control('POST', '/_emulator/clock/advance', { ms: 24 * 3600 * 1000 + 1000 });
       const after = await local.call('ordinary', { method: 'GET', url: '/v3/certificates' });

@@ -106,9 +106,10 @@ async function sendAttempt(
     'User-Agent': context.userAgent,
   };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  // With a public key configured, name it on every request, as wechatpay-java ≥ 0.2.16 does: a merchant
-  // migrating from platform certificates gets answers signed with the key the request names.
-  const serialHeader = prepared.wechatpaySerial ?? context.keyring.publicKeyId;
+  // Name the verification key on every request, as the official SDKs do (wechatpay-java ≥ 0.2.16 sends the
+  // public key id): the request's Wechatpay-Serial picks the key of the answer (public key or certificate).
+  const serialHeader =
+    prepared.wechatpaySerial ?? context.keyring.preferredSerial(unixSeconds(context.now()));
   if (serialHeader !== undefined) headers['Wechatpay-Serial'] = serialHeader;
 
   callHook(context.hooks, 'onRequest', {
