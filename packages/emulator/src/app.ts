@@ -10,7 +10,13 @@ import type { EmulatorRuntime } from './core/create-runtime.js';
 import { runInTransaction } from './db/transaction.js';
 import type { OperationCall, OperationHandler } from './families/family.js';
 import { ApiError } from './wire/api-error.js';
-import { CERTIFICATES_OPERATION, CERTIFICATES_RATE_LIMIT, certificatesBody } from './wire/certificates.js';
+import {
+  answerSerial,
+  CERTIFICATES_OPERATION,
+  CERTIFICATES_RATE_LIMIT,
+  certificatesBody,
+  platformCertificatesOf,
+} from './wire/certificates.js';
 import { decryptSensitive } from './wire/decrypt-sensitive.js';
 import { sendError, sendReply, toApiError } from './wire/reply.js';
 import { newRequestId } from './wire/request-id.js';
@@ -41,10 +47,16 @@ async function handleApiRequest(
   const { directory, credentials, signing } = runtime;
   const rawUrl = request.raw.url ?? request.url;
   const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  // A client in platform-certificate mode names the certificate; answer it under the same serial (spec §2.5).
-  const certificateMode =
-    header(request, 'wechatpay-serial')?.toUpperCase() === credentials.platform.certificateSerial;
-  let serial = certificateMode ? credentials.platform.certificateSerial : undefined;
+  // The key the request names signs the answer (spec §2.5): a certificate serial or the public key id.
+  const certificates = platformCertificatesOf(runtime);
+  const requestedSerial = header(request, 'wechatpay-serial');
+  const serialFor = (download: boolean) =>
+    answerSerial(requestedSerial, {
+      publicKeyId: credentials.platform.publicKeyId,
+      certificates,
+      download,
+    });
+  let serial = serialFor(false);
   // Only an answer to a request whose Authorization verified is signed (spec §4.4).
   let verified = false;
   try {
@@ -55,7 +67,7 @@ async function handleApiRequest(
     );
     verified = true;
     if (route.kind === 'certificates') {
-      serial = credentials.platform.certificateSerial;
+      serial = serialFor(true);
       runtime.rateLimiter.take(
         caller.info.mchid,
         CERTIFICATES_OPERATION,
@@ -63,7 +75,11 @@ async function handleApiRequest(
         '频率超限',
       );
       runtime.faults.check(CERTIFICATES_OPERATION);
-      const body = certificatesBody(rawUrl, credentials.platform, caller.credentials.apiV3Key);
+      const body = certificatesBody(
+        rawUrl,
+        certificates.listed(runtime.clock.now()),
+        caller.credentials.apiV3Key,
+      );
       return await sendReply(reply, signing, 200, body, { sign: true, serial });
     }
     const { operation } = route;
@@ -76,7 +92,10 @@ async function handleApiRequest(
       { params: route.params, rawUrl, rawBody, wechatpaySerial: header(request, 'wechatpay-serial') },
       {
         publicKeyId: credentials.platform.publicKeyId,
-        certificateSerial: credentials.platform.certificateSerial,
+        // Any listed certificate (all share the platform key pair): during a rotation both are accepted.
+        certificateSerial: certificates.lists(requestedSerial, runtime.clock.now())
+          ? requestedSerial!.toUpperCase()
+          : certificates.current.serial,
       },
     );
     checkRoles(operation, caller, input);

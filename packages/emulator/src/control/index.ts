@@ -7,6 +7,7 @@ import { familyActionRoutes } from './family-actions.js';
 import { faultRoutes } from './faults.js';
 import { merchantRoutes } from './merchants.js';
 import { notificationRoutes } from './notifications.js';
+import { platformCertificateRoutes } from './platform-certificates.js';
 import { controlRequestRefusal } from './request-guard.js';
 import { resetRoutes } from './reset.js';
 import { resourceRoutes } from './resources.js';
@@ -50,6 +51,7 @@ export function registerControlApi(
       clockRoutes(control, runtime);
       faultRoutes(control, runtime);
       settingsRoutes(control, runtime);
+      platformCertificateRoutes(control, runtime);
       resetRoutes(control, runtime);
       familyActionRoutes(control, runtime);
     },

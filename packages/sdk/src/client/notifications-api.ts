@@ -7,7 +7,7 @@ import {
   parseNotification,
   successReply,
 } from '../notifications/index.js';
-import { type HeadersLike, unixSeconds } from '../protocol/index.js';
+import { getHeader, type HeadersLike, unixSeconds } from '../protocol/index.js';
 import type { ClientContext } from './resolve-options.js';
 
 /**
@@ -57,13 +57,19 @@ export function createNotificationsApi(context: ClientContext): WechatPayNotific
     const { headers, body } = (
       typeof input === 'object' && input !== null ? input : {}
     ) as Partial<NotificationRequest>;
-    return parseNotification({
-      headers: headers as HeadersLike,
-      body: body as string | Uint8Array,
-      keyring: context.keyring,
-      apiV3Key,
-      now: unixSeconds(context.now()),
-    });
+    const { certificates } = context;
+    const serial = certificates && headers ? getHeader(headers, 'Wechatpay-Serial') : undefined;
+    // Managed certificates: a notification under a serial not yet known triggers a download first.
+    const ready = certificates?.prepare(serial) ?? Promise.resolve();
+    return ready.then(() =>
+      parseNotification({
+        headers: headers as HeadersLike,
+        body: body as string | Uint8Array,
+        keyring: context.keyring,
+        apiV3Key,
+        now: unixSeconds(context.now()),
+      }),
+    );
   };
   // The overloads only describe the decrypted plaintext; the envelope is the same whatever the event.
   return Object.freeze({ parse: parse as WechatPayNotifications['parse'], successReply, failureReply });

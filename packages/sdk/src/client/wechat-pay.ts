@@ -3,6 +3,7 @@ import { WechatPayConfigError } from '../errors/index.js';
 import type { CertificateInput, LoadedCertificate } from '../protocol/index.js';
 import { buildFamilies, type FamilyNamespaces } from './build-families.js';
 import { executeRequest } from './execute-request.js';
+import { createCertificateManager } from './managed-certificates.js';
 import { createNotificationsApi, type WechatPayNotifications } from './notifications-api.js';
 import { type GenericRequest, prepareGeneric } from './prepare-generic.js';
 import { prepareOperation } from './prepare-operation.js';
@@ -40,6 +41,8 @@ export class WechatPay {
 
   constructor(options: WechatPayOptions) {
     this.#context = resolveOptions(options);
+    const managed = this.#context.managedCertificates;
+    if (managed) this.#context.certificates = createCertificateManager(this.#context, managed);
     this.notifications = createNotificationsApi(this.#context);
     Object.assign(
       this,
@@ -72,6 +75,7 @@ export class WechatPay {
         timeoutMs: request?.timeoutMs,
         deadlineMs: request?.deadlineMs,
       });
+      await this.#certificatesForEncryption();
       const prepared = prepareGeneric(this.#context, request);
       return (await executeRequest(this.#context, prepared, options)) as T;
     } catch (error) {
@@ -80,9 +84,19 @@ export class WechatPay {
     }
   }
 
+  /**
+   * Managed certificates with no public key: sensitive fields are encrypted with the newest certificate, so
+   * the first call downloads them (and a due refresh starts in the background). Otherwise nothing to do.
+   */
+  #certificatesForEncryption(): Promise<void> | undefined {
+    const { certificates, keyring } = this.#context;
+    return certificates?.prepare(undefined, { needCertificates: keyring.publicKeyId === undefined });
+  }
+
   async #invoke(name: OperationName, input: unknown, callOptions: CallOptions | undefined): Promise<unknown> {
     try {
       const options = checkCallOptions(callOptions);
+      await this.#certificatesForEncryption();
       const prepared = prepareOperation(this.#context, operations[name], input);
       return await executeRequest(this.#context, prepared, options);
     } catch (error) {
