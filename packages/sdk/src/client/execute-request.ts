@@ -6,6 +6,7 @@ import { apiErrorFromResponse } from './api-error-from-response.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { redactHeaders } from './redact-authorization.js';
 import { type ClientContext, resolveCallDeadline, resolveCallTimeout } from './resolve-options.js';
+import type { WithResponse } from './response-promise.js';
 import { callHook } from './safe-hooks.js';
 import { transformAtPointers } from './sensitive-fields.js';
 import type { CallOptions } from './wechat-pay-options.js';
@@ -68,7 +69,7 @@ async function sendAttempt(
   attempt: AttemptContext,
   timeoutMs: number,
   signal: AbortSignal | undefined,
-): Promise<unknown> {
+): Promise<WithResponse<unknown>> {
   const { method, pathAndQuery, body } = prepared;
   const url = attempt.baseUrl + pathAndQuery;
   const signed = await signRequest({
@@ -118,15 +119,22 @@ async function sendAttempt(
     keyring: context.keyring,
     now: unixSeconds(context.now()),
   });
-  return parseSuccessBody(context, prepared, response);
+  return {
+    data: parseSuccessBody(context, prepared, response),
+    status: response.status,
+    headers: response.headers,
+    requestId: response.headers['request-id'],
+    url,
+    attempts: attempt.attempt,
+  };
 }
 
-/** Runs a prepared call through rate limiting, retries and failover. */
+/** Runs a prepared call through rate limiting, retries and failover; resolves with the body and its answer's metadata. */
 export function executeRequest(
   context: ClientContext,
   prepared: PreparedRequest,
   options: CallOptions,
-): Promise<unknown> {
+): Promise<WithResponse<unknown>> {
   const timeoutMs = resolveCallTimeout(context, options.timeoutMs);
   const deadlineMs = resolveCallDeadline(context, options.deadlineMs);
   const { signal } = options;
