@@ -1,6 +1,6 @@
 import { WechatPayDecryptError, WechatPayProtocolError } from '../errors/index.js';
 import { rsaOaepDecrypt, signRequest, unixSeconds, verifySignedMessage } from '../protocol/index.js';
-import { type HttpResponse, sendHttpRequest } from '../transport/fetch-transport.js';
+import type { HttpResponse } from '../transport/http-exchange.js';
 import { type AttemptContext, runAttempts } from '../transport/run-attempts.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
 import type { PreparedRequest } from './prepared-request.js';
@@ -97,9 +97,9 @@ async function sendAttempt(
     headers: redactHeaders(headers),
   });
   const started = performance.now();
-  const response = await sendHttpRequest(
+  const response = await context.send(
     { method, url, headers, body },
-    { fetch: context.fetch, timeoutMs: attempt.timeoutMs ?? timeoutMs, signal },
+    { timeoutMs: attempt.timeoutMs ?? timeoutMs, signal },
   );
   callHook(context.hooks, 'onResponse', {
     operation: prepared.label,
