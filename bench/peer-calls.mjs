@@ -1,11 +1,16 @@
-import { fork } from 'node:child_process';
 import { sign, verify } from 'node:crypto';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { WechatPay } from '@wxpay-kit/sdk';
 import { Wechatpay } from 'wechatpay-axios-plugin';
 import { benchKeys, SAMPLE_MESSAGE } from './support/machine.mjs';
 import { measureAsync } from './support/measure.mjs';
+import {
+  MCHID,
+  OUT_AUTHORIZATION_NO,
+  PLATFORM_ID,
+  replayClient,
+  SERIAL,
+  startReplayServer,
+} from './support/replay.mjs';
 import { row } from './support/report.mjs';
 
 /**
@@ -23,24 +28,6 @@ const CONCURRENCIES = [1, 32];
 const SECONDS = 3;
 const ROUNDS = 4;
 const WARMUP_SECONDS = 0.5;
-const MCHID = '1900007291';
-const SERIAL = '408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB';
-const PLATFORM_ID = 'PUB_KEY_ID_0000000000000024101100397200000006';
-const OUT_AUTHORIZATION_NO = 'plfk2020042013';
-/** The seed page's answer to authorizations.get. */
-const ANSWER = JSON.stringify({
-  out_authorization_no: OUT_AUTHORIZATION_NO,
-  appid: 'wxf636efh567hg4356',
-  openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-  user_display_name: 'wx_123456',
-  authorization_id: '201202504101000123456789012',
-  state: 'AUTHORIZED',
-  authorize_time: '2015-05-20T13:29:35.120+08:00',
-  transfer_scene_id: '1000',
-  user_recv_perception: '现金奖励',
-  create_time: '2015-05-20T13:29:35.120+08:00',
-});
-
 /**
  * CPU microseconds of one sync RSA-2048 sign plus one verify, read from process.cpuUsage like the calls below,
  * so that a loaded machine (where wall time per operation grows) does not inflate the floor.
@@ -58,24 +45,6 @@ function signVerifyCpuMicros(keys) {
   } while (performance.now() < end);
   const cpu = process.cpuUsage(before);
   return (cpu.user + cpu.system) / ops;
-}
-
-async function startReplayServer(platformKeyPem) {
-  const child = fork(new URL('./support/replay-server.mjs', import.meta.url), { stdio: 'inherit' });
-  child.send({ platformKeyPem, platformId: PLATFORM_ID, body: ANSWER });
-  const [{ port }] = await once(child, 'message');
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async answered() {
-      child.send('count');
-      const [{ answered }] = await once(child, 'message');
-      return answered;
-    },
-    close() {
-      child.disconnect();
-      return once(child, 'exit');
-    },
-  };
 }
 
 function expectAnswer(data, client) {
@@ -113,19 +82,9 @@ export async function run() {
   const floorBefore = signVerifyCpuMicros(merchant);
   const merchantKeyPem = merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const platformPublicPem = platform.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const server = await startReplayServer(
-    platform.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-  );
+  const server = await startReplayServer(platform);
   try {
-    const wxpay = new WechatPay({
-      mchid: MCHID,
-      serialNo: SERIAL,
-      privateKey: merchantKeyPem,
-      wechatpayPublicKey: { id: PLATFORM_ID, key: platformPublicPem },
-      baseUrl: server.url,
-      rateLimit: false,
-      retry: false,
-    });
+    const wxpay = replayClient(server, merchant, platform);
     const plugin = new Wechatpay({
       mchid: MCHID,
       serial: SERIAL,
