@@ -1,6 +1,7 @@
 import { sign, verify } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Wechatpay } from 'wechatpay-axios-plugin';
+import { bareClient } from './support/bare-client.mjs';
 import { benchKeys, SAMPLE_MESSAGE } from './support/machine.mjs';
 import { measureAsync } from './support/measure.mjs';
 import {
@@ -97,6 +98,14 @@ export async function run() {
     const clients = {
       'wxpay-kit': () => wxpay.authorizations.get({ out_authorization_no: OUT_AUTHORIZATION_NO }),
       // Chained segments, as its README shows (and as bench/emulator-throughput.mjs calls it).
+      'bare node:http': bareClient({
+        baseUrl: server.url,
+        mchid: MCHID,
+        serialNo: SERIAL,
+        merchant,
+        platform,
+        path: `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${OUT_AUTHORIZATION_NO}`,
+      }),
       'wechatpay-axios-plugin': async () =>
         (await pluginEndpoint.get({ out_authorization_no: OUT_AUTHORIZATION_NO })).data,
     };
@@ -108,8 +117,8 @@ export async function run() {
       for (const call of Object.values(clients)) {
         await measureAsync(call, { concurrency, seconds: WARMUP_SECONDS });
       }
-      const rounds = { 'wxpay-kit': [], 'wechatpay-axios-plugin': [] };
       const names = Object.keys(clients);
+      const rounds = Object.fromEntries(names.map((name) => [name, []]));
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate which client goes first, so neither always follows the other's garbage.
         const order = round % 2 === 0 ? names : [...names].reverse();
@@ -121,13 +130,14 @@ export async function run() {
         concurrency,
         ours: combine(rounds['wxpay-kit']),
         peer: combine(rounds['wechatpay-axios-plugin']),
+        bare: combine(rounds['bare node:http']),
       });
     }
     // The floor is measured before and after the calls and averaged, so a change of load during the run is split.
     const floorMicros = (floorBefore + signVerifyCpuMicros(merchant)) / 2;
     rows.push(row('raw sign + verify CPU (the floor)', floorMicros, 'µs', 1, 'itself'));
     const verdicts = [];
-    for (const { concurrency, ours, peer } of results) {
+    for (const { concurrency, ours, peer, bare } of results) {
       const ratio = ours.opsPerSec / peer.opsPerSec;
       const goal = concurrency === 1 ? 1.2 : 1.5;
       rows.push(
@@ -157,6 +167,20 @@ export async function run() {
           'plugin beyond sign+verify',
         ),
         row(`c${concurrency} plugin CPU beyond sign+verify`, peer.cpuPerCall - floorMicros, 'µs'),
+        row(
+          `c${concurrency} bare node:http client`,
+          bare.opsPerSec,
+          'calls/s',
+          bare.opsPerSec / peer.opsPerSec,
+          'plugin calls/s',
+        ),
+        row(
+          `c${concurrency} bare client CPU beyond sign+verify`,
+          bare.cpuPerCall - floorMicros,
+          'µs',
+          (ours.cpuPerCall - floorMicros) / (bare.cpuPerCall - floorMicros),
+          'wxpay-kit / bare',
+        ),
       );
       verdicts.push(
         `c${concurrency}: ${ratio.toFixed(2)}× the plugin's calls/s (goal ≥ ${goal}×: ${ratio >= goal ? 'met' : 'missed'}); ` +
