@@ -8,19 +8,19 @@ import './ensure-installed.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'packages/emulator/dist/esm/cli.js');
-// tsc rewrites a build-info file whenever it rebuilds a project (unchanged outputs keep their old mtimes), so
-// these mark when the emulator and the SDK it imports at run time were last built.
-const outputs = [
-  'packages/emulator/dist/esm.tsbuildinfo',
-  'packages/sdk/dist/esm.tsbuildinfo',
-  'packages/sdk/dist/cjs/package.json',
-].map((path) => join(root, path));
+// The build's last step (scripts/build-cjs.mjs) rewrites these on every complete build, whether or not tsc had
+// anything to redo (a no-op incremental tsc leaves its build-info files untouched, so those cannot mark it).
+const outputs = ['packages/sdk/dist/cjs/package.json', 'packages/emulator/dist/cjs/package.json'].map(
+  (path) => join(root, path),
+);
 const inputs = [
   'packages/sdk/src',
   'packages/emulator/src',
   'packages/sdk/tsconfig.build.json',
   'scripts/build-cjs.mjs',
   'packages/emulator/tsconfig.build.json',
+  'packages/sdk/package.json',
+  'packages/emulator/package.json',
   'tsconfig.base.json',
   'package-lock.json',
 ].map((path) => join(root, path));
