@@ -8,6 +8,7 @@ import type { RunReport } from './core/scheduler.js';
 import type { ClockMode } from './core/virtual-clock.js';
 import { MEMORY } from './db/open-database.js';
 import type { FamilyModule } from './families/family.js';
+import type { JournalLimits } from './journal/journal-store.js';
 
 export { type AppOptions, buildApp } from './app.js';
 export type { EmulatorClientOptions } from './core/client-options.js';
@@ -46,6 +47,8 @@ export interface StartEmulatorOptions {
   asyncStepMs?: number;
   /** The resource families to serve; all four by default. */
   families?: readonly FamilyModule[];
+  /** Bounds of the request journal: `maxRows` (default 10,000) and `maxAgeMs` (default 7 days; 0 = none). */
+  journal?: Partial<JournalLimits>;
 }
 
 export interface EmulatorMerchant {
@@ -96,6 +99,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       : { allowInsecureNotifyUrls: options.allowInsecureNotifyUrls }),
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     ...(options.asyncStepMs === undefined ? {} : { asyncStepMs: options.asyncStepMs }),
+    ...(options.journal ? { journal: options.journal } : {}),
   });
   const app = buildApp(runtime, { controlApi: options.controlApi ?? 'loopback' });
   try {

@@ -8,6 +8,7 @@ import { faultRoutes } from './faults.js';
 import { merchantRoutes } from './merchants.js';
 import { notificationRoutes } from './notifications.js';
 import { controlRequestRefusal } from './request-guard.js';
+import { requestRoutes } from './requests.js';
 import { resetRoutes } from './reset.js';
 import { resourceRoutes } from './resources.js';
 import { settingsRoutes } from './settings.js';
@@ -51,6 +52,7 @@ export function registerControlApi(
       faultRoutes(control, runtime);
       settingsRoutes(control, runtime);
       resetRoutes(control, runtime);
+      requestRoutes(control, runtime);
       familyActionRoutes(control, runtime);
     },
     { prefix: CONTROL_PREFIX },
