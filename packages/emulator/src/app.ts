@@ -21,8 +21,10 @@ import { validateRequest } from './wire/validate-request.js';
 import { verifyRequest } from './wire/verify-request.js';
 
 export interface AppOptions {
-  /** `loopback` (default): the control API answers only clients on this machine. */
+  /** `loopback` (default): the control API answers only clients on this machine; `open`: any with the token. */
   controlApi?: 'loopback' | 'open';
+  /** The bearer token every control request needs when `controlApi` is `open`. */
+  controlToken?: string;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -158,7 +160,10 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
   });
 
   registerRequestJournal(app, runtime, CONTROL_PREFIX);
-  registerControlApi(app, runtime, { controlApi: options.controlApi ?? 'loopback' });
+  registerControlApi(app, runtime, {
+    controlApi: options.controlApi ?? 'loopback',
+    controlToken: options.controlToken,
+  });
 
   const handlers = new Map<string, OperationHandler>();
   for (const family of runtime.families) {
