@@ -9,6 +9,7 @@ import { CONTROL_PREFIX, registerControlApi } from './control/index.js';
 import type { EmulatorRuntime } from './core/create-runtime.js';
 import { runInTransaction } from './db/transaction.js';
 import type { OperationCall, OperationHandler } from './families/family.js';
+import { healthRoute } from './health.js';
 import { journalOf, registerRequestJournal } from './journal/record-requests.js';
 import { ApiError } from './wire/api-error.js';
 import { CERTIFICATES_OPERATION, CERTIFICATES_RATE_LIMIT, certificatesBody } from './wire/certificates.js';
@@ -160,6 +161,7 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
   });
 
   registerRequestJournal(app, runtime, CONTROL_PREFIX);
+  healthRoute(app, runtime);
   registerControlApi(app, runtime, {
     controlApi: options.controlApi ?? 'loopback',
     controlToken: options.controlToken,
