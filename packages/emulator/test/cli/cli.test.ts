@@ -63,7 +63,9 @@ beforeAll(async () => {
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 describe('wxpay-emulator CLI', () => {
-  it('prints the credentials table and an SDK configuration that works, reuses them on the next start, and stops on SIGINT', { timeout: 60_000 }, async () => {
+  it('prints the credentials table and an SDK configuration that works, reuses them on the next start, and stops on SIGINT', {
+    timeout: 60_000,
+  }, async () => {
     const first = await startCli(['--port', '0', '--data', dataDir]);
     const mchids = [...first.output.matchAll(/^(ordinary|serviceProvider|platform)\s+(\d{10})\s/gm)].map(
       (m) => m[2],
