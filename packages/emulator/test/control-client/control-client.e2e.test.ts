@@ -7,6 +7,7 @@ import {
 } from '@wxpay-kit/emulator';
 import { WechatPay, WechatPayApiError } from '@wxpay-kit/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transferBillInput } from '../support/transfer-bill-input.js';
 
 // The typed control client against a real emulator over HTTP: in-process (`emulator.control`) and from "another
 // process" (`connectEmulator(url)`), with the merchant inferred, the clock reset, and an open control API.
@@ -19,20 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const createBill = (out_bill_no: string) =>
-  sp.transferBills.create({
-    sub_mchid: '1900000211',
-    appid: 'wxd678efh567hg6787',
-    out_bill_no,
-    transfer_scene_id: '1000',
-    openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-    transfer_amount: 100,
-    transfer_remark: 'control client',
-    transfer_scene_report_infos: [
-      { info_type: '活动名称', info_content: '新会员有礼' },
-      { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' },
-    ],
-  });
+const createBill = (out_bill_no: string) => sp.transferBills.create(transferBillInput(out_bill_no));
 
 describe('emulator.control', () => {
   it('plays a family action with the merchant inferred, and the SDK sees the change', async () => {

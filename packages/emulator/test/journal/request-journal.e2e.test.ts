@@ -4,6 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eHarness, startE2e } from '../e2e/support/e2e-harness.js';
 import { rawCall } from '../e2e/support-b/raw-call.js';
+import { transferBillInput } from '../support/transfer-bill-input.js';
 
 // The request journal over real HTTP: what a row holds, what it must never hold, the signature diagnosis of the
 // usual client mistakes (each re-created here as a client would make it), the filters, and the log line.
@@ -40,20 +41,9 @@ const RECHARGE_GET = '/v3/platsolution/ecommerce/recharges/out-recharge-no/CZJOU
 
 describe('request journal', () => {
   it('records an SDK call: operation, caller, status, times, masked bodies; never a key or a whole signature', async () => {
-    const created = await h.sdk.serviceProvider.transferBills.create({
-      sub_mchid: '1900000211',
-      appid: 'wxd678efh567hg6787',
-      out_bill_no: 'JOURNAL1',
-      transfer_scene_id: '1000',
-      openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-      user_name: '张三',
-      transfer_amount: 100,
-      transfer_remark: 'journal',
-      transfer_scene_report_infos: [
-        { info_type: '活动名称', info_content: '新会员有礼' },
-        { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' },
-      ],
-    });
+    const created = await h.sdk.serviceProvider.transferBills.create(
+      transferBillInput('JOURNAL1', { user_name: '张三' }),
+    );
     const [summary] = await journal('?operation=transferBills.create');
     expect(summary).toMatchObject({
       method: 'POST',
