@@ -109,6 +109,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
       ...(start === undefined ? {} : { start }),
       db,
     });
+    if (clock.recoveredFrom !== undefined) {
+      logger.warn(
+        { storedNow: clock.recoveredFrom, now: clock.now() },
+        'the stored virtual time was out of range (an advance past year 9999 by an older version); the clock starts again from the start option or wall time',
+      );
+    }
     const directory = new MerchantDirectory(credentials);
     const signer = createResponseSigner({
       privateKey: directory.platformPrivateKey,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { runInTransaction } from '../db/transaction.js';
 import type { Database, DueTimer, FamilyDeps, FamilyModule } from '../families/family.js';
-import type { VirtualClock } from './virtual-clock.js';
+import { assertAdvance, type VirtualClock, virtualTimeProblem } from './virtual-clock.js';
 
 /** The part of the notification DeliveryWorker the scheduler drives. */
 export interface DueWork {
@@ -140,11 +140,7 @@ export class Scheduler {
    * A target already passed (real time moves on while a request waits) just runs what is due now.
    */
   advanceTo(target: number): Promise<RunReport & { now: number }> {
-    return this.#serial(() => {
-      if (!Number.isFinite(target))
-        throw new RangeError(`advanceTo: expected epoch ms, got ${String(target)}`);
-      return this.#advance(target);
-    });
+    return this.#serial(() => this.#advance(checkedTarget(target)));
   }
 
   /**
@@ -152,9 +148,8 @@ export class Scheduler {
    * run in progress must not eat into the advance.
    */
   advanceBy(ms: number): Promise<RunReport & { now: number }> {
-    if (!Number.isFinite(ms) || ms < 0)
-      throw new RangeError(`advance: ms must be a finite number ≥ 0, got ${String(ms)}`);
-    return this.#serial(() => this.#advance(this.#deps.clock.now() + ms));
+    assertAdvance(ms);
+    return this.#serial(() => this.#advance(checkedTarget(this.#deps.clock.now() + ms)));
   }
 
   /**
@@ -299,6 +294,13 @@ export class Scheduler {
     }, delay);
     this.#sleeper.unref();
   }
+}
+
+/** Checked before the clock moves at all, so a refused advance leaves everything as it was. */
+function checkedTarget(target: number): number {
+  const problem = virtualTimeProblem(target);
+  if (problem) throw new RangeError(`advance: ${problem}`);
+  return target;
 }
 
 function dueTimer(row: TimerRow): DueTimer {

@@ -41,3 +41,45 @@ describe('control API: POST /clock/advance', () => {
     expect(moved).toBeLessThanOrEqual(51);
   });
 });
+
+describe('control API: clock advance bounds', () => {
+  const applyBody = (no: string) =>
+    JSON.stringify({
+      sub_mchid: h!.credentials.merchants.platform.subMerchants[0]!.mchid,
+      out_recharge_no: no,
+      recharge_scene: 'ECOMMERCE_DEPOSIT',
+      account_type: 'DEPOSIT',
+      recharge_amount: { amount: 100, currency: 'CNY' },
+    });
+
+  it.each([
+    { seconds: 1e13 },
+    { ms: 9e15 },
+    { ms: 200 * 365 * 24 * 3600 * 1000 },
+    { to: '9999-06-01T00:00:00+08:00' },
+  ])('refuses %o before moving anything; the clock and API writes keep working', async (body) => {
+    h = await createHarness({ rateLimits: false });
+    const before = (await h.control('GET', '/_emulator/clock')).json();
+
+    const res = await h.control('POST', '/_emulator/clock/advance', body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/100 years|time range/);
+
+    const after = await h.control('GET', '/_emulator/clock');
+    expect(after.statusCode).toBe(200);
+    expect(after.json().now).toBe(before.now);
+    const write = await h.call('platform', {
+      method: 'POST',
+      url: '/v3/platsolution/ecommerce/recharges/apply',
+      body: applyBody('CZafterRefusal'),
+    });
+    expect(write.json()).toMatchObject({ out_recharge_no: 'CZafterRefusal' });
+  });
+
+  it('an advance within the bounds still runs (the upper bound is not off by one)', async () => {
+    h = await createHarness({ rateLimits: false });
+    const res = await h.control('POST', '/_emulator/clock/advance', { seconds: 99 * 365 * 24 * 3600 });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().time).toMatch(/^21\d\d-/);
+  });
+});
