@@ -15,6 +15,7 @@ import { Scheduler } from './scheduler.js';
 import {
   DEFAULT_ASYNC_STEP_MS,
   DEFAULT_PROBE_FRACTION,
+  loadStoredSettings,
   type RuntimeSettings,
   rollProbe,
 } from './settings.js';
@@ -94,16 +95,23 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
   }
   const logger = options.logger ?? pino({ level: 'silent' });
   const start = startInstant(options.clock?.start);
-  const settings: RuntimeSettings = {
-    asyncStepMs: checkAsyncStep(options.asyncStepMs ?? DEFAULT_ASYNC_STEP_MS),
-    allowInsecureNotifyUrls: options.allowInsecureNotifyUrls ?? true,
-    probe: probeSettings(options.probe),
-    rateLimits: { enabled: options.rateLimits ?? true, perSecond: {} },
-  };
+  if (options.asyncStepMs !== undefined) checkAsyncStep(options.asyncStepMs);
+  const probe = options.probe === undefined ? undefined : probeSettings(options.probe);
   const credentials = options.credentials ?? (await loadOrCreateCredentials(options.dataDir));
   const db = openDatabase(options.dataDir);
   try {
     migrate(db, options.families);
+    // What `POST /_emulator/settings` saved in this data folder, unless this start's options say otherwise.
+    const stored = loadStoredSettings(db);
+    const settings: RuntimeSettings = {
+      asyncStepMs: options.asyncStepMs ?? stored?.asyncStepMs ?? DEFAULT_ASYNC_STEP_MS,
+      allowInsecureNotifyUrls: options.allowInsecureNotifyUrls ?? stored?.allowInsecureNotifyUrls ?? true,
+      probe: probe ?? { ...probeSettings(undefined), ...stored?.probe },
+      rateLimits: {
+        enabled: options.rateLimits ?? stored?.rateLimits?.enabled ?? true,
+        perSecond: { ...stored?.rateLimits?.perSecond },
+      },
+    };
     const clock = new VirtualClock({
       mode: options.clock?.mode ?? 'real',
       ...(start === undefined ? {} : { start }),
