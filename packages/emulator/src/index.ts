@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { type AppOptions, buildApp } from './app.js';
 import { clientOptionsFor, type EmulatorClientOptions } from './core/client-options.js';
-import { createRuntime } from './core/create-runtime.js';
+import { createRuntime, type NotificationOptions } from './core/create-runtime.js';
 import { MERCHANT_KEYS, type MerchantKey } from './core/credentials.js';
 import type { RunReport } from './core/scheduler.js';
 import type { ClockMode } from './core/virtual-clock.js';
@@ -11,7 +11,12 @@ import type { FamilyModule } from './families/family.js';
 
 export { type AppOptions, buildApp } from './app.js';
 export type { EmulatorClientOptions } from './core/client-options.js';
-export { createRuntime, type EmulatorRuntime, type RuntimeOptions } from './core/create-runtime.js';
+export {
+  createRuntime,
+  type EmulatorRuntime,
+  type NotificationOptions,
+  type RuntimeOptions,
+} from './core/create-runtime.js';
 export {
   type Credentials,
   generateCredentials,
@@ -46,6 +51,8 @@ export interface StartEmulatorOptions {
   asyncStepMs?: number;
   /** The resource families to serve; all four by default. */
   families?: readonly FamilyModule[];
+  /** Notification delivery: answer timeout, concurrency bounds, how long a clock advance waits for answers. */
+  notifications?: NotificationOptions;
 }
 
 export interface EmulatorMerchant {
@@ -96,6 +103,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       : { allowInsecureNotifyUrls: options.allowInsecureNotifyUrls }),
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     ...(options.asyncStepMs === undefined ? {} : { asyncStepMs: options.asyncStepMs }),
+    ...(options.notifications ? { notifications: options.notifications } : {}),
   });
   const app = buildApp(runtime, { controlApi: options.controlApi ?? 'loopback' });
   try {

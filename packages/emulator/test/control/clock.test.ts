@@ -83,3 +83,49 @@ describe('control API: clock advance bounds', () => {
     expect(res.json().time).toMatch(/^21\d\d-/);
   });
 });
+
+describe('control API: clock advance with receivers that never answer', () => {
+  it('returns without waiting for them (advanceWaitMs), reports them in flight, and the healthy merchant is served', async () => {
+    const { startMerchantServer } = await import('../notify/merchant-server.js');
+    const dead = await startMerchantServer(() => 'hang');
+    const healthy = await startMerchantServer(() => 200);
+    try {
+      // A minute-long answer window: one at a time, four dead receivers would hold the advance for four minutes.
+      h = await createHarness({
+        rateLimits: false,
+        notifications: { timeoutMs: 60_000, advanceWaitMs: 0 },
+      });
+      const { db, clock } = h.runtime;
+      const notify = (url: string, no: string) =>
+        enqueueNotification(db, clock.now() + 500, {
+          mchid: h!.credentials.merchants.platform.mchid,
+          url,
+          eventType: 'RECHARGE.CLOSED',
+          summary: '充值单已关闭',
+          originalType: 'recharge',
+          associatedData: 'recharge',
+          resource: { out_recharge_no: no, recharge_state: 'CLOSED' },
+          family: 'recharges',
+          resourceKey: no,
+        });
+      const stuck = ['D1', 'D2', 'D3', 'D4'].map((no) => notify(`${dead.url}/${no}`, no));
+      const fine = notify(healthy.url, 'H1');
+
+      const res = await h.control('POST', '/_emulator/clock/advance', { seconds: 1 });
+      expect(res.statusCode).toBe(200);
+      const inFlight = res.json().ran.inFlight as Array<{ id: number; url: string; dueTime: string }>;
+      expect(inFlight.map((a) => a.id)).toEqual(expect.arrayContaining(stuck));
+      expect(inFlight.find((a) => a.id === stuck[0])?.url).toBe(`${dead.url}/D1`);
+      await until(
+        () => h!.runtime.worker.get(fine)?.state === 'delivered',
+        'the healthy merchant was served',
+      );
+      await until(() => dead.requests.length === 4, 'every dead receiver got its attempt, at once');
+    } finally {
+      await h?.close();
+      h = undefined;
+      await dead.close();
+      await healthy.close();
+    }
+  });
+});
