@@ -12,6 +12,13 @@ import type { OperationCall, OperationHandler } from './families/family.js';
 import { ApiError } from './wire/api-error.js';
 import { CERTIFICATES_OPERATION, CERTIFICATES_RATE_LIMIT, certificatesBody } from './wire/certificates.js';
 import { decryptSensitive } from './wire/decrypt-sensitive.js';
+import {
+  answerClientError,
+  applyServerLimits,
+  fastifyServerOptions,
+  type ServerLimits,
+  serverLimits,
+} from './wire/http-limits.js';
 import { sendError, sendReply, toApiError } from './wire/reply.js';
 import { newRequestId } from './wire/request-id.js';
 import { checkRoles } from './wire/roles.js';
@@ -22,6 +29,8 @@ import { verifyRequest } from './wire/verify-request.js';
 export interface AppOptions {
   /** `loopback` (default): the control API answers only clients on this machine. */
   controlApi?: 'loopback' | 'open';
+  /** Timeouts and the connection cap of the HTTP server. */
+  limits?: ServerLimits;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -109,7 +118,10 @@ async function handleApiRequest(
  * the bytes as sent; every response carries a `Request-ID`.
  */
 export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): FastifyInstance {
+  const limits = serverLimits(options.limits);
   const app = Fastify({
+    ...fastifyServerOptions(limits),
+    clientErrorHandler: answerClientError,
     loggerInstance: runtime.logger as FastifyBaseLogger,
     genReqId: newRequestId,
     logController: new LogController({ disableRequestLogging: true }),
@@ -125,6 +137,7 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
       );
     },
   });
+  applyServerLimits(app.server, limits);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onRequest', async (request, reply) => {

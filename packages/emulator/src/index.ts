@@ -8,6 +8,7 @@ import type { RunReport } from './core/scheduler.js';
 import type { ClockMode } from './core/virtual-clock.js';
 import { MEMORY } from './db/open-database.js';
 import type { FamilyModule } from './families/family.js';
+import type { ServerLimits } from './wire/http-limits.js';
 
 export { type AppOptions, buildApp } from './app.js';
 export type { EmulatorClientOptions } from './core/client-options.js';
@@ -28,6 +29,7 @@ export type { RunReport, TimerRun } from './core/scheduler.js';
 export { type ClockMode, VirtualClock } from './core/virtual-clock.js';
 export type { FamilyModule } from './families/family.js';
 export { ApiError } from './wire/api-error.js';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './wire/http-limits.js';
 
 export interface StartEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -53,6 +55,8 @@ export interface StartEmulatorOptions {
   families?: readonly FamilyModule[];
   /** Notification delivery: answer timeout, concurrency bounds, how long a clock advance waits for answers. */
   notifications?: NotificationOptions;
+  /** HTTP server timeouts (headers, whole request, idle, keep-alive) and the connection cap. */
+  limits?: ServerLimits;
 }
 
 export interface EmulatorMerchant {
@@ -105,7 +109,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...(options.asyncStepMs === undefined ? {} : { asyncStepMs: options.asyncStepMs }),
     ...(options.notifications ? { notifications: options.notifications } : {}),
   });
-  const app = buildApp(runtime, { controlApi: options.controlApi ?? 'loopback' });
+  const app = buildApp(runtime, {
+    controlApi: options.controlApi ?? 'loopback',
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   try {
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   } catch (error) {
