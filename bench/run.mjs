@@ -11,7 +11,14 @@ import { renderTable } from './support/report.mjs';
  *   node bench/run.mjs [--only signing,verify] [--json]
  */
 
-const BENCHMARKS = ['signing', 'peer-signing', 'verify', 'emulator-throughput', 'startup-memory'];
+const BENCHMARKS = [
+  'signing',
+  'peer-signing',
+  'verify',
+  'emulator-throughput',
+  'startup-memory',
+  'emulator-load',
+];
 
 const USAGE = `usage: node bench/run.mjs [--only ${BENCHMARKS.join(',')}] [--json]`;
 
