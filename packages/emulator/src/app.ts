@@ -20,6 +20,13 @@ import {
   platformCertificatesOf,
 } from './wire/certificates.js';
 import { decryptSensitive } from './wire/decrypt-sensitive.js';
+import {
+  answerClientError,
+  applyServerLimits,
+  fastifyServerOptions,
+  type ServerLimits,
+  serverLimits,
+} from './wire/http-limits.js';
 import { sendError, sendReply, toApiError } from './wire/reply.js';
 import { newRequestId } from './wire/request-id.js';
 import { checkRoles } from './wire/roles.js';
@@ -32,6 +39,8 @@ export interface AppOptions {
   controlApi?: 'loopback' | 'open';
   /** The bearer token every control request needs when `controlApi` is `open`. */
   controlToken?: string;
+  /** Timeouts and the connection cap of the HTTP server. */
+  limits?: ServerLimits;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -143,7 +152,10 @@ async function handleApiRequest(
  * the bytes as sent; every response carries a `Request-ID`.
  */
 export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): FastifyInstance {
+  const limits = serverLimits(options.limits);
   const app = Fastify({
+    ...fastifyServerOptions(limits),
+    clientErrorHandler: answerClientError,
     loggerInstance: runtime.logger as FastifyBaseLogger,
     genReqId: newRequestId,
     logController: new LogController({ disableRequestLogging: true }),
@@ -159,6 +171,7 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
       );
     },
   });
+  applyServerLimits(app.server, limits);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onRequest', async (request, reply) => {

@@ -6,13 +6,14 @@ import { describeControlActions } from './control/action-catalogue.js';
 import { CONTROL_PREFIX } from './control/index.js';
 import { type ControlClient, createControlClient } from './control-client/control-client.js';
 import { clientOptionsFor, type EmulatorClientOptions } from './core/client-options.js';
-import { createRuntime } from './core/create-runtime.js';
+import { createRuntime, type NotificationOptions } from './core/create-runtime.js';
 import { MERCHANT_KEYS, type MerchantKey } from './core/credentials.js';
 import type { RunReport } from './core/scheduler.js';
 import type { ClockMode } from './core/virtual-clock.js';
 import { MEMORY } from './db/open-database.js';
 import type { FamilyModule } from './families/family.js';
 import type { JournalLimits } from './journal/journal-store.js';
+import type { ServerLimits } from './wire/http-limits.js';
 
 export { type AppOptions, buildApp } from './app.js';
 export type { ControlActionDescriptor } from './control/action-catalogue.js';
@@ -29,7 +30,12 @@ export {
 } from './control-client/control-client.js';
 export type { ControlCall, ControlFields, ControlResult } from './control-client/types.js';
 export type { EmulatorClientOptions } from './core/client-options.js';
-export { createRuntime, type EmulatorRuntime, type RuntimeOptions } from './core/create-runtime.js';
+export {
+  createRuntime,
+  type EmulatorRuntime,
+  type NotificationOptions,
+  type RuntimeOptions,
+} from './core/create-runtime.js';
 export {
   type Credentials,
   generateCredentials,
@@ -43,6 +49,7 @@ export { type ClockMode, VirtualClock } from './core/virtual-clock.js';
 export type { FamilyModule } from './families/family.js';
 export type { SignatureDiagnosis } from './journal/diagnose-signature.js';
 export { ApiError } from './wire/api-error.js';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './wire/http-limits.js';
 
 export interface StartEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -71,6 +78,10 @@ export interface StartEmulatorOptions {
   families?: readonly FamilyModule[];
   /** Bounds of the request journal: `maxRows` (default 10,000) and `maxAgeMs` (default 7 days; 0 = none). */
   journal?: Partial<JournalLimits>;
+  /** Notification delivery: answer timeout, concurrency bounds, how long a clock advance waits for answers. */
+  notifications?: NotificationOptions;
+  /** HTTP server timeouts (headers, whole request, idle, keep-alive) and the connection cap. */
+  limits?: ServerLimits;
 }
 
 export interface EmulatorMerchant {
@@ -129,6 +140,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     ...(options.asyncStepMs === undefined ? {} : { asyncStepMs: options.asyncStepMs }),
     ...(options.journal ? { journal: options.journal } : {}),
+    ...(options.notifications ? { notifications: options.notifications } : {}),
   });
   const controlApi = options.controlApi ?? 'loopback';
   if (options.controlToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(options.controlToken)) {
@@ -137,7 +149,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   }
   const controlToken =
     controlApi === 'open' ? (options.controlToken ?? randomBytes(24).toString('base64url')) : undefined;
-  const app = buildApp(runtime, { controlApi, ...(controlToken ? { controlToken } : {}) });
+  const app = buildApp(runtime, {
+    controlApi,
+    ...(controlToken ? { controlToken } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   try {
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   } catch (error) {

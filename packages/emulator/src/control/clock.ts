@@ -57,6 +57,18 @@ export function clockRoutes(app: FastifyInstance, runtime: EmulatorRuntime): voi
     const report = await ('by' in advance
       ? scheduler.advanceBy(advance.by)
       : scheduler.advanceTo(advance.to));
-    return { ...view(), ran: { timers: report.timers, notificationAttempts: report.notificationAttempts } };
+    return {
+      ...view(),
+      ran: {
+        timers: report.timers,
+        notificationAttempts: report.notificationAttempts,
+        // Attempts whose merchant had not answered when the advance stopped waiting (advanceWaitMs).
+        inFlight: report.inFlight.map((attempt) => ({
+          id: attempt.id,
+          url: attempt.url,
+          dueTime: formatTime(attempt.dueAt),
+        })),
+      },
+    };
   });
 }

@@ -43,11 +43,18 @@ export function registerControlApi(
       control.setErrorHandler((error, request, reply) => {
         if (error instanceof ControlInputError) return sendControlError(reply, error);
         if (error instanceof ApiError) return reply.code(error.status).send(error.toBody());
-        if (error instanceof RangeError) return sendControlError(reply, new ControlInputError(error.message));
+        // Fastify's own refusals come first: some are RangeErrors too (413 body too large) and keep their status.
         const status = (error as { statusCode?: number }).statusCode;
+        if (status === 413) {
+          return sendControlError(
+            reply,
+            new ControlInputError((error as Error).message, 413, 'PAYLOAD_TOO_LARGE'),
+          );
+        }
         if (status !== undefined && status >= 400 && status < 500) {
           return sendControlError(reply, new ControlInputError((error as Error).message, status));
         }
+        if (error instanceof RangeError) return sendControlError(reply, new ControlInputError(error.message));
         request.log.error({ err: error }, 'control request failed');
         const message = error instanceof Error ? error.message : String(error);
         return reply.code(500).send({ code: 'SYSTEM_ERROR', message });

@@ -360,3 +360,19 @@ describe('control API: clock, resources, notifications, reset', () => {
     expect(missing.json()).toEqual({ code: 'NOT_FOUND', message: 'no item NOPE' });
   });
 });
+
+describe('control API body size', () => {
+  it('a body over 1 MiB is 413, on built-in routes and family actions alike', async () => {
+    const payload = `{"a":"${'x'.repeat(1024 * 1024)}"}`;
+    for (const url of ['/_emulator/faults', '/_emulator/settings', '/_emulator/recharges/CZ1/pay']) {
+      const res = await h.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.statusCode, url).toBe(413);
+      expect(res.json(), url).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    }
+  });
+});
