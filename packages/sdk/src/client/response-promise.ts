@@ -51,9 +51,9 @@ export class WechatPayPromise<T> extends Promise<T> {
     return this.#data;
   }
 
-  // biome-ignore lint/suspicious/noThenProperty: this is a promise; then must read the call's result, not the placeholder
   // `reason: any`, as Promise's own signature has it: user code written against a plain promise
   // (`.catch((e) => e.code)`) must keep compiling.
+  // biome-ignore lint/suspicious/noThenProperty: this is a promise; then must read the call's result, not the placeholder
   override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     // biome-ignore lint/suspicious/noExplicitAny: the standard Promise signature
