@@ -23,6 +23,13 @@ export {
   type RateLimit,
   type SensitiveFields,
 } from './catalogue/index.js';
+export { MemoryPlatformCertificateStore } from './certificates/memory-platform-certificate-store.js';
+export type {
+  PlatformCertificateEntry,
+  PlatformCertificateRefreshLock,
+  PlatformCertificateStore,
+  StoredPlatformCertificates,
+} from './certificates/platform-certificate-store.js';
 export type {
   FamilyMethods,
   FamilyName as ClientFamilyName,
@@ -42,11 +49,13 @@ export type {
 } from './client/wechat-pay-options.js';
 export {
   type ApiErrorDetail,
+  type CertificateFailureReason,
   type DecryptFailureReason,
   type SignatureFailureReason,
   type ValidationLocation,
   WechatPayAbortError,
   WechatPayApiError,
+  WechatPayCertificateError,
   WechatPayConfigError,
   WechatPayDecryptError,
   WechatPayError,
