@@ -5,6 +5,7 @@
  * const client = await createClient({ url }).on('error', log).connect();
  * const wxpay = new WechatPay({ …, rateLimit: { store: new RedisTokenStore({ client }) } });
  * const claims = new RedisNotificationClaims({ client });
+ * const certificates = new RedisPlatformCertificateStore({ client });
  * ```
  */
 export { claimWindowSeconds, retryWindowSeconds } from './notification-retry-window.js';
@@ -18,6 +19,11 @@ export {
   type RedisNotificationClaimsOptions,
   type RunOnceOutcome,
 } from './redis-notification-claims.js';
+export {
+  type PlatformCertificateStorePolicy,
+  RedisPlatformCertificateStore,
+  type RedisPlatformCertificateStoreOptions,
+} from './redis-platform-certificate-store.js';
 export { RedisTokenStore, type RedisTokenStoreOptions, type TokenStorePolicy } from './redis-token-store.js';
 export {
   type RedisFailureReason,

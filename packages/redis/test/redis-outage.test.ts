@@ -1,9 +1,14 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { WechatPay, WechatPayTimeoutError } from '@wxpay-kit/sdk';
 import { generateTestMerchant } from '@wxpay-kit/sdk/testing';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { RedisNotificationClaims, RedisTokenStore, RedisUnavailableError } from '../src/index.js';
-import { connectClient, describeWithRedis, RedisServer } from './support/redis-server.js';
+import {
+  connectClient,
+  describeWithRedis,
+  RedisServer,
+  waitForDisconnect,
+  waitForReady,
+} from './support/redis-server.js';
 
 // Each policy with Redis stopped (killed: connection refused) and stalled (SIGSTOP: connected, silent).
 // Bounds on elapsed time are loose upper limits (seconds against sub-second expectations) so a busy host
@@ -24,13 +29,7 @@ describeWithRedis('when Redis is down or stalled', () => {
 
   async function killRedis(): Promise<void> {
     await server.stop();
-    // node-redis notices the closed socket and starts reconnecting; until then it still looks ready.
-    for (let i = 0; i < 200 && connection.client.isReady; i++) await delay(10);
-  }
-
-  async function untilReady(): Promise<void> {
-    for (let i = 0; i < 500 && !connection.client.isReady; i++) await delay(20);
-    expect(connection.client.isReady).toBe(true);
+    await waitForDisconnect(connection.client);
   }
 
   async function rejection(promise: Promise<unknown>): Promise<RedisUnavailableError> {
@@ -58,7 +57,7 @@ describeWithRedis('when Redis is down or stalled', () => {
     );
 
     server = await RedisServer.start(server.port);
-    await untilReady();
+    await waitForReady(connection.client);
     expect(await store.take('m:op', 10, 10, Date.now())).toEqual({ ok: true });
     expect(await connection.client.exists('wxpay:rate:m:op')).toBe(1);
   });

@@ -3,13 +3,13 @@
  * once), does its part, prints one JSON line and exits. Run by `fleet.ts` through the caching TypeScript loader.
  *
  *   rate  <url> <key> <ratePerSecond> <burst> <durationMs> <skewMs>  → { grants: [[sentMs, repliedMs], …] }
- *   claim <url> <idPrefix> <count>                                     → { won: [id, …] }
+ *   claim <url> <idPrefix> <count>                     → { won: [id, …], lock: got the certificate refresh lock }
  *   warm                                                               → exits once loaded (fills the cache)
  */
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { RedisNotificationClaims, RedisTokenStore } from '../../src/index.js';
+import { RedisNotificationClaims, RedisPlatformCertificateStore, RedisTokenStore } from '../../src/index.js';
 
 const [mode, url, ...args] = process.argv.slice(2);
 if (mode === 'warm') process.exit(0);
@@ -39,8 +39,14 @@ if (mode === 'rate') {
   const [prefix, count] = args;
   const claims = new RedisNotificationClaims({ client });
   const ids = Array.from({ length: Number(count) }, (_, i) => `${prefix}${i}`);
-  const outcomes = await Promise.all(ids.map((id) => claims.claim(id)));
-  console.log(JSON.stringify({ won: ids.filter((_, i) => outcomes[i]?.status === 'claimed') }));
+  const certificates = new RedisPlatformCertificateStore({ client, policy: 'closed' });
+  const [lock, ...outcomes] = await Promise.all([
+    certificates.acquireRefreshLock(`${prefix}mchid`, 60_000, Date.now()),
+    ...ids.map((id) => claims.claim(id)),
+  ]);
+  console.log(
+    JSON.stringify({ won: ids.filter((_, i) => outcomes[i]?.status === 'claimed'), lock: Boolean(lock) }),
+  );
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

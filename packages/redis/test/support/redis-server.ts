@@ -134,3 +134,15 @@ export async function connectClient(url: string) {
   await client.connect();
   return { client, errors };
 }
+
+/** After the server was stopped: node-redis notices the closed socket and starts reconnecting (not ready). */
+export async function waitForDisconnect(client: { isReady: boolean }): Promise<void> {
+  for (let i = 0; i < 500 && client.isReady; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (client.isReady) throw new Error('the client still looks connected 5 s after the server stopped');
+}
+
+/** After the server came back: node-redis reconnects on its own. */
+export async function waitForReady(client: { isReady: boolean }): Promise<void> {
+  for (let i = 0; i < 500 && !client.isReady; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (!client.isReady) throw new Error('the client did not reconnect within 10 s of the server coming back');
+}
