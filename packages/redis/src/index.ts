@@ -10,6 +10,7 @@
  */
 export { claimWindowSeconds, retryWindowSeconds } from './notification-retry-window.js';
 export type { RedisCommandClient } from './redis-command-client.js';
+export type { RedisHelperOptions } from './redis-helper-options.js';
 export {
   type ClaimOutcome,
   type NotificationClaim,

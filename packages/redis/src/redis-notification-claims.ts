@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CLAIM_SCRIPT, FINISH_SCRIPT } from './notification-claim-scripts.js';
 import { claimWindowSeconds } from './notification-retry-window.js';
-import type { RedisCommandClient } from './redis-command-client.js';
-import { type RedisBudget, RedisCommandRunner } from './redis-command-runner.js';
+import type { RedisBudget, RedisCommandRunner } from './redis-command-runner.js';
+import { choosePolicy, helperRunner, type RedisHelperOptions } from './redis-helper-options.js';
 import { RedisUnavailableError } from './redis-unavailable-error.js';
 
 /**
@@ -14,22 +14,14 @@ import { RedisUnavailableError } from './redis-unavailable-error.js';
  */
 export type NotificationClaimPolicy = 'closed' | 'open';
 
-export interface RedisNotificationClaimsOptions {
-  client: RedisCommandClient;
-  /** Prepended to every key (default `wxpay:`); a notification's record is `<prefix>notification:<id>`. */
-  keyPrefix?: string;
+/** A notification's record is `<keyPrefix>notification:<id>`; `commandTimeoutMs` defaults to 1 000 ms. */
+export interface RedisNotificationClaimsOptions extends RedisHelperOptions {
   policy?: NotificationClaimPolicy;
   /**
    * How long a claim holds off other deliveries while its work runs (default 300 000 ms). Past it, a
    * redelivery takes the work over (its holder is presumed dead). Keep it well above your longest booking.
    */
   leaseMs?: number;
-  /** Longest wait for Redis per command (default 1 000 ms). */
-  commandTimeoutMs?: number;
-  /** After a timeout or an error reply, fail at once for this long (default 1 000 ms). */
-  cooldownMs?: number;
-  /** Told about every command Redis could not serve, including a result that could not be recorded. */
-  onUnavailable?: (error: RedisUnavailableError) => void;
 }
 
 /** This process holds the notification: run the work, then `complete` or `fail` the claim. */
@@ -86,22 +78,12 @@ export class RedisNotificationClaims {
   readonly #onUnavailable: ((error: RedisUnavailableError) => void) | undefined;
 
   constructor(options: RedisNotificationClaimsOptions) {
-    const policy = options.policy ?? 'closed';
-    if (policy !== 'closed' && policy !== 'open') {
-      throw new TypeError(
-        `RedisNotificationClaims: policy must be 'closed' or 'open', got ${String(policy)}`,
-      );
-    }
+    const policy = choosePolicy('RedisNotificationClaims', options.policy, ['closed', 'open'] as const);
     const leaseMs = options.leaseMs ?? 300_000;
     if (!Number.isInteger(leaseMs) || leaseMs <= 0) {
       throw new TypeError(`RedisNotificationClaims: leaseMs must be a positive integer, got ${leaseMs}`);
     }
-    this.#runner = new RedisCommandRunner({
-      client: options.client,
-      helper: 'notification-claims',
-      commandTimeoutMs: options.commandTimeoutMs ?? 1_000,
-      cooldownMs: options.cooldownMs ?? 1_000,
-    });
+    this.#runner = helperRunner(options, 'notification-claims', 1_000);
     this.#prefix = options.keyPrefix ?? 'wxpay:';
     this.#policy = policy;
     this.#leaseMs = leaseMs;

@@ -5,8 +5,8 @@ import {
   type PlatformCertificateStore,
   type StoredPlatformCertificates,
 } from '@wxpay-kit/sdk';
-import type { RedisCommandClient } from './redis-command-client.js';
-import { luaScript, RedisCommandRunner } from './redis-command-runner.js';
+import { luaScript, type RedisCommandRunner } from './redis-command-runner.js';
+import { choosePolicy, helperRunner, type RedisHelperOptions } from './redis-helper-options.js';
 import { RedisUnavailableError } from './redis-unavailable-error.js';
 
 /**
@@ -18,16 +18,9 @@ import { RedisUnavailableError } from './redis-unavailable-error.js';
  */
 export type PlatformCertificateStorePolicy = 'local' | 'closed';
 
-export interface RedisPlatformCertificateStoreOptions {
-  client: RedisCommandClient;
-  /** Prepended to every key (default `wxpay:`): `<prefix>certificates:<mchid>` and `…:<mchid>:refresh-lock`. */
-  keyPrefix?: string;
+/** Keys `<keyPrefix>certificates:<mchid>` and `…:<mchid>:refresh-lock`; `commandTimeoutMs` defaults to 1 000 ms. */
+export interface RedisPlatformCertificateStoreOptions extends RedisHelperOptions {
   policy?: PlatformCertificateStorePolicy;
-  /** Longest wait for Redis per command (default 1 000 ms). */
-  commandTimeoutMs?: number;
-  /** After a timeout or an error reply, apply the policy at once for this long (default 1 000 ms). */
-  cooldownMs?: number;
-  onUnavailable?: (error: RedisUnavailableError) => void;
 }
 
 /** Deletes the lock only while it still holds this holder's token (an expired lock may belong to another). */
@@ -51,18 +44,11 @@ export class RedisPlatformCertificateStore implements PlatformCertificateStore {
   readonly #onUnavailable: ((error: RedisUnavailableError) => void) | undefined;
 
   constructor(options: RedisPlatformCertificateStoreOptions) {
-    const policy = options.policy ?? 'local';
-    if (policy !== 'local' && policy !== 'closed') {
-      throw new TypeError(
-        `RedisPlatformCertificateStore: policy must be 'local' or 'closed', got ${String(policy)}`,
-      );
-    }
-    this.#runner = new RedisCommandRunner({
-      client: options.client,
-      helper: 'platform-certificates',
-      commandTimeoutMs: options.commandTimeoutMs ?? 1_000,
-      cooldownMs: options.cooldownMs ?? 1_000,
-    });
+    const policy = choosePolicy('RedisPlatformCertificateStore', options.policy, [
+      'local',
+      'closed',
+    ] as const);
+    this.#runner = helperRunner(options, 'platform-certificates', 1_000);
     this.#prefix = options.keyPrefix ?? 'wxpay:';
     this.#policy = policy;
     this.#onUnavailable = options.onUnavailable;

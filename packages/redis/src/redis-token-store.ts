@@ -4,8 +4,8 @@ import {
   type TokenTakeOptions,
   type TokenTakeResult,
 } from '@wxpay-kit/sdk';
-import type { RedisCommandClient } from './redis-command-client.js';
-import { RedisBudgetExpired, RedisCommandRunner } from './redis-command-runner.js';
+import { RedisBudgetExpired, type RedisCommandRunner } from './redis-command-runner.js';
+import { choosePolicy, helperRunner, type RedisHelperOptions } from './redis-helper-options.js';
 import { RedisUnavailableError } from './redis-unavailable-error.js';
 import { TOKEN_BUCKET_SCRIPT } from './token-bucket-script.js';
 
@@ -18,19 +18,11 @@ import { TOKEN_BUCKET_SCRIPT } from './token-bucket-script.js';
  */
 export type TokenStorePolicy = 'local' | 'open' | 'closed';
 
-export interface RedisTokenStoreOptions {
-  client: RedisCommandClient;
-  /** Prepended to every key (default `wxpay:`); the bucket of `<mchid>:<operation>` is `<prefix>rate:<mchid>:<operation>`. */
-  keyPrefix?: string;
+/** The bucket of `<mchid>:<operation>` is `<keyPrefix>rate:<mchid>:<operation>`; `commandTimeoutMs` defaults to 250 ms. */
+export interface RedisTokenStoreOptions extends RedisHelperOptions {
   policy?: TokenStorePolicy;
   /** With `policy: 'local'`: the share of each bucket's rate one process may use alone (default 1). Set 1/N for N processes. */
   localShare?: number;
-  /** Longest wait for Redis per take (default 250 ms); the call's own deadline cuts it shorter. */
-  commandTimeoutMs?: number;
-  /** After a timeout or an error reply, apply the policy at once for this long (default 1 000 ms). */
-  cooldownMs?: number;
-  /** Told about every take that Redis could not serve, before the policy applies (for logs and metrics). */
-  onUnavailable?: (error: RedisUnavailableError) => void;
 }
 
 /**
@@ -47,22 +39,12 @@ export class RedisTokenStore implements TokenStore {
   readonly #onUnavailable: ((error: RedisUnavailableError) => void) | undefined;
 
   constructor(options: RedisTokenStoreOptions) {
-    const policy = options.policy ?? 'local';
-    if (!['local', 'open', 'closed'].includes(policy)) {
-      throw new TypeError(
-        `RedisTokenStore: policy must be 'local', 'open' or 'closed', got ${String(policy)}`,
-      );
-    }
+    const policy = choosePolicy('RedisTokenStore', options.policy, ['local', 'open', 'closed'] as const);
     const localShare = options.localShare ?? 1;
     if (!(localShare > 0 && localShare <= 1)) {
       throw new TypeError(`RedisTokenStore: localShare must be in (0, 1], got ${localShare}`);
     }
-    this.#runner = new RedisCommandRunner({
-      client: options.client,
-      helper: 'rate-limit',
-      commandTimeoutMs: options.commandTimeoutMs ?? 250,
-      cooldownMs: options.cooldownMs ?? 1_000,
-    });
+    this.#runner = helperRunner(options, 'rate-limit', 250);
     this.#prefix = options.keyPrefix ?? 'wxpay:';
     this.#policy = policy;
     this.#localShare = localShare;

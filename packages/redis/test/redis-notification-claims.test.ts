@@ -1,12 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   claimWindowSeconds,
   type NotificationClaim,
   NotificationClaimLostError,
   RedisNotificationClaims,
 } from '../src/index.js';
-import { connectClient, describeWithRedis, RedisServer } from './support/redis-server.js';
+import { describeWithRedis, useRedis } from './support/redis-server.js';
 
 describe('claimWindowSeconds reads the retry schedules from the catalogue', () => {
   it('a transfer-bill notification: 15 s × 10, 300 s × 10, 1 800 s × 44 after the first attempt', () => {
@@ -20,20 +20,7 @@ describe('claimWindowSeconds reads the retry schedules from the catalogue', () =
 });
 
 describeWithRedis('RedisNotificationClaims against a real redis-server', () => {
-  let server: RedisServer;
-  let connection: Awaited<ReturnType<typeof connectClient>>;
-
-  beforeAll(async () => {
-    server = await RedisServer.start();
-    connection = await connectClient(server.url);
-  });
-  afterAll(async () => {
-    connection?.client.destroy();
-    await server?.stop();
-  });
-  beforeEach(async () => {
-    await connection.client.flushAll();
-  });
+  const redis = useRedis();
 
   const claimed = (outcome: Awaited<ReturnType<RedisNotificationClaims['claim']>>): NotificationClaim => {
     if (outcome.status !== 'claimed') throw new Error(`expected a claim, got ${outcome.status}`);
@@ -41,7 +28,7 @@ describeWithRedis('RedisNotificationClaims against a real redis-server', () => {
   };
 
   it('first delivery claims; a redelivery meanwhile hears in-progress; after complete it hears done with the result', async () => {
-    const claims = new RedisNotificationClaims({ client: connection.client });
+    const claims = new RedisNotificationClaims({ client: redis.client });
     const first = claimed(await claims.claim('EV-1', { eventType: 'MCHTRANSFER.BILL.FINISHED' }));
     expect(first).toMatchObject({ eventId: 'EV-1', attempt: 1, recorded: true, retryOf: undefined });
 
@@ -57,15 +44,15 @@ describeWithRedis('RedisNotificationClaims against a real redis-server', () => {
   });
 
   it('the record outlives the whole retry schedule of its event type, plus the lease', async () => {
-    const claims = new RedisNotificationClaims({ client: connection.client, leaseMs: 60_000 });
+    const claims = new RedisNotificationClaims({ client: redis.client, leaseMs: 60_000 });
     await claims.claim('EV-TTL', { eventType: 'MCHTRANSFER.BILL.FINISHED' });
-    const ttl = await connection.client.pTTL('wxpay:notification:EV-TTL');
+    const ttl = await redis.client.pTTL('wxpay:notification:EV-TTL');
     expect(ttl).toBeGreaterThan(82_350_000);
     expect(ttl).toBeLessThanOrEqual(82_350_000 + 60_000);
   });
 
   it('after a recorded failure the next delivery claims it again and learns why the last run failed', async () => {
-    const claims = new RedisNotificationClaims({ client: connection.client });
+    const claims = new RedisNotificationClaims({ client: redis.client });
     const first = claimed(await claims.claim('EV-2'));
     await claims.fail(first, new Error('ledger offline'));
     const second = claimed(await claims.claim('EV-2'));
@@ -77,7 +64,7 @@ describeWithRedis('RedisNotificationClaims against a real redis-server', () => {
   });
 
   it('a claim held past its lease is taken over; the old holder can no longer record an outcome', async () => {
-    const claims = new RedisNotificationClaims({ client: connection.client, leaseMs: 150 });
+    const claims = new RedisNotificationClaims({ client: redis.client, leaseMs: 150 });
     const stale = claimed(await claims.claim('EV-3'));
     await delay(400);
     const takeover = claimed(await claims.claim('EV-3'));
@@ -90,7 +77,7 @@ describeWithRedis('RedisNotificationClaims against a real redis-server', () => {
   });
 
   it('runOnce: ten concurrent deliveries of one id run the work exactly once', async () => {
-    const claims = new RedisNotificationClaims({ client: connection.client });
+    const claims = new RedisNotificationClaims({ client: redis.client });
     let runs = 0;
     const work = async () => {
       runs++;
@@ -110,7 +97,7 @@ describeWithRedis('RedisNotificationClaims against a real redis-server', () => {
   });
 
   it('runOnce: a failing work is recorded as failed and rethrown; the redelivery runs it again', async () => {
-    const claims = new RedisNotificationClaims({ client: connection.client });
+    const claims = new RedisNotificationClaims({ client: redis.client });
     const failure = new Error('ledger offline');
     await expect(claims.runOnce({ id: 'EV-5' }, async () => Promise.reject(failure))).rejects.toBe(failure);
     const retried = await claims.runOnce({ id: 'EV-5' }, async () => 'booked');
@@ -118,11 +105,11 @@ describeWithRedis('RedisNotificationClaims against a real redis-server', () => {
   });
 
   it('refuses an empty id and a bad policy or lease with a message naming them', async () => {
-    const claims = new RedisNotificationClaims({ client: connection.client });
+    const claims = new RedisNotificationClaims({ client: redis.client });
     await expect(claims.claim('')).rejects.toThrow(/notification id must be a non-empty string/);
-    expect(
-      () => new RedisNotificationClaims({ client: connection.client, policy: 'local' as never }),
-    ).toThrow(/policy must be 'closed' or 'open'/);
-    expect(() => new RedisNotificationClaims({ client: connection.client, leaseMs: 0 })).toThrow(/leaseMs/);
+    expect(() => new RedisNotificationClaims({ client: redis.client, policy: 'local' as never })).toThrow(
+      /policy must be one of 'closed', 'open', got local/,
+    );
+    expect(() => new RedisNotificationClaims({ client: redis.client, leaseMs: 0 })).toThrow(/leaseMs/);
   });
 });

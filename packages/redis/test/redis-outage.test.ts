@@ -1,11 +1,11 @@
 import { WechatPay, WechatPayTimeoutError } from '@wxpay-kit/sdk';
 import { generateTestMerchant } from '@wxpay-kit/sdk/testing';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RedisNotificationClaims, RedisTokenStore, RedisUnavailableError } from '../src/index.js';
 import {
-  connectClient,
   describeWithRedis,
   RedisServer,
+  useRedis,
   waitForDisconnect,
   waitForReady,
 } from './support/redis-server.js';
@@ -14,22 +14,11 @@ import {
 // Bounds on elapsed time are loose upper limits (seconds against sub-second expectations) so a busy host
 // cannot fail them; what they prove is that nothing waits for the 30 s command timeout or forever.
 describeWithRedis('when Redis is down or stalled', () => {
-  let server: RedisServer;
-  let connection: Awaited<ReturnType<typeof connectClient>>;
-
-  beforeEach(async () => {
-    server = await RedisServer.start();
-    connection = await connectClient(server.url);
-  });
-  afterEach(async () => {
-    server.resume();
-    connection.client.destroy();
-    await server.stop();
-  });
+  const redis = useRedis('test');
 
   async function killRedis(): Promise<void> {
-    await server.stop();
-    await waitForDisconnect(connection.client);
+    await redis.server.stop();
+    await waitForDisconnect(redis.client);
   }
 
   async function rejection(promise: Promise<unknown>): Promise<RedisUnavailableError> {
@@ -42,7 +31,7 @@ describeWithRedis('when Redis is down or stalled', () => {
   }
 
   it("token store, policy 'closed': Redis killed → RedisUnavailableError naming the cause; back again → shared again", async () => {
-    const store = new RedisTokenStore({ client: connection.client, policy: 'closed' });
+    const store = new RedisTokenStore({ client: redis.client, policy: 'closed' });
     expect(await store.take('m:op', 10, 10, Date.now())).toEqual({ ok: true });
     await killRedis();
     const error = await rejection(store.take('m:op', 10, 10, Date.now()));
@@ -56,16 +45,16 @@ describeWithRedis('when Redis is down or stalled', () => {
       /^@wxpay-kit\/redis rate-limit: Redis unavailable \(NOT_CONNECTED\) on EVALSHA: /,
     );
 
-    server = await RedisServer.start(server.port);
-    await waitForReady(connection.client);
+    redis.server = await RedisServer.start(redis.server.port);
+    await waitForReady(redis.client);
     expect(await store.take('m:op', 10, 10, Date.now())).toEqual({ ok: true });
-    expect(await connection.client.exists('wxpay:rate:m:op')).toBe(1);
+    expect(await redis.client.exists('wxpay:rate:m:op')).toBe(1);
   });
 
   it("token store, policy 'open': Redis killed → every take granted, each failure reported", async () => {
     const reported: RedisUnavailableError[] = [];
     const store = new RedisTokenStore({
-      client: connection.client,
+      client: redis.client,
       policy: 'open',
       onUnavailable: (error) => reported.push(error),
     });
@@ -76,7 +65,7 @@ describeWithRedis('when Redis is down or stalled', () => {
   });
 
   it("token store, policy 'local' (default): Redis killed → this process keeps to localShare of the rate", async () => {
-    const store = new RedisTokenStore({ client: connection.client, localShare: 0.5 });
+    const store = new RedisTokenStore({ client: redis.client, localShare: 0.5 });
     await killRedis();
     const now = Date.now();
     const results = [];
@@ -88,13 +77,13 @@ describeWithRedis('when Redis is down or stalled', () => {
 
   it('token store: a stalled Redis answers within commandTimeoutMs (TIMEOUT), then fails fast while cooling down', async () => {
     const store = new RedisTokenStore({
-      client: connection.client,
+      client: redis.client,
       policy: 'closed',
       commandTimeoutMs: 200,
       cooldownMs: 60_000,
     });
     expect(await store.take('m:op', 10, 10, Date.now())).toEqual({ ok: true });
-    server.pause();
+    redis.server.pause();
     const started = performance.now();
     const timeout = await rejection(store.take('m:op', 10, 10, Date.now()));
     expect(timeout).toMatchObject({ reason: 'TIMEOUT' });
@@ -107,7 +96,7 @@ describeWithRedis('when Redis is down or stalled', () => {
   it('SDK call: a stalled Redis never holds a call past its deadlineMs, even with a 30 s command timeout', async () => {
     const merchant = await generateTestMerchant();
     const store = new RedisTokenStore({
-      client: connection.client,
+      client: redis.client,
       policy: 'closed',
       commandTimeoutMs: 30_000,
     });
@@ -120,7 +109,7 @@ describeWithRedis('when Redis is down or stalled', () => {
       baseUrl: 'http://127.0.0.1:9',
       rateLimit: { store },
     });
-    server.pause();
+    redis.server.pause();
     const started = performance.now();
     const error = await wxpay.authorizations
       .close({ out_authorization_no: 'A1' }, { deadlineMs: 300 })
@@ -133,11 +122,11 @@ describeWithRedis('when Redis is down or stalled', () => {
 
   it('SDK call: an abort signal stops a take that waits on a stalled Redis', async () => {
     const store = new RedisTokenStore({
-      client: connection.client,
+      client: redis.client,
       policy: 'closed',
       commandTimeoutMs: 30_000,
     });
-    server.pause();
+    redis.server.pause();
     const controller = new AbortController();
     const pending = store.take('m:op', 10, 10, Date.now(), { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('caller gave up')), 50);
@@ -146,15 +135,15 @@ describeWithRedis('when Redis is down or stalled', () => {
 
   it("claims, policy 'closed' (default): killed or stalled Redis → RedisUnavailableError, and the work never runs", async () => {
     const claims = new RedisNotificationClaims({
-      client: connection.client,
+      client: redis.client,
       commandTimeoutMs: 200,
       cooldownMs: 0,
     });
     let runs = 0;
-    server.pause();
+    redis.server.pause();
     const stalled = await rejection(claims.runOnce({ id: 'EV-1' }, async () => ++runs));
     expect(stalled).toMatchObject({ helper: 'notification-claims', reason: 'TIMEOUT' });
-    server.resume();
+    redis.server.resume();
     await killRedis();
     const down = await rejection(claims.runOnce({ id: 'EV-1' }, async () => ++runs));
     expect(down).toMatchObject({ reason: 'NOT_CONNECTED' });
@@ -164,7 +153,7 @@ describeWithRedis('when Redis is down or stalled', () => {
   it("claims, policy 'open': Redis killed → an unrecorded claim, so the work runs (at-least-once)", async () => {
     const reported: RedisUnavailableError[] = [];
     const claims = new RedisNotificationClaims({
-      client: connection.client,
+      client: redis.client,
       policy: 'open',
       onUnavailable: (error) => reported.push(error),
     });
@@ -177,7 +166,7 @@ describeWithRedis('when Redis is down or stalled', () => {
   it('claims: Redis dies while the work runs → outcome still ran (answer success), the lost record reported', async () => {
     const reported: RedisUnavailableError[] = [];
     const claims = new RedisNotificationClaims({
-      client: connection.client,
+      client: redis.client,
       onUnavailable: (error) => reported.push(error),
     });
     const outcome = await claims.runOnce({ id: 'EV-3' }, async () => {

@@ -1,8 +1,8 @@
 import { type StoredPlatformCertificates, WechatPayError } from '@wxpay-kit/sdk';
 import { checkPlatformCertificateStore } from '@wxpay-kit/sdk/testing';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RedisPlatformCertificateStore, RedisUnavailableError } from '../src/index.js';
-import { connectClient, describeWithRedis, RedisServer, waitForDisconnect } from './support/redis-server.js';
+import { connectClient, describeWithRedis, useRedis, waitForDisconnect } from './support/redis-server.js';
 
 function certificates(expireTime: string): StoredPlatformCertificates {
   return {
@@ -24,21 +24,11 @@ function certificates(expireTime: string): StoredPlatformCertificates {
 }
 
 describeWithRedis('RedisPlatformCertificateStore against a real redis-server', () => {
-  let server: RedisServer;
-  let connection: Awaited<ReturnType<typeof connectClient>>;
-
-  beforeEach(async () => {
-    server = await RedisServer.start();
-    connection = await connectClient(server.url);
-  });
-  afterEach(async () => {
-    connection.client.destroy();
-    await server.stop();
-  });
+  const redis = useRedis('test');
 
   it("keeps the SDK's PlatformCertificateStore contract (checkPlatformCertificateStore), lock expiry on Redis's clock", async () => {
     await checkPlatformCertificateStore(
-      new RedisPlatformCertificateStore({ client: connection.client, policy: 'closed' }),
+      new RedisPlatformCertificateStore({ client: redis.client, policy: 'closed' }),
       {
         ttlMs: 200,
       },
@@ -46,9 +36,9 @@ describeWithRedis('RedisPlatformCertificateStore against a real redis-server', (
   });
 
   it('two connections (two processes) read the one shared set; a save by one is what the other loads', async () => {
-    const other = await connectClient(server.url);
+    const other = await connectClient(redis.server.url);
     try {
-      const writer = new RedisPlatformCertificateStore({ client: connection.client });
+      const writer = new RedisPlatformCertificateStore({ client: redis.client });
       const reader = new RedisPlatformCertificateStore({ client: other.client });
       const value = certificates('2031-01-01T00:00:00+08:00');
       await writer.save('1900007291', value);
@@ -59,23 +49,23 @@ describeWithRedis('RedisPlatformCertificateStore against a real redis-server', (
   });
 
   it('expires the value a day after its last expire_time, never before', async () => {
-    const store = new RedisPlatformCertificateStore({ client: connection.client });
+    const store = new RedisPlatformCertificateStore({ client: redis.client });
     await store.save('1900007291', certificates('2031-01-01T00:00:00+08:00'));
-    const expiresAt = await connection.client.pExpireTime('wxpay:certificates:1900007291');
+    const expiresAt = await redis.client.pExpireTime('wxpay:certificates:1900007291');
     expect(expiresAt).toBe(Date.parse('2031-01-01T00:00:00+08:00') + 24 * 3_600_000);
   });
 
   it("policy 'local' (default): Redis killed → the last copy this process saw, local saves, a local lock", async () => {
     const reported: RedisUnavailableError[] = [];
     const store = new RedisPlatformCertificateStore({
-      client: connection.client,
+      client: redis.client,
       onUnavailable: (e) => reported.push(e),
     });
     const shared = certificates('2031-01-01T00:00:00+08:00');
     await store.save('1900007291', shared);
     expect(await store.load('1900007291')).toEqual(shared);
-    await server.stop();
-    await waitForDisconnect(connection.client);
+    await redis.server.stop();
+    await waitForDisconnect(redis.client);
 
     expect(await store.load('1900007291')).toEqual(shared);
     const newer = { ...shared, refreshedAt: shared.refreshedAt + 1 };
@@ -88,9 +78,9 @@ describeWithRedis('RedisPlatformCertificateStore against a real redis-server', (
   });
 
   it("policy 'closed': Redis killed → every method rejects with RedisUnavailableError naming the cause", async () => {
-    const store = new RedisPlatformCertificateStore({ client: connection.client, policy: 'closed' });
-    await server.stop();
-    await waitForDisconnect(connection.client);
+    const store = new RedisPlatformCertificateStore({ client: redis.client, policy: 'closed' });
+    await redis.server.stop();
+    await waitForDisconnect(redis.client);
     for (const call of [
       () => store.load('1900007291'),
       () => store.save('1900007291', certificates('2031-01-01T00:00:00+08:00')),
@@ -104,8 +94,8 @@ describeWithRedis('RedisPlatformCertificateStore against a real redis-server', (
   });
 
   it('a value that is not JSON is a clear error naming the key', async () => {
-    await connection.client.set('wxpay:certificates:1900007291', 'not json');
-    const store = new RedisPlatformCertificateStore({ client: connection.client });
+    await redis.client.set('wxpay:certificates:1900007291', 'not json');
+    const store = new RedisPlatformCertificateStore({ client: redis.client });
     await expect(store.load('1900007291')).rejects.toThrow(
       'wxpay:certificates:1900007291 does not hold JSON',
     );

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RedisTokenStore } from '../src/index.js';
-import { connectClient, describeWithRedis, RedisServer } from './support/redis-server.js';
+import { connectClient, describeWithRedis, useRedis } from './support/redis-server.js';
 
 describeWithRedis('RedisTokenStore against a real redis-server', () => {
-  let server: RedisServer;
-  let connection: Awaited<ReturnType<typeof connectClient>>;
-
-  beforeAll(async () => {
-    server = await RedisServer.start();
-    connection = await connectClient(server.url);
-  });
-  afterAll(async () => {
-    connection?.client.destroy();
-    await server?.stop();
-  });
-  beforeEach(async () => {
-    await connection.client.flushAll();
-  });
+  const redis = useRedis();
 
   it('starts full: `burst` takes at one instant, then says how long until the next token', async () => {
-    const store = new RedisTokenStore({ client: connection.client });
+    const store = new RedisTokenStore({ client: redis.client });
     const results = [];
     for (let i = 0; i < 6; i++)
       results.push(await store.take('1900007291:authorizations.close', 1, 5, Date.now()));
@@ -32,16 +19,16 @@ describeWithRedis('RedisTokenStore against a real redis-server', () => {
   });
 
   it('keeps one bucket per (mchid, operation) key', async () => {
-    const store = new RedisTokenStore({ client: connection.client });
+    const store = new RedisTokenStore({ client: redis.client });
     expect(await store.take('1900007291:authorizations.close', 1, 1, 0)).toEqual({ ok: true });
     expect(await store.take('1900007291:authorizations.close', 1, 1, 0)).toMatchObject({ ok: false });
     expect(await store.take('1900007291:authorizations.get', 1, 1, 0)).toEqual({ ok: true });
     expect(await store.take('1900000109:authorizations.close', 1, 1, 0)).toEqual({ ok: true });
-    expect(await connection.client.keys('wxpay:rate:*')).toHaveLength(3);
+    expect(await redis.client.keys('wxpay:rate:*')).toHaveLength(3);
   });
 
   it("refills on Redis's clock: the caller's nowMs (a skewed host) changes nothing", async () => {
-    const store = new RedisTokenStore({ client: connection.client });
+    const store = new RedisTokenStore({ client: redis.client });
     const hour = 3_600_000;
     // A host an hour ahead must not refill the bucket it shares with one an hour behind.
     expect(await store.take('m:op', 1, 1, Date.now() - hour)).toEqual({ ok: true });
@@ -50,10 +37,10 @@ describeWithRedis('RedisTokenStore against a real redis-server', () => {
   });
 
   it('two stores (two connections) on one key never both get the last token', async () => {
-    const other = await connectClient(server.url);
+    const other = await connectClient(redis.server.url);
     try {
       const stores = [
-        new RedisTokenStore({ client: connection.client }),
+        new RedisTokenStore({ client: redis.client }),
         new RedisTokenStore({ client: other.client }),
       ];
       const takes = Array.from({ length: 40 }, (_, i) => stores[i % 2]!.take('m:shared', 0.001, 10, 0));
@@ -65,26 +52,26 @@ describeWithRedis('RedisTokenStore against a real redis-server', () => {
   });
 
   it('the bucket key expires once it would be full again, so idle buckets leave nothing behind', async () => {
-    const store = new RedisTokenStore({ client: connection.client, keyPrefix: 'test:' });
+    const store = new RedisTokenStore({ client: redis.client, keyPrefix: 'test:' });
     await store.take('m:op', 10, 10, 0);
-    const ttl = await connection.client.pTTL('test:rate:m:op');
+    const ttl = await redis.client.pTTL('test:rate:m:op');
     // One token spent at 10/s is 100 ms from full; the script adds a 1 000 ms margin.
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(1_100);
   });
 
   it('runs after a SCRIPT FLUSH (server restart) by loading the script again', async () => {
-    const store = new RedisTokenStore({ client: connection.client });
+    const store = new RedisTokenStore({ client: redis.client });
     expect(await store.take('m:a', 1, 1, 0)).toEqual({ ok: true });
-    await connection.client.scriptFlush();
+    await redis.client.scriptFlush();
     expect(await store.take('m:b', 1, 1, 0)).toEqual({ ok: true });
   });
 
   it('refuses a bad policy or localShare with a message naming the option', () => {
-    expect(() => new RedisTokenStore({ client: connection.client, policy: 'maybe' as never })).toThrow(
+    expect(() => new RedisTokenStore({ client: redis.client, policy: 'maybe' as never })).toThrow(
       /policy must be/,
     );
-    expect(() => new RedisTokenStore({ client: connection.client, localShare: 0 })).toThrow(
+    expect(() => new RedisTokenStore({ client: redis.client, localShare: 0 })).toThrow(
       /localShare must be in/,
     );
   });

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createClient } from 'redis';
-import { describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 
 /** The `redis-server` on PATH (Debian's package installs it in /usr/bin), or undefined. */
 export function findRedisServer(): string | undefined {
@@ -145,4 +145,33 @@ export async function waitForDisconnect(client: { isReady: boolean }): Promise<v
 export async function waitForReady(client: { isReady: boolean }): Promise<void> {
   for (let i = 0; i < 500 && !client.isReady; i++) await new Promise((resolve) => setTimeout(resolve, 20));
   if (!client.isReady) throw new Error('the client did not reconnect within 10 s of the server coming back');
+}
+
+/**
+ * A redis-server and a connected client for the tests of one file: one server for the whole file, flushed
+ * before each test (`'file'`), or a fresh server per test (`'test'`, for tests that stop or pause it).
+ * Read `redis.server` / `redis.client` inside tests and hooks; a test may replace `server` after a restart.
+ */
+export function useRedis(scope: 'file' | 'test' = 'file') {
+  const redis = {} as { server: RedisServer } & Awaited<ReturnType<typeof connectClient>>;
+  const setUp = async () => {
+    redis.server = await RedisServer.start();
+    Object.assign(redis, await connectClient(redis.server.url));
+  };
+  const tearDown = async () => {
+    redis.server?.resume();
+    redis.client?.destroy();
+    await redis.server?.stop();
+  };
+  if (scope === 'file') {
+    beforeAll(setUp);
+    afterAll(tearDown);
+    beforeEach(async () => {
+      await redis.client.flushAll();
+    });
+  } else {
+    beforeEach(setUp);
+    afterEach(tearDown);
+  }
+  return redis;
 }
