@@ -65,10 +65,6 @@ export class RedisCommandRunner {
     this.#options = options;
   }
 
-  get helper(): RedisHelperName {
-    return this.#options.helper;
-  }
-
   async send(args: readonly string[], budget: RedisBudget = {}): Promise<unknown> {
     return this.#send(args, this.#deadline(budget), budget.signal);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CLAIM_SCRIPT, FINISH_SCRIPT } from './notification-claim-scripts.js';
 import { claimWindowSeconds } from './notification-retry-window.js';
-import type { RedisBudget, RedisCommandRunner } from './redis-command-runner.js';
+import type { RedisCommandRunner } from './redis-command-runner.js';
 import { choosePolicy, helperRunner, type RedisHelperOptions } from './redis-helper-options.js';
 import { RedisUnavailableError } from './redis-unavailable-error.js';
 
@@ -154,18 +154,18 @@ export class RedisNotificationClaims {
   }
 
   /** Records the work's result (JSON-serialisable), so later deliveries answer `done` with it. */
-  async complete(claim: NotificationClaim, result?: unknown, budget?: RedisBudget): Promise<void> {
+  async complete(claim: NotificationClaim, result?: unknown): Promise<void> {
     const payload = result === undefined ? '' : JSON.stringify(result);
-    await this.#finish(claim, 'done', payload, budget);
+    await this.#finish(claim, 'done', payload);
   }
 
   /** Records that the work failed, so the next delivery claims it again and retries. */
-  async fail(claim: NotificationClaim, error: unknown, budget?: RedisBudget): Promise<void> {
+  async fail(claim: NotificationClaim, error: unknown): Promise<void> {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    await this.#finish(claim, 'failed', message.slice(0, 1000), budget);
+    await this.#finish(claim, 'failed', message.slice(0, 1000));
   }
 
-  async #finish(claim: NotificationClaim, state: 'done' | 'failed', payload: string, budget?: RedisBudget) {
+  async #finish(claim: NotificationClaim, state: 'done' | 'failed', payload: string) {
     if (!claim.recorded) return;
     let reply: unknown[];
     try {
@@ -173,7 +173,6 @@ export class RedisNotificationClaims {
         FINISH_SCRIPT,
         [this.#key(claim.eventId)],
         [claim.owner, state, payload],
-        budget,
       )) as unknown[];
     } catch (error) {
       if (error instanceof RedisUnavailableError) this.#onUnavailable?.(error);
