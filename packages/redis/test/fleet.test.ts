@@ -43,17 +43,17 @@ describeWithRedis('a fleet of processes sharing one Redis', () => {
     );
   }, 90_000);
 
-  it('four processes claim the same 100 notification ids and one certificate refresh lock at once: each won exactly once', async () => {
+  it('four processes claim the same 200 notification ids and one certificate refresh lock at once: each won exactly once', async () => {
     const results = await runFleet<{ won: string[]; lock: boolean }>(4, () => [
       'claim',
       server.url,
       'EV-',
-      '100',
+      '200',
     ]);
     expect(results.filter((result) => result.lock)).toHaveLength(1);
     const won = results.flatMap((result) => result.won);
-    expect(won).toHaveLength(100);
-    expect(new Set(won).size).toBe(100);
+    expect(won).toHaveLength(200);
+    expect(new Set(won).size).toBe(200);
     console.log(`fleet claims: per process ${results.map((r) => r.won.length).join('/')}`);
   }, 90_000);
 });
