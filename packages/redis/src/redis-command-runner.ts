@@ -110,7 +110,7 @@ export class RedisCommandRunner {
       throw this.#fail(
         'COOLING_DOWN',
         command,
-        `not asked: the last command failed (${last?.reason}) under ${Math.round(this.#options.cooldownMs)} ms ago`,
+        `not sent: a command failed (${last?.reason}) less than cooldownMs (${this.#options.cooldownMs} ms) ago`,
         last,
       );
     }
@@ -143,7 +143,13 @@ export class RedisCommandRunner {
         );
       }, waitMs);
     });
-    const reply = client.sendCommand(args, { abortSignal: controller.signal });
+    let reply: Promise<unknown>;
+    try {
+      reply = client.sendCommand(args, { abortSignal: controller.signal });
+    } catch (error) {
+      // A client of another make may throw instead of rejecting.
+      reply = Promise.reject(error);
+    }
     // A reply (or rejection) that arrives after we stopped waiting must not surface as an unhandled rejection.
     reply.catch(() => {});
     try {
