@@ -1,7 +1,6 @@
 // Module hooks that let Node 20 run this repository's TypeScript sources without a build:
 // `./x.js` specifiers fall back to `./x.ts`, and `.ts` files are transpiled (types erased) on load.
 import { readFile } from 'node:fs/promises';
-import ts from 'typescript';
 
 export async function resolve(specifier, context, nextResolve) {
   try {
@@ -16,6 +15,8 @@ export async function resolve(specifier, context, nextResolve) {
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context);
   const source = await readFile(new URL(url), 'utf8');
+  // Imported on first use: loading TypeScript costs about a second, which a caching caller may never need.
+  const { default: ts } = await import('typescript');
   const { outputText } = ts.transpileModule(source, {
     fileName: url,
     compilerOptions: {

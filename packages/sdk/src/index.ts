@@ -79,4 +79,4 @@ export { BACKUP_BASE_URL, PRIMARY_BASE_URL } from './transport/failover.js';
 export { MemoryTokenStore } from './transport/memory-token-store.js';
 export type { RetryOptions } from './transport/retry-policy.js';
 export type { RetryEvent } from './transport/run-attempts.js';
-export type { TokenStore, TokenTakeResult } from './transport/token-store.js';
+export type { TokenStore, TokenTakeOptions, TokenTakeResult } from './transport/token-store.js';
