@@ -5,10 +5,12 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import { registerControlApi } from './control/index.js';
+import { CONTROL_PREFIX, registerControlApi } from './control/index.js';
 import type { EmulatorRuntime } from './core/create-runtime.js';
 import { runInTransaction } from './db/transaction.js';
 import type { OperationCall, OperationHandler } from './families/family.js';
+import { healthRoute } from './health.js';
+import { journalOf, registerRequestJournal } from './journal/record-requests.js';
 import { ApiError } from './wire/api-error.js';
 import { CERTIFICATES_OPERATION, CERTIFICATES_RATE_LIMIT, certificatesBody } from './wire/certificates.js';
 import { decryptSensitive } from './wire/decrypt-sensitive.js';
@@ -20,8 +22,10 @@ import { validateRequest } from './wire/validate-request.js';
 import { verifyRequest } from './wire/verify-request.js';
 
 export interface AppOptions {
-  /** `loopback` (default): the control API answers only clients on this machine. */
+  /** `loopback` (default): the control API answers only clients on this machine; `open`: any with the token. */
   controlApi?: 'loopback' | 'open';
+  /** The bearer token every control request needs when `controlApi` is `open`. */
+  controlToken?: string;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -47,13 +51,24 @@ async function handleApiRequest(
   let serial = certificateMode ? credentials.platform.certificateSerial : undefined;
   // Only an answer to a request whose Authorization verified is signed (spec §4.4).
   let verified = false;
+  const journal = journalOf(request, runtime);
   try {
     const route = matchRoute(request.method, rawUrl);
-    const caller = await verifyRequest(
-      { method: request.method, rawUrl, rawBody, authorization: header(request, 'authorization') },
-      { directory, now: () => runtime.clock.now() },
+    journal.operation(route.kind === 'certificates' ? CERTIFICATES_OPERATION : route.operation.name);
+    const parts = {
+      method: request.method,
+      rawUrl,
+      rawBody,
+      authorization: header(request, 'authorization'),
+    };
+    const caller = await verifyRequest(parts, { directory, now: () => runtime.clock.now() }).catch(
+      (error: unknown) => {
+        journal.refused(parts, error);
+        throw error;
+      },
     );
     verified = true;
+    journal.verified(caller.info.mchid);
     if (route.kind === 'certificates') {
       serial = credentials.platform.certificateSerial;
       runtime.rateLimiter.take(
@@ -145,7 +160,12 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     return sendError(reply, runtime.signing, apiError, { sign: false });
   });
 
-  registerControlApi(app, runtime, { controlApi: options.controlApi ?? 'loopback' });
+  registerRequestJournal(app, runtime, CONTROL_PREFIX);
+  healthRoute(app, runtime);
+  registerControlApi(app, runtime, {
+    controlApi: options.controlApi ?? 'loopback',
+    controlToken: options.controlToken,
+  });
 
   const handlers = new Map<string, OperationHandler>();
   for (const family of runtime.families) {
