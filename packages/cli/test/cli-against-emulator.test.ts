@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { type RunningEmulator, startEmulator } from '@wxpay-kit/emulator';
 import { loadPrivateKey, signRequest } from '@wxpay-kit/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, isolatedConfig, json, runCli } from './support/run-cli.js';
+import { type CliRun, isolatedConfig, json, runCli, startCli } from './support/run-cli.js';
 
 let emulator: RunningEmulator;
 let config: string;
@@ -466,5 +466,113 @@ describe('notify parse', () => {
     expect(wrongKey.code).toBe(5);
     expect(json<{ error: { reason: string } }>(wrongKey).error.reason).toBe('AUTHENTICATION_FAILED');
     expect(wrongKey.stderr).toContain('APIv3 key');
+  });
+});
+
+describe('emulator trigger and tail', () => {
+  const at = () => ['--url', emulator.url];
+
+  it('lists the actions the emulator offers, family and framework ones', async () => {
+    const run = await cli(['emulator', 'trigger', '--list', ...at(), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const names = json<{ action: string }[]>(run).map((row) => row.action);
+    expect(names).toEqual(
+      expect.arrayContaining(['authorizations.confirm', 'transferBills.fail', 'clock.advance']),
+    );
+  });
+
+  it('plays the user, and the SDK sees the new state', async () => {
+    const apply = await cli([
+      'authorizations.apply',
+      ...['--profile', 'emulator-ordinary', '--out_authorization_no', 'clitrigger1'],
+      ...[
+        '--appid',
+        emulator.merchants.ordinary.appid,
+        '--openid',
+        'o-cli-trigger',
+        '--transfer_scene_id',
+        '1000',
+      ],
+      ...[
+        '--user_display_name',
+        'cli',
+        '--user_recv_perception',
+        '现金奖励',
+        '--authorization_notify_url',
+        notifyUrl,
+      ],
+    ]);
+    expect(apply.code, apply.stderr).toBe(0);
+    const run = await cli([
+      'emulator',
+      'trigger',
+      'authorizations.confirm',
+      'out_authorization_no=clitrigger1',
+      ...at(),
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run)).toMatchObject({ state: 'TAKING_EFFECT' });
+    const get = await cli([
+      'authorizations.get',
+      '--profile',
+      'emulator-ordinary',
+      '--out_authorization_no',
+      'clitrigger1',
+    ]);
+    expect(json(get)).toMatchObject({ state: 'TAKING_EFFECT' });
+  });
+
+  it('advances the clock with a typed field', async () => {
+    const before = emulator.clock.now();
+    const run = await cli(['emulator', 'trigger', 'clock.advance', 'seconds:=60', ...at(), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(json<{ now: number }>(run).now).toBeGreaterThanOrEqual(before + 60_000);
+  });
+
+  it('explains an unknown action, a missing field and a bad assignment (exit 2)', async () => {
+    const unknown = await cli(['emulator', 'trigger', 'authorizations.confrim', ...at()]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no action "authorizations.confrim"');
+    const missing = await cli(['emulator', 'trigger', 'authorizations.confirm', ...at()]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('out_authorization_no is required');
+    const bad = await cli(['emulator', 'trigger', 'clock.advance', 'seconds', ...at()]);
+    expect(bad.code).toBe(2);
+    const away = await cli(['emulator', 'trigger', '--list', '--url', 'http://127.0.0.1:9']);
+    expect(away.code).toBe(2);
+    expect(away.stderr).toContain('no emulator answers');
+  });
+
+  it('tail follows API calls and notification attempts live, and stops cleanly on Ctrl+C', async () => {
+    const tail = startCli(['emulator', 'tail', ...at(), '--interval', '100'], {
+      env: { WXPAY_KIT_CONFIG: config },
+    });
+    try {
+      await expect.poll(() => tail.output.stderr, { timeout: 15_000 }).toContain('following');
+      const get = await cli([
+        'authorizations.get',
+        '--profile',
+        'emulator-ordinary',
+        '--out_authorization_no',
+        'clitail404',
+      ]);
+      expect(get.code).toBe(4);
+      await expect
+        .poll(() => tail.output.stdout, { timeout: 15_000 })
+        .toContain('clitail404 → 404 NOT_FOUND');
+      const trigger = await cli([
+        'emulator',
+        'trigger',
+        'authorizations.revoke',
+        'out_authorization_no=clitrigger1',
+        ...at(),
+      ]);
+      expect(trigger.code, trigger.stderr).toBe(0);
+      await expect
+        .poll(() => tail.output.stdout, { timeout: 15_000 })
+        .toMatch(/notification #\d+ MCHTRANSFER\.AUTHORIZATION\.CLOSED .*200/);
+    } finally {
+      expect(await tail.stop()).toBe(0);
+    }
   });
 });

@@ -26,17 +26,41 @@ export function isolatedConfig(): string {
   return join(mkdtempSync(join(tmpdir(), 'wxpay-kit-cli-')), 'profiles.json');
 }
 
-export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+function spawnCli(args: readonly string[], options: RunOptions) {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) {
     if (value !== undefined && !name.startsWith('WXPAY_KIT_')) env[name] = value;
   }
   for (const [name, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[name] = value;
-  const child = spawn(process.execPath, ['--conditions=wxpay-kit-source', '--import', loader, bin, ...args], {
+  return spawn(process.execPath, ['--conditions=wxpay-kit-source', '--import', loader, bin, ...args], {
     cwd: options.cwd ?? root,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+}
+
+/** A long-running command (`emulator tail`): its output so far, and a way to stop it as Ctrl+C would. */
+export function startCli(args: readonly string[], options: RunOptions = {}) {
+  const child = spawnCli(args, options);
+  const seen = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    seen.stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    seen.stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    output: seen,
+    stop: () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
+
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  const child = spawnCli(args, options);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
