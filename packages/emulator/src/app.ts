@@ -22,8 +22,10 @@ import { validateRequest } from './wire/validate-request.js';
 import { verifyRequest } from './wire/verify-request.js';
 
 export interface AppOptions {
-  /** `loopback` (default): the control API answers only clients on this machine. */
+  /** `loopback` (default): the control API answers only clients on this machine; `open`: any with the token. */
   controlApi?: 'loopback' | 'open';
+  /** The bearer token every control request needs when `controlApi` is `open`. */
+  controlToken?: string;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -159,7 +161,10 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
   });
 
   registerRequestJournal(app, runtime, CONTROL_PREFIX);
-  registerControlApi(app, runtime, { controlApi: options.controlApi ?? 'loopback' });
+  registerControlApi(app, runtime, {
+    controlApi: options.controlApi ?? 'loopback',
+    controlToken: options.controlToken,
+  });
   registerDashboard(app, { prefix: CONTROL_PREFIX, controlApi: options.controlApi ?? 'loopback' });
 
   const handlers = new Map<string, OperationHandler>();

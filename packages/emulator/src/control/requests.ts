@@ -73,6 +73,11 @@ function summaryView(entry: StoredEntry) {
   };
 }
 
+/** A journal row as `GET /_emulator/requests/:id` answers it. */
+export type JournalRow = ReturnType<typeof journalView>;
+/** A journal row as `GET /_emulator/requests` lists it. */
+export type JournalSummary = ReturnType<typeof summaryView>;
+
 /** The request journal: every API call, newest first, with signature diagnoses. */
 export function requestRoutes(app: FastifyInstance, runtime: EmulatorRuntime): void {
   app.get('/requests', async (request) => {

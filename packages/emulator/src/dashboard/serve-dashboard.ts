@@ -49,9 +49,10 @@ export function registerDashboard(
   };
 
   app.get(`${options.prefix}/dashboard`, async (_request, reply) => reply.redirect(base));
-  const serve = async (request: FastifyRequest<{ Params: { file?: string } }>, reply: FastifyReply) => {
-    const asset = files.get(request.params.file || 'index.html');
-    if (!asset) return reply.code(404).type('text/plain').send(`no dashboard file "${request.params.file}"`);
+  const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+    const file = (request.params as { file?: string }).file;
+    const asset = files.get(file || 'index.html');
+    if (!asset) return reply.code(404).type('text/plain').send(`no dashboard file "${file}"`);
     return reply
       .type(asset.type)
       .header('cache-control', 'no-cache')

@@ -120,6 +120,11 @@ export interface ControlAction {
   method: 'GET' | 'POST';
   /** Fastify path relative to /_emulator/<family-kebab>, e.g. `/:mchid/:out_authorization_no/confirm`. */
   path: string;
+  /**
+   * The method name in the typed control client (`emulator.control.<family>.<name>`); by default derived from
+   * the path (control/action-catalogue.ts: `/…/confirm` → `confirm`, GET `/balances/:id` → `getBalances`).
+   */
+  name?: string;
   summary: string;
   actor: Actor;
   handler(
