@@ -625,6 +625,7 @@ const requestsView = {
 };
 
 // ——— clock ———
+const countOf = (value) => (Array.isArray(value) ? value.length : value);
 const clockView = {
   title: 'Clock',
   mount(container, _args, { api }) {
@@ -646,7 +647,7 @@ const clockView = {
           h(
             'p',
             { 'data-advanced': '' },
-            `Now ${answer.time}: ran ${answer.ran.timers} timer(s) and ${answer.ran.notificationAttempts} notification attempt(s).`,
+            `Now ${answer.time}: ran ${countOf(answer.ran.timers)} timer(s) and ${countOf(answer.ran.notificationAttempts)} notification attempt(s).`,
           ),
         );
       } catch (error) {
