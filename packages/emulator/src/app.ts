@@ -7,6 +7,7 @@ import Fastify, {
 } from 'fastify';
 import { CONTROL_PREFIX, registerControlApi } from './control/index.js';
 import type { EmulatorRuntime } from './core/create-runtime.js';
+import { registerDashboard } from './dashboard/serve-dashboard.js';
 import { runInTransaction } from './db/transaction.js';
 import type { OperationCall, OperationHandler } from './families/family.js';
 import { healthRoute } from './health.js';
@@ -198,6 +199,7 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     controlApi: options.controlApi ?? 'loopback',
     controlToken: options.controlToken,
   });
+  registerDashboard(app, { prefix: CONTROL_PREFIX, controlApi: options.controlApi ?? 'loopback' });
 
   const handlers = new Map<string, OperationHandler>();
   for (const family of runtime.families) {

@@ -2,6 +2,7 @@ import type { ControlActionDescriptor } from '../control/action-catalogue.js';
 import type { JournalRow, JournalSummary } from '../control/requests.js';
 import type { EmulatorClientOptions } from '../core/client-options.js';
 import type { MerchantKey } from '../core/credentials.js';
+import type { StoredTransition } from '../history/transition-log.js';
 import type { JournalFilter, Verification } from '../journal/journal-store.js';
 import type { AttemptRecord, NotificationRecord, NotificationState } from '../notify/notification-store.js';
 import type { FaultRule } from '../wire/fault-injection.js';
@@ -19,6 +20,14 @@ export class EmulatorControlError extends Error {
     super(message);
     this.name = 'EmulatorControlError';
   }
+}
+
+/** `GET /_emulator/resources/:family/:key/timeline`. */
+export interface ResourceTimeline {
+  family: string;
+  resourceKey: string;
+  transitions: Array<StoredTransition & { time: string }>;
+  notifications: Array<NotificationRecord & { attempts?: AttemptRecord[] }>;
 }
 
 export interface ClockView {
@@ -56,6 +65,8 @@ export type ControlClient = FamilyControl & {
   readonly url: string;
   clock: {
     get(): Promise<ClockView>;
+    /** What falls due next: pending timers and scheduled notification attempts, soonest first. */
+    due(): Promise<ControlResult>;
     /** Moves virtual time forward by `seconds` or `ms`, or to `to` (RFC 3339); runs what falls due on the way. */
     advance(
       by: { seconds: number } | { ms: number } | { to: string },
@@ -83,6 +94,8 @@ export type ControlClient = FamilyControl & {
   };
   resources: {
     list(family: string, filter?: { mchid?: string }): Promise<ControlResult[]>;
+    /** A resource's transitions (with their actor) and the notifications they caused, by its out-number. */
+    timeline(family: string, key: string, filter?: { mchid?: string }): Promise<ResourceTimeline>;
   };
   merchants: {
     list(): Promise<ControlResult>;
@@ -116,6 +129,8 @@ export const FRAMEWORK_ROUTES = [
   'GET /requests',
   'GET /requests/:id',
   'GET /resources/:family',
+  'GET /resources/:family/:key/timeline',
+  'GET /clock/due',
   'GET /merchants',
   'GET /merchants/:key/client-options',
   'GET /settings',
@@ -217,6 +232,7 @@ export function createControlClient(options: ControlClientOptions): ControlClien
     clock: {
       get: () => call<ClockView>('GET', '/clock'),
       advance: (by: object) => call('POST', '/clock/advance', by),
+      due: () => call('GET', '/clock/due'),
     },
     faults: {
       list: async () => (await call<{ faults: FaultRule[] }>('GET', '/faults')).faults,
@@ -246,6 +262,13 @@ export function createControlClient(options: ControlClientOptions): ControlClien
             filter,
           )
         ).items,
+      timeline: (family: string, key: string, filter: Query = {}) =>
+        call(
+          'GET',
+          `/resources/${encodeURIComponent(family)}/${encodeURIComponent(key)}/timeline`,
+          undefined,
+          filter,
+        ),
     },
     merchants: {
       list: () => call('GET', '/merchants'),

@@ -1,4 +1,5 @@
 import type { Database, FamilyModule } from '../families/family.js';
+import { migrateTransitionLog } from '../history/transition-log.js';
 import { migrateJournal } from '../journal/journal-store.js';
 import { migrateOutbox } from '../notify/outbox.js';
 
@@ -46,5 +47,6 @@ export function migrate(db: Database, families: readonly FamilyModule[]): void {
   db.exec(CORE_SCHEMA);
   migrateOutbox(db);
   migrateJournal(db);
+  migrateTransitionLog(db);
   for (const family of families) family.migrate(db);
 }
