@@ -11,8 +11,10 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Generous: many tests start real processes (CLIs, redis-server, Chromium, packed installs), and CI machines
+    // have two cores. A hang still fails, a minute later; speed is measured in bench/, never asserted here.
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
     pool: 'forks',
     reporters: ['default', './scripts/summary-reporter.ts'],
   },

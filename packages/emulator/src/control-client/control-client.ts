@@ -114,6 +114,12 @@ export type ControlClient = FamilyControl & {
   }): Promise<{ deleted: Record<string, number>; clock: { now: number; time: string } }>;
   /** The family actions this emulator offers, as `GET /_emulator/actions` lists them. */
   actions(): Promise<ControlActionDescriptor[]>;
+  /** The platform certificates `GET /v3/certificates` lists, and WeChat Pay's rotation of them. */
+  platformCertificates: {
+    list(): Promise<ControlResult>;
+    /** A new certificate signs at once; the previous one stays listed and valid for `overlapMs` (24 h). */
+    rotate(options?: { overlapMs?: number }): Promise<ControlResult>;
+  };
 };
 
 /** The framework's control routes this client calls (a test checks them against the registered routes). */
@@ -137,6 +143,8 @@ export const FRAMEWORK_ROUTES = [
   'POST /settings',
   'POST /reset',
   'GET /actions',
+  'GET /platform-certificates',
+  'POST /platform-certificates/rotate',
 ] as const;
 
 export interface ControlClientOptions {
@@ -281,6 +289,11 @@ export function createControlClient(options: ControlClientOptions): ControlClien
     reset: (resetOptions: { clock?: boolean | string } = {}) =>
       call('POST', '/reset', resetOptions.clock === undefined ? undefined : { clock: resetOptions.clock }),
     actions: async () => (await call<{ actions: ControlActionDescriptor[] }>('GET', '/actions')).actions,
+    platformCertificates: {
+      list: () => call('GET', '/platform-certificates'),
+      rotate: (options: { overlapMs?: number } = {}) =>
+        call('POST', '/platform-certificates/rotate', options),
+    },
     ...families,
   };
   return client as unknown as ControlClient;

@@ -29,7 +29,7 @@ function startCli(args: string[]): Promise<Started> {
   const child = runCli(args);
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI did not start in time:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`CLI did not start in time:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
@@ -64,7 +64,7 @@ afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 describe('wxpay-emulator CLI', () => {
   it('prints the credentials table and an SDK configuration that works, reuses them on the next start, and stops on SIGINT', {
-    timeout: 60_000,
+    timeout: 150_000,
   }, async () => {
     const first = await startCli(['--port', '0', '--data', dataDir]);
     const mchids = [...first.output.matchAll(/^(ordinary|serviceProvider|platform)\s+(\d{10})\s/gm)].map(
