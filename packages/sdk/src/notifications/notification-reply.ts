@@ -22,7 +22,7 @@ const FAILURE_MESSAGE = '失败';
  * delivers again on its retry schedule.
  *
  * - `failureReply(error)`, with what your handler caught: a notification that failed verification
- *   (`WechatPaySignatureError`) gets 401, as the official SDKs answer it; anything else (decryption, your own
+ *   (`WechatPaySignatureError`) gets 401: the sender is not authenticated; anything else (decryption, your own
  *   processing) gets 500. The error's text is never sent: the sender of a forged notification learns nothing.
  * - `failureReply('message')`: 500 with that message (at most 256 characters, the documented limit).
  */
