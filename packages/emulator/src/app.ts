@@ -5,10 +5,13 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import { registerControlApi } from './control/index.js';
+import { CONTROL_PREFIX, registerControlApi } from './control/index.js';
 import type { EmulatorRuntime } from './core/create-runtime.js';
+import { registerDashboard } from './dashboard/serve-dashboard.js';
 import { runInTransaction } from './db/transaction.js';
 import type { OperationCall, OperationHandler } from './families/family.js';
+import { healthRoute } from './health.js';
+import { journalOf, registerRequestJournal } from './journal/record-requests.js';
 import { ApiError } from './wire/api-error.js';
 import {
   answerSerial,
@@ -18,6 +21,13 @@ import {
   platformCertificatesOf,
 } from './wire/certificates.js';
 import { decryptSensitive } from './wire/decrypt-sensitive.js';
+import {
+  answerClientError,
+  applyServerLimits,
+  fastifyServerOptions,
+  type ServerLimits,
+  serverLimits,
+} from './wire/http-limits.js';
 import { sendError, sendReply, toApiError } from './wire/reply.js';
 import { newRequestId } from './wire/request-id.js';
 import { checkRoles } from './wire/roles.js';
@@ -26,8 +36,12 @@ import { validateRequest } from './wire/validate-request.js';
 import { verifyRequest } from './wire/verify-request.js';
 
 export interface AppOptions {
-  /** `loopback` (default): the control API answers only clients on this machine. */
+  /** `loopback` (default): the control API answers only clients on this machine; `open`: any with the token. */
   controlApi?: 'loopback' | 'open';
+  /** The bearer token every control request needs when `controlApi` is `open`. */
+  controlToken?: string;
+  /** Timeouts and the connection cap of the HTTP server. */
+  limits?: ServerLimits;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -59,13 +73,24 @@ async function handleApiRequest(
   let serial = serialFor(false);
   // Only an answer to a request whose Authorization verified is signed (spec §4.4).
   let verified = false;
+  const journal = journalOf(request, runtime);
   try {
     const route = matchRoute(request.method, rawUrl);
-    const caller = await verifyRequest(
-      { method: request.method, rawUrl, rawBody, authorization: header(request, 'authorization') },
-      { directory, now: () => runtime.clock.now() },
+    journal.operation(route.kind === 'certificates' ? CERTIFICATES_OPERATION : route.operation.name);
+    const parts = {
+      method: request.method,
+      rawUrl,
+      rawBody,
+      authorization: header(request, 'authorization'),
+    };
+    const caller = await verifyRequest(parts, { directory, now: () => runtime.clock.now() }).catch(
+      (error: unknown) => {
+        journal.refused(parts, error);
+        throw error;
+      },
     );
     verified = true;
+    journal.verified(caller.info.mchid);
     if (route.kind === 'certificates') {
       serial = serialFor(true);
       runtime.rateLimiter.take(
@@ -128,7 +153,10 @@ async function handleApiRequest(
  * the bytes as sent; every response carries a `Request-ID`.
  */
 export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): FastifyInstance {
+  const limits = serverLimits(options.limits);
   const app = Fastify({
+    ...fastifyServerOptions(limits),
+    clientErrorHandler: answerClientError,
     loggerInstance: runtime.logger as FastifyBaseLogger,
     genReqId: newRequestId,
     logController: new LogController({ disableRequestLogging: true }),
@@ -144,6 +172,7 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
       );
     },
   });
+  applyServerLimits(app.server, limits);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onRequest', async (request, reply) => {
@@ -164,7 +193,13 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     return sendError(reply, runtime.signing, apiError, { sign: false });
   });
 
-  registerControlApi(app, runtime, { controlApi: options.controlApi ?? 'loopback' });
+  registerRequestJournal(app, runtime, CONTROL_PREFIX);
+  healthRoute(app, runtime);
+  registerControlApi(app, runtime, {
+    controlApi: options.controlApi ?? 'loopback',
+    controlToken: options.controlToken,
+  });
+  registerDashboard(app, { prefix: CONTROL_PREFIX, controlApi: options.controlApi ?? 'loopback' });
 
   const handlers = new Map<string, OperationHandler>();
   for (const family of runtime.families) {

@@ -7,12 +7,13 @@ import {
   unixSeconds,
   verifySignedMessage,
 } from '../protocol/index.js';
-import { type HttpResponse, sendHttpRequest } from '../transport/fetch-transport.js';
+import type { HttpResponse } from '../transport/http-exchange.js';
 import { type AttemptContext, runAttempts } from '../transport/run-attempts.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { redactHeaders } from './redact-authorization.js';
 import { type ClientContext, resolveCallDeadline, resolveCallTimeout } from './resolve-options.js';
+import type { WithResponse } from './response-promise.js';
 import { callHook } from './safe-hooks.js';
 import { transformAtPointers } from './sensitive-fields.js';
 import type { CallOptions } from './wechat-pay-options.js';
@@ -81,6 +82,14 @@ export async function verifyWithClientKeys(
   await verifySignedMessage({ headers, body, keyring: context.keyring, now: unixSeconds(context.now()) });
 }
 
+/**
+ * The transport already lower-cased every name, so a lookup is one property read rather than a scan of all
+ * headers per name (getHeader's path for plain records).
+ */
+function lowerCaseLookup(headers: Record<string, string>): { get(name: string): string | null } {
+  return { get: (name) => headers[name.toLowerCase()] ?? null };
+}
+
 /** One attempt: sign afresh (new timestamp and nonce), send, then verify and decode a 2xx or raise the error. */
 async function sendAttempt(
   context: ClientContext,
@@ -88,7 +97,7 @@ async function sendAttempt(
   attempt: AttemptContext,
   timeoutMs: number,
   signal: AbortSignal | undefined,
-): Promise<unknown> {
+): Promise<WithResponse<unknown>> {
   const { method, pathAndQuery, body } = prepared;
   const url = attempt.baseUrl + pathAndQuery;
   const signed = await signRequest({
@@ -112,41 +121,54 @@ async function sendAttempt(
     prepared.wechatpaySerial ?? context.keyring.preferredSerial(unixSeconds(context.now()));
   if (serialHeader !== undefined) headers['Wechatpay-Serial'] = serialHeader;
 
-  callHook(context.hooks, 'onRequest', {
-    operation: prepared.label,
-    method,
-    url,
-    attempt: attempt.attempt,
-    headers: redactHeaders(headers),
-  });
-  const started = performance.now();
-  const response = await sendHttpRequest(
+  const { hooks } = context;
+  // Events are built only for hooks that exist: the hot path pays nothing for observability it does not use.
+  if (hooks.onRequest) {
+    callHook(hooks, 'onRequest', {
+      operation: prepared.label,
+      method,
+      url,
+      attempt: attempt.attempt,
+      headers: redactHeaders(headers),
+    });
+  }
+  const started = hooks.onResponse ? performance.now() : 0;
+  const response = await context.send(
     { method, url, headers, body },
-    { fetch: context.fetch, timeoutMs: attempt.timeoutMs ?? timeoutMs, signal },
+    { timeoutMs: attempt.timeoutMs ?? timeoutMs, signal },
   );
-  callHook(context.hooks, 'onResponse', {
-    operation: prepared.label,
-    status: response.status,
-    requestId: response.headers['request-id'],
-    durationMs: Math.round(performance.now() - started),
-    attempt: attempt.attempt,
-  });
+  if (hooks.onResponse) {
+    callHook(hooks, 'onResponse', {
+      operation: prepared.label,
+      status: response.status,
+      requestId: response.headers['request-id'],
+      durationMs: Math.round(performance.now() - started),
+      attempt: attempt.attempt,
+    });
+  }
 
   if (response.status < 200 || response.status >= 300) {
     throw apiErrorFromResponse({ response, operation: prepared.operation, method, url });
   }
   // Fail closed: nothing from an unverified 2xx reaches the caller.
   if (prepared.verifyResponse) await prepared.verifyResponse(response, unixSeconds(context.now()));
-  else await verifyWithClientKeys(context, response.headers, response.bodyBytes);
-  return parseSuccessBody(context, prepared, response);
+  else await verifyWithClientKeys(context, lowerCaseLookup(response.headers), response.bodyBytes);
+  return {
+    data: parseSuccessBody(context, prepared, response),
+    status: response.status,
+    headers: response.headers,
+    requestId: response.headers['request-id'],
+    url,
+    attempts: attempt.attempt,
+  };
 }
 
-/** Runs a prepared call through rate limiting, retries and failover. */
+/** Runs a prepared call through rate limiting, retries and failover; resolves with the body and its answer's metadata. */
 export function executeRequest(
   context: ClientContext,
   prepared: PreparedRequest,
   options: CallOptions,
-): Promise<unknown> {
+): Promise<WithResponse<unknown>> {
   const timeoutMs = resolveCallTimeout(context, options.timeoutMs);
   const deadlineMs = resolveCallDeadline(context, options.deadlineMs);
   const { signal } = options;

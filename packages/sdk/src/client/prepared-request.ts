@@ -1,4 +1,4 @@
-import type { HttpResponse } from '../transport/fetch-transport.js';
+import type { HttpResponse } from '../transport/http-exchange.js';
 
 /** One logical call, ready to be signed and sent (as many times as retries need). */
 export interface PreparedRequest {

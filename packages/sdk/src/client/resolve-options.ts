@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { Agent } from 'node:http';
 import { MemoryPlatformCertificateStore } from '../certificates/memory-platform-certificate-store.js';
 import type { PlatformCertificateManager } from '../certificates/platform-certificate-manager.js';
 import type { PlatformCertificateStore } from '../certificates/platform-certificate-store.js';
@@ -6,8 +7,10 @@ import { WechatPayConfigError } from '../errors/index.js';
 import { type CertificateInput, loadPrivateKey } from '../protocol/keys.js';
 import { PlatformKeyring } from '../protocol/platform-keyring.js';
 import { BACKUP_BASE_URL, PRIMARY_BASE_URL } from '../transport/failover.js';
-import type { FetchFunction } from '../transport/fetch-transport.js';
+import { createFetchSender, type FetchFunction } from '../transport/fetch-transport.js';
+import type { HttpSender } from '../transport/http-exchange.js';
 import { MemoryTokenStore } from '../transport/memory-token-store.js';
+import { createNodeHttpSender } from '../transport/node-http-transport.js';
 import { RateLimiter } from '../transport/rate-limiter.js';
 import {
   DEFAULT_RETRY_OPTIONS,
@@ -37,7 +40,8 @@ export interface ClientContext {
   retry: RetryOptions | false;
   limiter: RateLimiter | undefined;
   userAgent: string;
-  fetch: FetchFunction;
+  /** Sends one attempt: node:http by default, or the user's `fetch`. */
+  send: HttpSender;
   hooks: WechatPayHooks;
   now: () => number;
   sleep: Sleep;
@@ -207,6 +211,44 @@ function resolveLimiter(options: WechatPayOptions, now: () => number, sleep: Sle
   return new RateLimiter({ store, now, sleep });
 }
 
+/** `http://host:port` or `https://…` of a forward proxy, credentials allowed; nothing after the authority. */
+function checkProxyUrl(value: unknown): URL {
+  let url: URL;
+  try {
+    url = new URL(value as string);
+  } catch {
+    return fail(
+      'proxy',
+      `must be a URL such as http://proxy.example.com:3128, got ${JSON.stringify(String(value))}`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail('proxy', `must use http: or https: (the scheme to reach the proxy itself), got ${url.protocol}`);
+  }
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    fail(
+      'proxy',
+      `must be scheme, credentials, host and port only, got ${url.protocol}//${url.host}${url.pathname}`,
+    );
+  }
+  return url;
+}
+
+/** The transport: the user's fetch, or node:http with the user's agent or proxy (at most one of the three). */
+function resolveSender(options: WechatPayOptions): HttpSender {
+  const { fetch: fetchFunction, proxy, agent } = options;
+  const given = (['fetch', 'proxy', 'agent'] as const).filter((name) => options[name] !== undefined);
+  if (given.length > 1) {
+    fail(given[1] as string, `cannot be combined with ${given[0]}: each one decides how requests are sent`);
+  }
+  if (fetchFunction !== undefined)
+    return createFetchSender(checkFunction<FetchFunction>('fetch', fetchFunction));
+  if (agent !== undefined && !(agent instanceof Agent)) {
+    fail('agent', 'must be an http.Agent or https.Agent (or an object extending one)');
+  }
+  return createNodeHttpSender({ agent, proxy: proxy === undefined ? undefined : checkProxyUrl(proxy) });
+}
+
 /** Validates every option eagerly, so a bad key path fails at startup rather than on the first payment. */
 export function resolveOptions(options: WechatPayOptions): ClientContext {
   if (typeof options !== 'object' || options === null)
@@ -255,10 +297,7 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     options.deadlineMs === undefined ? undefined : checkPositiveInteger('deadlineMs', options.deadlineMs);
   const now = options.now === undefined ? Date.now : checkFunction<() => number>('now', options.now);
   const sleep = options.sleep === undefined ? realSleep : checkFunction<Sleep>('sleep', options.sleep);
-  const fetchFunction =
-    options.fetch === undefined
-      ? (globalThis.fetch as FetchFunction)
-      : checkFunction<FetchFunction>('fetch', options.fetch);
+  const send = resolveSender(options);
 
   let userAgent = defaultUserAgent();
   if (options.userAgent !== undefined) {
@@ -297,7 +336,7 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     retry: resolveRetry(options.retry),
     limiter: resolveLimiter(options, now, sleep),
     userAgent,
-    fetch: fetchFunction,
+    send,
     hooks,
     now,
     sleep,

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import type { PlatformCertificateStore } from '../certificates/platform-certificate-store.js';
 import type { CertificateInput, KeyInput } from '../protocol/keys.js';
 import type { FetchFunction } from '../transport/fetch-transport.js';
@@ -48,8 +49,21 @@ export interface WechatPayOptions {
   rateLimit?: { store?: TokenStore | undefined } | false | undefined;
   /** Replaces the default `wxpay-kit/<version> (node <version>; <platform>)`. */
   userAgent?: string | undefined;
-  /** Defaults to the global `fetch`. */
+  /**
+   * Sends through this `fetch` instead of the built-in node:http transport (e.g. a test double, or undici's fetch
+   * with a `dispatcher`). Cannot be combined with `proxy` or `agent`.
+   */
   fetch?: FetchFunction | undefined;
+  /**
+   * An HTTP(S) forward proxy for every request, `http://[user:password@]host:port` (or `https://` to reach the
+   * proxy over TLS). https targets go through a CONNECT tunnel, so the proxy sees neither body nor signature.
+   */
+  proxy?: string | URL | undefined;
+  /**
+   * Your own `http.Agent`/`https.Agent` (or a proxy agent from another library) for every request, in place of
+   * the SDK's keep-alive agents: custom CA, client certificate, socket limits. It must fit the base URL's scheme.
+   */
+  agent?: Agent | undefined;
   hooks?: WechatPayHooks | undefined;
   /** Clock in epoch milliseconds (signing timestamps, verification skew, rate limits); defaults to Date.now. */
   now?: (() => number) | undefined;

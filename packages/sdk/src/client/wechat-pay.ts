@@ -7,7 +7,9 @@ import { createCertificateManager } from './managed-certificates.js';
 import { createNotificationsApi, type WechatPayNotifications } from './notifications-api.js';
 import { type GenericRequest, prepareGeneric } from './prepare-generic.js';
 import { prepareOperation } from './prepare-operation.js';
+import type { PreparedRequest } from './prepared-request.js';
 import { type ClientContext, resolveOptions } from './resolve-options.js';
+import { WechatPayPromise, type WithResponse } from './response-promise.js';
 import { callHook } from './safe-hooks.js';
 import type { CallOptions, WechatPayOptions } from './wechat-pay-options.js';
 
@@ -67,21 +69,31 @@ export class WechatPay {
   /**
    * Calls any APIv3 endpoint with the client's signing, verification, retries and failover. Resolves with the
    * parsed JSON body (`undefined` for 204); the type parameter is an unchecked assertion about its shape.
+   * `.withResponse()` on the result adds the status, headers and `Request-ID`.
    */
-  async request<T = unknown>(request: GenericRequest): Promise<T> {
-    try {
-      const options = checkCallOptions({
-        signal: request?.signal,
-        timeoutMs: request?.timeoutMs,
-        deadlineMs: request?.deadlineMs,
-      });
-      await this.#certificatesForEncryption();
-      const prepared = prepareGeneric(this.#context, request);
-      return (await executeRequest(this.#context, prepared, options)) as T;
-    } catch (error) {
-      callHook(this.#context.hooks, 'onError', error);
-      throw error;
-    }
+  request<T = unknown>(request: GenericRequest): WechatPayPromise<T> {
+    const call = this.#call<T>(
+      () =>
+        checkCallOptions({
+          signal: request?.signal,
+          timeoutMs: request?.timeoutMs,
+          deadlineMs: request?.deadlineMs,
+        }),
+      () => prepareGeneric(this.#context, request),
+    );
+    return new WechatPayPromise(call);
+  }
+
+  #invoke(
+    name: OperationName,
+    input: unknown,
+    callOptions: CallOptions | undefined,
+  ): WechatPayPromise<unknown> {
+    const call = this.#call(
+      () => checkCallOptions(callOptions),
+      () => prepareOperation(this.#context, operations[name], input),
+    );
+    return new WechatPayPromise(call);
   }
 
   /**
@@ -93,12 +105,12 @@ export class WechatPay {
     return certificates?.prepare(undefined, { needCertificates: keyring.publicKeyId === undefined });
   }
 
-  async #invoke(name: OperationName, input: unknown, callOptions: CallOptions | undefined): Promise<unknown> {
+  /** Checks the options, prepares (validates, encrypts), then runs the call; every failure reaches `onError`. */
+  async #call<T>(readOptions: () => CallOptions, prepare: () => PreparedRequest): Promise<WithResponse<T>> {
     try {
-      const options = checkCallOptions(callOptions);
+      const options = readOptions();
       await this.#certificatesForEncryption();
-      const prepared = prepareOperation(this.#context, operations[name], input);
-      return await executeRequest(this.#context, prepared, options);
+      return (await executeRequest(this.#context, prepare(), options)) as WithResponse<T>;
     } catch (error) {
       callHook(this.#context.hooks, 'onError', error);
       throw error;

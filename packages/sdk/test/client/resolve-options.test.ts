@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +90,13 @@ describe('new WechatPay(options)', () => {
     ['rateLimit.store', { rateLimit: { store: {} } }],
     ['userAgent', { userAgent: 'a\r\nX-Injected: 1' }],
     ['fetch', { fetch: 'fetch' }],
+    ['proxy', { proxy: 'proxy.corp:3128' }],
+    ['proxy', { proxy: 'socks5://127.0.0.1:1080' }],
+    ['proxy', { proxy: 'http://127.0.0.1:3128/path' }],
+    ['agent', { agent: { keepAlive: true } }],
+    // Each of fetch, proxy and agent decides how requests go out: two of them would leave one ignored.
+    ['proxy', { fetch: async () => new Response(), proxy: 'http://127.0.0.1:3128' }],
+    ['agent', { proxy: 'http://127.0.0.1:3128', agent: new HttpAgent() }],
     ['now', { now: 5 }],
     ['hooks.onRequest', { hooks: { onRequest: 'log' } }],
     ['platformCertificates', { wechatpayPublicKey: undefined, platformCertificates: 'cert.pem' }],
