@@ -23,6 +23,7 @@ export {
   type RateLimit,
   type SensitiveFields,
 } from './catalogue/index.js';
+export type { OpenedPlatformCertificate } from './certificates/certificate-download.js';
 export { MemoryPlatformCertificateStore } from './certificates/memory-platform-certificate-store.js';
 export type {
   PlatformCertificateEntry,
@@ -30,6 +31,10 @@ export type {
   PlatformCertificateStore,
   StoredPlatformCertificates,
 } from './certificates/platform-certificate-store.js';
+export {
+  type VerifyCertificateDownloadInput,
+  verifyCertificateDownload,
+} from './certificates/verify-certificate-download.js';
 export type {
   FamilyMethods,
   FamilyName as ClientFamilyName,
@@ -43,6 +48,7 @@ export { SDK_VERSION } from './client/sdk-version.js';
 export { WechatPay } from './client/wechat-pay.js';
 export type {
   CallOptions,
+  ManagedPlatformCertificates,
   RequestEvent,
   ResponseEvent,
   WechatPayHooks,

@@ -113,6 +113,25 @@ describe('platform certificates against the emulator', () => {
     expect((error as Error).message).toMatch(/apiV3Key/);
   });
 
+  it('a merchant without platform certificates (404 RESOURCE_NOT_EXISTS, injected) gets NO_CERTIFICATES', async () => {
+    const fault = await h.control('POST', '/faults', {
+      operation: 'certificates.download',
+      status: 404,
+      code: 'RESOURCE_NOT_EXISTS',
+      message: '无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥。',
+      count: 1,
+    });
+    expect(fault.status).toBeLessThan(300);
+    const { wxpay, downloads } = autoClient();
+    const error = await apply(wxpay, `nocert${Date.now()}`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WechatPayCertificateError);
+    expect((error as WechatPayCertificateError).reason).toBe('NO_CERTIFICATES');
+    expect((error as Error).message).toMatch(/wechatpayPublicKey/);
+    // Not cached as a failure: once certificates exist, the next call downloads them.
+    await apply(wxpay, `nocert${Date.now()}b`);
+    expect(downloads).toHaveLength(2); // the refused download, then the one that worked
+  });
+
   it('public key and auto together (a migrating merchant): public-key answers need no download', async () => {
     const { wxpay, downloads } = autoClient({
       wechatpayPublicKey: h.emulator.clientOptions('ordinary').wechatpayPublicKey,

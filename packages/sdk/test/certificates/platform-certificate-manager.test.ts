@@ -164,6 +164,31 @@ describe('PlatformCertificateManager', () => {
     expect(knows(next.serial)).toBe(true);
   });
 
+  it('keeps serving when a background refresh fails, and tries again only after a minute', async () => {
+    const { clock, wechat, manager, knows } = setup();
+    wechat.list(current);
+    await manager.prepare(current.serial);
+    clock.advance(HOUR_MS);
+    wechat.failWith = new WechatPayNetworkError(
+      'GET',
+      'https://api.mch.weixin.qq.com/v3/certificates',
+      'reset',
+    );
+    await manager.prepare(current.serial);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(wechat.downloads).toBe(2);
+    expect(manager.lastBackgroundError).toBeInstanceOf(WechatPayCertificateError);
+    expect(knows(current.serial)).toBe(true);
+    await manager.prepare(current.serial);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(wechat.downloads).toBe(2);
+    clock.advance(60_000);
+    wechat.failWith = undefined;
+    await manager.prepare(current.serial);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(wechat.downloads).toBe(3);
+  });
+
   it('drops a certificate at its expire_time', async () => {
     const { clock, wechat, manager, knows } = setup();
     wechat.listed = [certificateEntry(current, { expireTime: new Date(START_MS + 2 * HOUR_MS) })];

@@ -20,6 +20,9 @@ describe('@wxpay-kit/sdk root export', () => {
       'successReply',
       'failureReply',
       'MemoryTokenStore',
+      'WechatPayCertificateError',
+      'MemoryPlatformCertificateStore',
+      'verifyCertificateDownload',
     ]) {
       expect(sdk, name).toHaveProperty(name);
     }
