@@ -18,6 +18,7 @@ const BENCHMARKS = [
   'peer-calls',
   'emulator-throughput',
   'startup-memory',
+  'emulator-load',
 ];
 
 const USAGE = `usage: node bench/run.mjs [--only ${BENCHMARKS.join(',')}] [--json]`;

@@ -1,5 +1,12 @@
 import { WechatPayDecryptError, WechatPayProtocolError } from '../errors/index.js';
-import { rsaOaepDecrypt, signRequest, unixSeconds, verifySignedMessage } from '../protocol/index.js';
+import {
+  getHeader,
+  type HeadersLike,
+  rsaOaepDecrypt,
+  signRequest,
+  unixSeconds,
+  verifySignedMessage,
+} from '../protocol/index.js';
 import type { HttpResponse } from '../transport/http-exchange.js';
 import { type AttemptContext, runAttempts } from '../transport/run-attempts.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
@@ -63,6 +70,19 @@ function parseSuccessBody(
 }
 
 /**
+ * Verifies a response or notification with the client's keyring; with managed certificates, first brings the
+ * keyring up to date for the serial the message names (a download on first need or for an unknown serial).
+ */
+export async function verifyWithClientKeys(
+  context: ClientContext,
+  headers: HeadersLike,
+  body: string | Uint8Array,
+): Promise<void> {
+  await context.certificates?.prepare(getHeader(headers, 'Wechatpay-Serial'));
+  await verifySignedMessage({ headers, body, keyring: context.keyring, now: unixSeconds(context.now()) });
+}
+
+/**
  * The transport already lower-cased every name, so a lookup is one property read rather than a scan of all
  * headers per name (getHeader's path for plain records).
  */
@@ -95,7 +115,11 @@ async function sendAttempt(
     'User-Agent': context.userAgent,
   };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (prepared.wechatpaySerial !== undefined) headers['Wechatpay-Serial'] = prepared.wechatpaySerial;
+  // Name the verification key on every request, as the official SDKs do (wechatpay-java ≥ 0.2.16 sends the
+  // public key id): the request's Wechatpay-Serial picks the key of the answer (public key or certificate).
+  const serialHeader =
+    prepared.wechatpaySerial ?? context.keyring.preferredSerial(unixSeconds(context.now()));
+  if (serialHeader !== undefined) headers['Wechatpay-Serial'] = serialHeader;
 
   const { hooks } = context;
   // Events are built only for hooks that exist: the hot path pays nothing for observability it does not use.
@@ -127,12 +151,8 @@ async function sendAttempt(
     throw apiErrorFromResponse({ response, operation: prepared.operation, method, url });
   }
   // Fail closed: nothing from an unverified 2xx reaches the caller.
-  await verifySignedMessage({
-    headers: lowerCaseLookup(response.headers),
-    body: response.bodyBytes,
-    keyring: context.keyring,
-    now: unixSeconds(context.now()),
-  });
+  if (prepared.verifyResponse) await prepared.verifyResponse(response, unixSeconds(context.now()));
+  else await verifyWithClientKeys(context, lowerCaseLookup(response.headers), response.bodyBytes);
   return {
     data: parseSuccessBody(context, prepared, response),
     status: response.status,

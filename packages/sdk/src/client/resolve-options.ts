@@ -1,7 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { Agent } from 'node:http';
+import { MemoryPlatformCertificateStore } from '../certificates/memory-platform-certificate-store.js';
+import type { PlatformCertificateManager } from '../certificates/platform-certificate-manager.js';
+import type { PlatformCertificateStore } from '../certificates/platform-certificate-store.js';
 import { WechatPayConfigError } from '../errors/index.js';
-import { loadPrivateKey } from '../protocol/keys.js';
+import { type CertificateInput, loadPrivateKey } from '../protocol/keys.js';
 import { PlatformKeyring } from '../protocol/platform-keyring.js';
 import { BACKUP_BASE_URL, PRIMARY_BASE_URL } from '../transport/failover.js';
 import { createFetchSender, type FetchFunction } from '../transport/fetch-transport.js';
@@ -16,7 +19,7 @@ import {
 } from '../transport/retry-policy.js';
 import { sleep as realSleep, type Sleep } from '../transport/sleep.js';
 import { defaultUserAgent } from './user-agent.js';
-import type { WechatPayHooks, WechatPayOptions } from './wechat-pay-options.js';
+import type { ManagedPlatformCertificates, WechatPayHooks, WechatPayOptions } from './wechat-pay-options.js';
 
 /** Everything a call needs, checked and loaded once at construction. */
 export interface ClientContext {
@@ -24,6 +27,10 @@ export interface ClientContext {
   serialNo: string;
   privateKey: KeyObject;
   keyring: PlatformKeyring;
+  /** Set when platform certificates are managed (`'auto'`). */
+  managedCertificates: ManagedCertificateSettings | undefined;
+  /** The manager built from `managedCertificates` by the client, which owns the download call. */
+  certificates: PlatformCertificateManager | undefined;
   apiV3Key: string | undefined;
   baseUrl: string;
   backupBaseUrl: string | false;
@@ -92,16 +99,87 @@ function checkPositiveInteger(input: string, value: unknown): number {
   return value;
 }
 
-function resolveKeyring(options: WechatPayOptions): PlatformKeyring {
-  const certificates = options.platformCertificates;
-  if (certificates !== undefined && !Array.isArray(certificates)) {
-    fail('platformCertificates', 'must be an array of certificates (PEM text, file paths or bytes)');
+/** Settings of managed platform certificates, checked; the manager itself is built by the client. */
+export interface ManagedCertificateSettings {
+  apiV3Key: string;
+  store: PlatformCertificateStore;
+  refreshIntervalMs: number | undefined;
+  unknownSerialCooldownMs: number | undefined;
+}
+
+function isStore(value: unknown): value is PlatformCertificateStore {
+  const store = value as PlatformCertificateStore;
+  return (
+    typeof store === 'object' &&
+    store !== null &&
+    typeof store.load === 'function' &&
+    typeof store.save === 'function' &&
+    (store.acquireRefreshLock === undefined || typeof store.acquireRefreshLock === 'function')
+  );
+}
+
+function resolveManaged(
+  options: WechatPayOptions,
+  apiV3Key: string | undefined,
+): ManagedCertificateSettings | undefined {
+  const setting = options.platformCertificates;
+  const implicit = setting === undefined && !options.wechatpayPublicKey && apiV3Key !== undefined;
+  if (
+    !implicit &&
+    setting !== 'auto' &&
+    (typeof setting !== 'object' || Array.isArray(setting) || !setting)
+  ) {
+    return undefined;
   }
-  if (!options.wechatpayPublicKey && (certificates === undefined || certificates.length === 0)) {
+  const managed: Partial<ManagedPlatformCertificates> =
+    typeof setting === 'object' && setting !== null && !Array.isArray(setting)
+      ? (setting as ManagedPlatformCertificates)
+      : {};
+  if (typeof setting === 'object' && managed.auto !== true) {
+    fail(
+      'platformCertificates',
+      "must be an array of certificates, 'auto', or { auto: true, store?, refreshIntervalMs? }",
+    );
+  }
+  if (apiV3Key === undefined) {
+    fail(
+      'apiV3Key',
+      "is needed for platformCertificates: 'auto': downloaded certificates are encrypted with the APIv3 key",
+    );
+  }
+  const store = managed.store ?? new MemoryPlatformCertificateStore();
+  if (!isStore(store)) {
+    fail(
+      'platformCertificates.store',
+      'must implement PlatformCertificateStore (load, save, optional acquireRefreshLock)',
+    );
+  }
+  const interval = (name: 'refreshIntervalMs' | 'unknownSerialCooldownMs') =>
+    managed[name] === undefined
+      ? undefined
+      : checkPositiveInteger(`platformCertificates.${name}`, managed[name]);
+  return {
+    apiV3Key,
+    store,
+    refreshIntervalMs: interval('refreshIntervalMs'),
+    unknownSerialCooldownMs: interval('unknownSerialCooldownMs'),
+  };
+}
+
+function resolveKeyring(options: WechatPayOptions, managed: boolean): PlatformKeyring {
+  const setting = options.platformCertificates;
+  const certificates = Array.isArray(setting) ? (setting as readonly CertificateInput[]) : undefined;
+  if (setting !== undefined && !managed && certificates === undefined) {
+    fail(
+      'platformCertificates',
+      "must be an array of certificates (PEM text, file paths or bytes) or 'auto'",
+    );
+  }
+  if (!managed && !options.wechatpayPublicKey && (certificates === undefined || certificates.length === 0)) {
     fail(
       'wechatpayPublicKey',
-      'configure the WeChat Pay public key ({ id: "PUB_KEY_ID_…", key }) or at least one entry in platformCertificates; ' +
-        'without one, responses cannot be verified',
+      'configure the WeChat Pay public key ({ id: "PUB_KEY_ID_…", key }), platform certificates, or an apiV3Key ' +
+        '(certificates are then downloaded); without one, responses cannot be verified',
     );
   }
   if (options.wechatpayPublicKey !== undefined && typeof options.wechatpayPublicKey !== 'object') {
@@ -192,7 +270,6 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     );
   }
   const privateKey = loadPrivateKey(options.privateKey, 'privateKey');
-  const keyring = resolveKeyring(options);
 
   const { apiV3Key } = options;
   if (
@@ -202,6 +279,8 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     // Never echo the key itself.
     fail('apiV3Key', 'must be the 32-character APIv3 key set in the merchant platform');
   }
+  const managedCertificates = resolveManaged(options, apiV3Key);
+  const keyring = resolveKeyring(options, managedCertificates !== undefined);
 
   const baseUrl = options.baseUrl === undefined ? PRIMARY_BASE_URL : checkBaseUrl('baseUrl', options.baseUrl);
   let backupBaseUrl: string | false;
@@ -247,6 +326,8 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     serialNo,
     privateKey,
     keyring,
+    managedCertificates,
+    certificates: undefined,
     apiV3Key,
     baseUrl,
     backupBaseUrl,

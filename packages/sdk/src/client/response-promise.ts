@@ -51,15 +51,19 @@ export class WechatPayPromise<T> extends Promise<T> {
     return this.#data;
   }
 
+  // `reason: any`, as Promise's own signature has it: user code written against a plain promise
+  // (`.catch((e) => e.code)`) must keep compiling.
   // biome-ignore lint/suspicious/noThenProperty: this is a promise; then must read the call's result, not the placeholder
   override then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
-    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+    // biome-ignore lint/suspicious/noExplicitAny: the standard Promise signature
+    onRejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.#body().then(onFulfilled, onRejected);
   }
 
-  override catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+  // biome-ignore lint/suspicious/noExplicitAny: the standard Promise signature
+  override catch<R = never>(onRejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {
     return this.#body().catch(onRejected);
   }
 

@@ -3,6 +3,7 @@ import { WechatPayConfigError } from '../errors/index.js';
 import type { CertificateInput, LoadedCertificate } from '../protocol/index.js';
 import { buildFamilies, type FamilyNamespaces } from './build-families.js';
 import { executeRequest } from './execute-request.js';
+import { createCertificateManager } from './managed-certificates.js';
 import { createNotificationsApi, type WechatPayNotifications } from './notifications-api.js';
 import { type GenericRequest, prepareGeneric } from './prepare-generic.js';
 import { prepareOperation } from './prepare-operation.js';
@@ -42,6 +43,8 @@ export class WechatPay {
 
   constructor(options: WechatPayOptions) {
     this.#context = resolveOptions(options);
+    const managed = this.#context.managedCertificates;
+    if (managed) this.#context.certificates = createCertificateManager(this.#context, managed);
     this.notifications = createNotificationsApi(this.#context);
     Object.assign(
       this,
@@ -93,10 +96,20 @@ export class WechatPay {
     return new WechatPayPromise(call);
   }
 
+  /**
+   * Managed certificates with no public key: sensitive fields are encrypted with the newest certificate, so
+   * the first call downloads them (and a due refresh starts in the background). Otherwise nothing to do.
+   */
+  #certificatesForEncryption(): Promise<void> | undefined {
+    const { certificates, keyring } = this.#context;
+    return certificates?.prepare(undefined, { needCertificates: keyring.publicKeyId === undefined });
+  }
+
   /** Checks the options, prepares (validates, encrypts), then runs the call; every failure reaches `onError`. */
   async #call<T>(readOptions: () => CallOptions, prepare: () => PreparedRequest): Promise<WithResponse<T>> {
     try {
       const options = readOptions();
+      await this.#certificatesForEncryption();
       return (await executeRequest(this.#context, prepare(), options)) as WithResponse<T>;
     } catch (error) {
       callHook(this.#context.hooks, 'onError', error);

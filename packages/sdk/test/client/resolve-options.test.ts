@@ -42,10 +42,24 @@ describe('new WechatPay(options)', () => {
     expect(error.message).toContain('/no/such/dir/apiclient_key.pem');
   });
 
-  it('requires a WeChat Pay public key or platform certificates', () => {
+  it('requires a WeChat Pay public key, platform certificates, or an APIv3 key to download them with', () => {
     const error = configError({ ...valid(), wechatpayPublicKey: undefined, platformCertificates: [] });
     expect(error.input).toBe('wechatpayPublicKey');
-    expect(error.message).toMatch(/platformCertificates/);
+    expect(error.message).toMatch(/platform certificates, or an apiV3Key/);
+  });
+
+  it("refuses platformCertificates: 'auto' without the APIv3 key that decrypts the download", () => {
+    const error = configError({ ...valid(), apiV3Key: undefined, platformCertificates: 'auto' });
+    expect(error.input).toBe('apiV3Key');
+  });
+
+  it('refuses a platformCertificates value that is neither a list nor auto', () => {
+    for (const value of ['yes', { auto: 'true' }, 42]) {
+      const error = configError({ ...valid(), platformCertificates: value as never });
+      expect(error.input).toBe('platformCertificates');
+    }
+    const store = configError({ ...valid(), platformCertificates: { auto: true, store: {} as never } });
+    expect(store.input).toBe('platformCertificates.store');
   });
 
   it('checks the public key id', () => {
