@@ -140,9 +140,10 @@ function single(value: string | string[] | undefined): string | undefined {
 }
 
 /** The trust anchors only: what `verify` and `notify parse` need (no private key). */
-export function keyringOptions(
-  config: ResolvedConfig,
-): Pick<WechatPayOptions, 'wechatpayPublicKey' | 'platformCertificates'> {
+export function keyringOptions(config: ResolvedConfig): {
+  wechatpayPublicKey?: { id: string; key: string };
+  platformCertificates?: string[];
+} {
   const { publicKeyId, publicKey, platformCertificates } = config.values;
   if ((publicKeyId === undefined) !== (publicKey === undefined)) {
     throw missing(
