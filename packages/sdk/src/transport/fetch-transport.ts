@@ -1,5 +1,5 @@
 import { WechatPayAbortError, WechatPayNetworkError, WechatPayTimeoutError } from '../errors/index.js';
-import type { HttpSender } from './http-exchange.js';
+import { type HttpSender, MAX_TIMER_MS } from './http-exchange.js';
 
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -14,7 +14,7 @@ export function createFetchSender(fetchFunction: FetchFunction): HttpSender {
   return async (request, options) => {
     const { signal } = options;
     if (signal?.aborted) throw new WechatPayAbortError(request.method, request.url, signal.reason);
-    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const timeout = AbortSignal.timeout(Math.min(options.timeoutMs, MAX_TIMER_MS));
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
 
     const fail = (cause: unknown): never => {

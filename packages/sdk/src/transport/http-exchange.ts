@@ -17,6 +17,12 @@ export interface HttpResponse {
   body: string;
 }
 
+/**
+ * The longest delay setTimeout (and so AbortSignal.timeout) honours: anything above it fires after 1 ms. A larger
+ * per-attempt budget is clamped to it, about 24.8 days, which is as good as no limit.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface SendOptions {
   /** Per-attempt budget covering the connection, the headers and the whole body. */
   timeoutMs: number;

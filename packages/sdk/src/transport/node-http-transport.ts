@@ -12,7 +12,7 @@ import {
   WechatPayNetworkError,
   WechatPayTimeoutError,
 } from '../errors/index.js';
-import type { HttpResponse, HttpSender } from './http-exchange.js';
+import { type HttpResponse, type HttpSender, MAX_TIMER_MS } from './http-exchange.js';
 import { createProxyAgents, KEEP_ALIVE_AGENT_OPTIONS } from './proxy-agents.js';
 
 export interface NodeHttpSenderOptions {
@@ -124,7 +124,10 @@ export function createNodeHttpSender(options: NodeHttpSenderOptions = {}): HttpS
         if (cause instanceof WechatPayConfigError) settle(cause);
         else settle(new WechatPayNetworkError(method, url, cause));
       };
-      const timer = setTimeout(() => settle(new WechatPayTimeoutError(method, url, timeoutMs)), timeoutMs);
+      const timer = setTimeout(
+        () => settle(new WechatPayTimeoutError(method, url, timeoutMs)),
+        Math.min(timeoutMs, MAX_TIMER_MS),
+      );
       signal?.addEventListener('abort', onAbort, { once: true });
 
       const onResponse = (res: IncomingMessage) => {

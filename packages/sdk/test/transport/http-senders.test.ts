@@ -117,6 +117,17 @@ describe.each(senders)('%s', (_name, makeSender) => {
     await expect(failure).rejects.toMatchObject({ method: 'GET', url, retryable: true });
   });
 
+  it('waits for a slow answer under a budget longer than setTimeout can hold (2^31 ms and more)', async () => {
+    handler = (_req, _body, res) => {
+      setTimeout(() => res.end('{"late":true}'), 30);
+    };
+    const response = await send(
+      { method: 'GET', url: `${baseUrl}/v3/late`, headers: {} },
+      { timeoutMs: 3_000_000_000 },
+    );
+    expect(response.body).toBe('{"late":true}');
+  });
+
   it('maps a server that never answers to WechatPayTimeoutError', async () => {
     handler = () => {};
     const failure = send({ method: 'GET', url: `${baseUrl}/v3/slow`, headers: {} }, { timeoutMs: 50 });
