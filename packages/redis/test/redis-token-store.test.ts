@@ -1,3 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WechatPay, WechatPayTimeoutError } from '@wxpay-kit/sdk';
+import { generateTestMerchant, signResponse } from '@wxpay-kit/sdk/testing';
 import { expect, it } from 'vitest';
 import { RedisTokenStore } from '../src/index.js';
 import { connectClient, describeWithRedis, useRedis } from './support/redis-server.js';
@@ -74,5 +78,44 @@ describeWithRedis('RedisTokenStore against a real redis-server', () => {
     expect(() => new RedisTokenStore({ client: redis.client, localShare: 0 })).toThrow(
       /localShare must be in/,
     );
+  });
+
+  it('a WechatPay client takes its tokens from the Redis bucket of (mchid, operation)', async () => {
+    const [merchant, platform] = await Promise.all([generateTestMerchant(), generateTestMerchant()]);
+    const publicKeyId = 'PUB_KEY_ID_0000000000000024101100397200000006';
+    const body = JSON.stringify({ out_authorization_no: 'A1', state: 'CLOSED' });
+    let requests = 0;
+    const server = createServer(async (_request, response) => {
+      requests++;
+      const headers = await signResponse({ body, privateKey: platform.privateKey, serial: publicKeyId });
+      response.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const wxpay = new WechatPay({
+        mchid: merchant.mchid,
+        serialNo: merchant.serialNo,
+        privateKey: merchant.privateKey,
+        wechatpayPublicKey: { id: publicKeyId, key: platform.publicKey },
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        rateLimit: { store: new RedisTokenStore({ client: redis.client }) },
+      });
+      const key = `wxpay:rate:${merchant.mchid}:authorizations.close`;
+      // Another process drained the shared bucket, and it refills only ten minutes from now (Redis's clock).
+      const [seconds] = await redis.client.time();
+      await redis.client.hSet(key, { tokens: '0', updated: String((Number(seconds) + 600) * 1000) });
+      const refused = wxpay.authorizations.close({ out_authorization_no: 'A1' }, { deadlineMs: 500 });
+      await expect(refused).rejects.toBeInstanceOf(WechatPayTimeoutError);
+      expect(requests).toBe(0);
+
+      await redis.client.del(key);
+      expect(await wxpay.authorizations.close({ out_authorization_no: 'A1' })).toMatchObject({
+        state: 'CLOSED',
+      });
+      expect(requests).toBe(1);
+      expect(await redis.client.exists(key)).toBe(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
