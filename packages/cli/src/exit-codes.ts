@@ -1,6 +1,7 @@
 import {
   WechatPayAbortError,
   WechatPayApiError,
+  WechatPayCertificateError,
   WechatPayConfigError,
   WechatPayDecryptError,
   WechatPayNetworkError,
@@ -60,6 +61,7 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (
     error instanceof WechatPaySignatureError ||
     error instanceof WechatPayDecryptError ||
+    error instanceof WechatPayCertificateError ||
     error instanceof WechatPayProtocolError
   ) {
     return EXIT.VERIFICATION_FAILED;

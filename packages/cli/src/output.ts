@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import {
   WechatPayApiError,
+  WechatPayCertificateError,
   WechatPayConfigError,
   WechatPayDecryptError,
   WechatPayError,
@@ -153,6 +154,9 @@ export function describeError(error: unknown): DescribedError {
       reason: error.reason,
       hints: explainDecryptFailure(error),
     };
+  }
+  if (error instanceof WechatPayCertificateError) {
+    return { kind: 'platform certificates', message: error.message, reason: error.reason, hints: [] };
   }
   if (error instanceof WechatPayConfigError) {
     return { kind: 'configuration', message: error.message, input: error.input, hints: [] };

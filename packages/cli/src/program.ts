@@ -1,5 +1,6 @@
 import { SDK_VERSION } from '@wxpay-kit/sdk';
 import { Command, CommanderError } from 'commander';
+import { registerCertsCommands } from './commands/certs-commands.js';
 import { type CliContext, type CliStreams, createContext } from './commands/context.js';
 import { registerEmulatorCommands } from './commands/emulator-commands.js';
 import { registerOperationCommands } from './commands/operation-commands.js';
@@ -50,6 +51,7 @@ export function buildProgram(context: CliContext): Command {
   registerRequestCommand(program, context);
   registerSignCommand(program, context);
   registerVerifyCommands(program, context);
+  registerCertsCommands(program, context);
   registerProfileCommands(program, context);
   registerEmulatorCommands(program, context);
   program.exitOverride();

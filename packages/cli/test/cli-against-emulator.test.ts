@@ -469,6 +469,64 @@ describe('notify parse', () => {
   });
 });
 
+describe('certs', () => {
+  it('downloads, verifies and saves the platform certificates, and lists them', async () => {
+    const out = join(work, 'certs');
+    const run = await cli(['certs', 'download', '--out', out, '--profile', 'emulator-ordinary', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const saved = json<{ serialNo: string; file: string; expireTime: string }[]>(run);
+    const { platform } = (await (await fetch(`${emulator.url}/_emulator/merchants`)).json()) as {
+      platform: { certificateSerial: string };
+    };
+    expect(saved.map((c) => c.serialNo)).toContain(platform.certificateSerial);
+    expect(saved[0]!.file).toBe(join(out, `wechatpay_${saved[0]!.serialNo}.pem`));
+    const list = await cli(['certs', 'list', out, '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(json<{ serialNo: string; state: string }[]>(list)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ serialNo: platform.certificateSerial, state: 'valid' }),
+      ]),
+    );
+    // The saved file is a trust anchor the CLI itself accepts: with only the certificate configured (no public
+    // key, no profile), an answer signed with it verifies.
+    const options = emulator.clientOptions('ordinary');
+    const verified = await runCli(
+      ['request', 'GET', '/v3/certificates', '--platform-certificate', saved[0]!.file],
+      {
+        env: {
+          WXPAY_KIT_CONFIG: join(work, 'no-profiles.json'),
+          WXPAY_KIT_MCHID: options.mchid,
+          WXPAY_KIT_SERIAL_NO: options.serialNo,
+          WXPAY_KIT_PRIVATE_KEY: options.privateKey,
+          WXPAY_KIT_BASE_URL: emulator.url,
+        },
+      },
+    );
+    expect(verified.code, verified.stderr).toBe(0);
+  });
+
+  it('refuses a download it cannot decrypt with the APIv3 key (exit 5)', async () => {
+    const run = await cli([
+      'certs',
+      'download',
+      ...[
+        '--out',
+        join(work, 'bad-certs'),
+        '--profile',
+        'emulator-ordinary',
+        '--apiv3-key',
+        'y'.repeat(32),
+        '--json',
+      ],
+    ]);
+    expect(run.code).toBe(5);
+    expect(json<{ error: { kind: string; reason: string } }>(run).error).toMatchObject({
+      kind: 'platform certificates',
+      reason: 'DECRYPT_FAILED',
+    });
+  });
+});
+
 describe('emulator trigger and tail', () => {
   const at = () => ['--url', emulator.url];
 

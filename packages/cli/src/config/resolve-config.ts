@@ -163,19 +163,25 @@ export function keyringOptions(config: ResolvedConfig): {
   };
 }
 
-/** Everything `new WechatPay()` needs, or a config error naming the first missing setting and how to give it. */
+/**
+ * Everything `new WechatPay()` needs, or a config error naming the first missing setting and how to give it. With
+ * an APIv3 key and no public key or certificate, the SDK manages platform certificates itself (downloads them).
+ */
 export function clientOptions(config: ResolvedConfig): WechatPayOptions {
   const { values } = config;
   for (const key of ['mchid', 'serialNo', 'privateKey'] as const) {
     if (values[key] === undefined) throw missing(key, `no ${key}`);
   }
   const baseUrl = single(values.baseUrl);
+  const apiV3Key = single(values.apiV3Key);
+  const managed =
+    apiV3Key !== undefined && values.publicKey === undefined && values.platformCertificates === undefined;
   return {
     mchid: single(values.mchid)!,
     serialNo: single(values.serialNo)!,
     privateKey: single(values.privateKey)!,
-    ...keyringOptions(config),
-    apiV3Key: single(values.apiV3Key),
+    ...(managed ? {} : keyringOptions(config)),
+    apiV3Key,
     ...(baseUrl !== undefined ? { baseUrl } : {}),
   };
 }

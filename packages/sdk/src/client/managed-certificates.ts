@@ -14,9 +14,9 @@ export const CERTIFICATES_OPERATION = 'certificates.download';
  * `GET /v3/certificates` through the client's own signing, retries and failover, verified with the keys the
  * answer carries (plus the configured public key and the certificates already trusted).
  */
-async function downloadCertificates(
+export async function downloadCertificates(
   context: ClientContext,
-  settings: ManagedCertificateSettings,
+  apiV3Key: string,
 ): Promise<OpenedPlatformCertificate[]> {
   let opened: OpenedPlatformCertificate[] | undefined;
   const prepared: PreparedRequest = {
@@ -33,7 +33,7 @@ async function downloadCertificates(
       opened = await verifyCertificateDownload({
         headers: response.headers,
         body: response.bodyBytes,
-        apiV3Key: settings.apiV3Key,
+        apiV3Key,
         now: nowSeconds,
         trusted: context.keyring,
       });
@@ -65,7 +65,7 @@ export function createCertificateManager(
     apiV3Key: settings.apiV3Key,
     keyring: context.keyring,
     store: settings.store,
-    download: () => downloadCertificates(context, settings),
+    download: () => downloadCertificates(context, settings.apiV3Key),
     now: context.now,
     sleep: (ms) => context.sleep(ms),
     refreshIntervalMs: settings.refreshIntervalMs,

@@ -3,7 +3,7 @@ import { WechatPayConfigError } from '../errors/index.js';
 import type { CertificateInput, LoadedCertificate } from '../protocol/index.js';
 import { buildFamilies, type FamilyNamespaces } from './build-families.js';
 import { executeRequest } from './execute-request.js';
-import { createCertificateManager } from './managed-certificates.js';
+import { createCertificateManager, downloadCertificates } from './managed-certificates.js';
 import { createNotificationsApi, type WechatPayNotifications } from './notifications-api.js';
 import { type GenericRequest, prepareGeneric } from './prepare-generic.js';
 import { prepareOperation } from './prepare-operation.js';
@@ -36,6 +36,19 @@ export interface WechatPay extends FamilyNamespaces {}
  * retried with backoff (and failover to the backup domain), and its 2xx response verified before it is returned.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: every family member of the interface above is assigned in the constructor
+/** A platform certificate as `downloadPlatformCertificates()` answers it. */
+export interface DownloadedPlatformCertificate {
+  /** Upper-case hex, as `Wechatpay-Serial` names it. */
+  serialNo: string;
+  /** `effective_time` / `expire_time` of the download (RFC 3339): WeChat Pay shortens the latter before a rotation. */
+  effectiveTime: string;
+  expireTime: string;
+  /** The certificate's own validity. */
+  validFrom: Date;
+  validTo: Date;
+  pem: string;
+}
+
 export class WechatPay {
   /** Verify and decrypt notifications with this client's keys; build the replies WeChat Pay expects. */
   readonly notifications: WechatPayNotifications;
@@ -64,6 +77,31 @@ export class WechatPay {
    */
   addPlatformCertificate(certificate: CertificateInput): LoadedCertificate {
     return this.#context.keyring.addCertificate(certificate, 'platformCertificate');
+  }
+
+  /**
+   * Downloads `GET /v3/certificates` now, through the client's signing, retries and failover, and answers every
+   * platform certificate it lists: each decrypted with the APIv3 key, checked as X.509 with a matching serial,
+   * and the download's own signature verified (fail closed: `WechatPayCertificateError`). What the client
+   * trusts does not change; managed mode (`platformCertificates: 'auto'`) keeps its own set up to date.
+   */
+  async downloadPlatformCertificates(): Promise<DownloadedPlatformCertificate[]> {
+    const { apiV3Key } = this.#context;
+    if (apiV3Key === undefined) {
+      throw new WechatPayConfigError(
+        'apiV3Key',
+        'is needed to decrypt platform certificates: pass the 32-character APIv3 key to new WechatPay({ apiV3Key })',
+      );
+    }
+    const opened = await downloadCertificates(this.#context, apiV3Key);
+    return opened.map(({ certificate, entry }) => ({
+      serialNo: certificate.serialNo,
+      effectiveTime: entry.effective_time,
+      expireTime: entry.expire_time,
+      validFrom: certificate.validFrom,
+      validTo: certificate.validTo,
+      pem: certificate.pem,
+    }));
   }
 
   /**
