@@ -1,4 +1,5 @@
 import { rsaOaepEncrypt } from '@wxpay-kit/sdk/protocol';
+import { createAuthorizationsPort } from '../families/authorizations/port.js';
 import type { Database, FamilyDeps, TimerRequest } from '../families/family.js';
 import { enqueueNotification } from '../notify/outbox.js';
 import { formatTime } from './format-time.js';
@@ -31,7 +32,7 @@ export function createFamilyDeps(options: {
   settings: RuntimeSettings;
 }): FamilyDeps {
   const { db, clock, directory, settings } = options;
-  return {
+  const deps: FamilyDeps = {
     db,
     clock,
     formatTime,
@@ -55,5 +56,8 @@ export function createFamilyDeps(options: {
       insertTimer(db, timer);
     },
     settings,
+    // The port runs the authorization family with these same deps.
+    authorizations: createAuthorizationsPort(() => deps),
   };
+  return deps;
 }

@@ -42,7 +42,7 @@ describe('README examples', () => {
       transfer_scene_id: '1000',
       openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
       user_name: '张三',
-      transfer_amount: 400000,
+      transfer_amount: 20000,
       transfer_remark: '2020年4月报销',
       notify_url: h.receiver.url('serviceProvider'),
       transfer_scene_report_infos: [

@@ -103,9 +103,16 @@ beforeAll(async () => {
   const effective = await authorization(first);
   await controlOk(first, 'POST', `/authorizations/${ordinary}/${effective}/confirm`);
   const closed = await authorization(first);
+  await controlOk(first, 'POST', `/authorizations/${ordinary}/${closed}/confirm`);
   await first.sdk.ordinary.authorizations.close({ out_authorization_no: closed });
 
   const waiting = await bill(first);
+  // 2,500 CNY (with the payee's name) needs the per-transfer quota raised above its 200 CNY default.
+  const payer = first.emulator.merchants.serviceProvider.subMchids[0]!;
+  await controlOk(first, 'POST', `/transfer-bills/rules/${payer}`, {
+    per_transfer: 250_000,
+    per_user_per_day: 250_000,
+  });
   const succeeded = await bill(first, { user_name: '赵六', transfer_amount: 250_000 });
   await first.advance(2 * STEP);
   await controlOk(first, 'POST', `/transfer-bills/${sp}/${succeeded}/confirm`);

@@ -124,6 +124,11 @@ async function finished(since: number, no: string) {
 describe('transferBills: the user-confirm lifecycle', () => {
   it('transferBills.create with user_name → ACCEPTED → PROCESSING → WAIT_USER_CONFIRM on the clock; the user confirms → TRANSFERING → SUCCESS with MCHTRANSFER.BILL.FINISHED', async () => {
     const since = mark(h);
+    // 3,000 CNY needs quotas above the 200 CNY default, as a merchant has them raised on application.
+    await controlOk(h, 'POST', `/transfer-bills/rules/${sub}`, {
+      per_transfer: 300_000,
+      per_user_per_day: 300_000,
+    });
     const { wxpay: recorded, exchanges } = recordingClient(h, 'serviceProvider');
     const body = createBody({ user_name: '张三', transfer_amount: 300_000 });
     const no = body.out_bill_no;

@@ -66,6 +66,44 @@ export type CrossFieldRule =
   | RequiredItemsRule
   | RequiredWhenRule;
 
+/** What every transfer create states: the scene's report infos [DOC 4013774588], user_name from 2,000 CNY. */
+const TRANSFER_RULES: readonly CrossFieldRule[] = [
+  {
+    kind: 'requiredItems',
+    location: 'body',
+    selector: 'transfer_scene_id',
+    array: 'transfer_scene_report_infos',
+    itemKey: 'info_type',
+    required: TRANSFER_SCENE_REPORT_INFO_TYPES,
+    issue:
+      '未传入完整且对应的转账场景报备信息，请根据接口文档检查 (transfer_scene_report_infos must report the info types the transfer scene requires)',
+  },
+  {
+    kind: 'requiredWhen',
+    location: 'body',
+    field: '/user_name',
+    when: { field: '/transfer_amount', atLeast: TRANSFER_USER_NAME_REQUIRED_FROM },
+    issue: `转账金额达到2000元时须填写收款用户姓名 (user_name is required when transfer_amount is ${TRANSFER_USER_NAME_REQUIRED_FROM} fen, i.e. 2,000 CNY, or more)`,
+  },
+];
+
+/** A5 also names its authorization: authorization_id 与 out_authorization_no 二选一必填 [DOC 4014399371]. */
+const AUTHORIZED_TRANSFER_RULES: readonly CrossFieldRule[] = [
+  ...TRANSFER_RULES,
+  {
+    kind: 'atLeastOne',
+    location: 'body',
+    fields: ['authorization_id', 'out_authorization_no'],
+    issue: 'authorization_id与out_authorization_no二选一必填 (pass authorization_id or out_authorization_no)',
+  },
+  {
+    kind: 'sameResource',
+    location: 'body',
+    fields: ['authorization_id', 'out_authorization_no'],
+    issue: 'authorization_id and out_authorization_no name different authorizations',
+  },
+];
+
 /**
  * Constraints a strict JSON schema cannot state cleanly, per operation name. The SDK and the emulator both
  * apply them after schema validation (`checkCrossFieldRules`); `sameResource` rules need stored state and are
@@ -114,24 +152,11 @@ export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>
       issue: 'account_type must match recharge_scene',
     },
   ],
-  'transferBills.create': [
-    {
-      kind: 'requiredItems',
-      location: 'body',
-      selector: 'transfer_scene_id',
-      array: 'transfer_scene_report_infos',
-      itemKey: 'info_type',
-      required: TRANSFER_SCENE_REPORT_INFO_TYPES,
-      issue: 'transfer_scene_report_infos must report the info types the transfer scene requires',
-    },
-    {
-      kind: 'requiredWhen',
-      location: 'body',
-      field: '/user_name',
-      when: { field: '/transfer_amount', atLeast: TRANSFER_USER_NAME_REQUIRED_FROM },
-      issue: `转账金额达到2000元时须填写收款用户姓名 (user_name is required when transfer_amount is ${TRANSFER_USER_NAME_REQUIRED_FROM} fen, i.e. 2,000 CNY, or more)`,
-    },
-  ],
+  'transferBills.create': TRANSFER_RULES,
+  'transferBills.preTransferWithAuthorization': TRANSFER_RULES,
+  'transferBills.partnerPreTransferWithAuthorization': TRANSFER_RULES,
+  'transferBills.transfer': AUTHORIZED_TRANSFER_RULES,
+  'transferBills.partnerTransfer': AUTHORIZED_TRANSFER_RULES,
 };
 
 export interface CrossFieldViolation {

@@ -21,9 +21,17 @@ const EXPECTED_NAMES = [
   'authorizations.apply',
   'authorizations.get',
   'authorizations.close',
+  'authorizations.partnerApply',
+  'authorizations.partnerGet',
+  'authorizations.partnerClose',
   'transferBills.create',
   'transferBills.get',
   'transferBills.cancel',
+  'transferBills.getByTransferBillNo',
+  'transferBills.transfer',
+  'transferBills.preTransferWithAuthorization',
+  'transferBills.partnerTransfer',
+  'transferBills.partnerPreTransferWithAuthorization',
   'recharges.apply',
   'recharges.get',
   'recharges.close',
@@ -43,7 +51,7 @@ function topLevelFields(schema: unknown): string[] {
 }
 
 describe('catalogue operations', () => {
-  it('lists exactly the 14 operations under their binding names', () => {
+  it('lists exactly the 22 operations under their binding names', () => {
     expect(operationNames.sort()).toEqual([...EXPECTED_NAMES].sort());
     expect(isOperationName('transferBills.cancel')).toBe(true);
     expect(isOperationName('transferBills.refund')).toBe(false);
@@ -181,11 +189,32 @@ describe('catalogue operations', () => {
       expect(operations[name].rateLimit.source).toBe('assumed');
       expect(operations[name].role).toBe('platform');
     }
-    expect(operationList.filter((o) => o.family === 'transferBills').map((o) => o.role)).toEqual([
-      'serviceProvider',
-      'serviceProvider',
-      'serviceProvider',
-    ]);
+    expect(
+      Object.fromEntries(
+        operationList.filter((o) => o.family === 'transferBills').map((o) => [o.name, o.role]),
+      ),
+    ).toEqual({
+      'transferBills.create': 'serviceProvider',
+      'transferBills.get': 'serviceProvider',
+      'transferBills.cancel': 'serviceProvider',
+      'transferBills.getByTransferBillNo': 'merchant',
+      'transferBills.transfer': 'merchant',
+      'transferBills.preTransferWithAuthorization': 'merchant',
+      'transferBills.partnerTransfer': 'serviceProvider',
+      'transferBills.partnerPreTransferWithAuthorization': 'serviceProvider',
+    });
+    expect(operations['authorizations.partnerApply'].path).toBe(
+      '/v3/fund-app/mch-transfer/partner/user-confirm-authorizations',
+    );
+    expect(topLevelFields(operations['authorizations.partnerApply'].body)).toContain('notify_url');
+    expect(topLevelFields(operations['authorizations.partnerApply'].body)).not.toContain(
+      'authorization_notify_url',
+    );
+    expect(operations['transferBills.transfer'].rateLimit).toEqual({
+      perSecond: 100,
+      code: 'FREQUENCY_LIMIT_EXCEED',
+      source: 'documented',
+    });
     expect(operations['recharges.close'].body).toBeUndefined();
     expect(operations['authorizations.close'].body).toBeUndefined();
     expect(topLevelFields(operations['recharges.close'].query)).toEqual(['sub_mchid']);

@@ -65,6 +65,7 @@ describe('authorizations timers', () => {
   it('records closed otherwise are never purged', () => {
     const env = environment();
     apply(env);
+    userAction(env, 'confirm');
     close(env);
     env.advanceBy(60 * DAY);
     expect(entity(get(env)).state).toBe('CLOSED');

@@ -14,6 +14,7 @@ import {
   environment,
   get,
   OUT_BILL_NO,
+  raiseQuotas,
   setBalance,
   stateOf,
 } from './support.js';
@@ -259,10 +260,13 @@ describe('transferBills control actions', () => {
   it('are mounted with their actors', () => {
     expect(transferBillsFamily.control.map((a) => `${a.method} ${a.path} ${a.actor}`)).toEqual([
       'POST /:mchid/:out_bill_no/confirm user',
+      'POST /:mchid/:out_bill_no/confirm-and-authorize user',
       'POST /:mchid/:out_bill_no/succeed system',
       'POST /:mchid/:out_bill_no/fail system',
       'POST /balances/:sub_mchid system',
       'GET /balances/:sub_mchid system',
+      'POST /rules/:mchid system',
+      'GET /rules/:mchid system',
     ]);
   });
 
@@ -349,6 +353,7 @@ describe('transferBills control actions', () => {
 
   it('inspect lists bills by provider or sub-merchant, never with the payee name', () => {
     const env = environment();
+    raiseQuotas(env);
     create(env, { transfer_amount: 300_000, user_name: '张三' });
     for (const mchid of [SERVICE_PROVIDER, SUB_MERCHANT, undefined]) {
       const listed = transferBillsFamily.inspect.list(env.deps, mchid === undefined ? {} : { mchid });

@@ -18,6 +18,7 @@ import {
   environment,
   get,
   OUT_BILL_NO,
+  raiseQuotas,
   stateOf,
 } from './support.js';
 
@@ -79,7 +80,8 @@ describe('transferBills.create', () => {
     expect(stateOf(env)).toBe('CANCELLED');
     const error = errorOf(() => create(env));
     expect(error).toMatchObject({ status: 400, code: 'ALREADY_EXISTS' });
-    expect(error.message).toContain('is final (CANCELLED)');
+    expect(error.message).toContain('订单已存在');
+    expect(error.message).toContain('is CANCELLED');
   });
 
   it('lets another service provider use the same out_bill_no', () => {
@@ -133,6 +135,7 @@ describe('transferBills.get', () => {
 
   it('returns user_name encrypted afresh for the caller, which decrypts it with its private key', () => {
     const env = environment();
+    raiseQuotas(env);
     create(env, { transfer_amount: 300_000, user_name: '张三' });
     const first = body(get(env))['user_name'] as string;
     const second = body(get(env))['user_name'] as string;
@@ -143,6 +146,7 @@ describe('transferBills.get', () => {
 
   it('treats a retry with the same plaintext user_name as the same request', () => {
     const env = environment();
+    raiseQuotas(env);
     create(env, { transfer_amount: 300_000, user_name: '张三' });
     expect(create(env, { transfer_amount: 300_000, user_name: '张三' }).status).toBe(200);
     expect(errorOf(() => create(env, { transfer_amount: 300_000, user_name: '李四' })).code).toBe(
@@ -188,6 +192,7 @@ describe('transferBills.cancel', () => {
     ['WAIT_USER_CONFIRM', 2000],
   ])('from %s: 200 with the entity in CANCELING (seed 004 shape)', (state, wait) => {
     const env = environment();
+    raiseQuotas(env);
     create(env, { transfer_amount: 300_000, user_name: '张三' });
     env.advanceBy(wait);
     expect(stateOf(env)).toBe(state);

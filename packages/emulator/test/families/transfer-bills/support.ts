@@ -8,6 +8,19 @@ export function environment(settings: Partial<EmulatorSettings> = {}): FamilyHar
   return new FamilyHarness(transferBillsFamily, settings);
 }
 
+/** Quotas a merchant had raised on application, so that transfers above the 200 CNY default go through. */
+export function raiseQuotas(env: FamilyHarness, mchid = SUB_MERCHANT) {
+  return env.control(
+    'POST',
+    '/rules/:mchid',
+    { mchid },
+    {
+      per_transfer: 1_000_000,
+      per_user_per_day: 5_000_000,
+    },
+  );
+}
+
 export function createBody(overrides: Record<string, unknown> = {}) {
   return {
     sub_mchid: SUB_MERCHANT,
