@@ -32,10 +32,10 @@ describe('README examples', () => {
     expect(closed.close_info?.close_reason).toBe('CLOSE_VIA_MCH_API');
   });
 
-  it('transferBills.create, transferBills.get (user_name decrypted), transferBills.cancel', async () => {
+  it('transferBills.partnerCreate, transferBills.partnerGet (user_name decrypted), transferBills.partnerCancel', async () => {
     const wxpay = h.sdk.serviceProvider;
     const sub_mchid = h.emulator.merchants.serviceProvider.subMchids[0]!;
-    const created = await wxpay.transferBills.create({
+    const created = await wxpay.transferBills.partnerCreate({
       sub_mchid,
       appid: h.emulator.merchants.serviceProvider.appid,
       out_bill_no: 'plfk2020042013',
@@ -52,10 +52,10 @@ describe('README examples', () => {
     });
     expect(created.transfer_bill_no).toMatch(/^\d+$/);
     await settle();
-    const bill = await wxpay.transferBills.get({ out_bill_no: 'plfk2020042013', sub_mchid });
+    const bill = await wxpay.transferBills.partnerGet({ out_bill_no: 'plfk2020042013', sub_mchid });
     expect(bill.state).toBe('WAIT_USER_CONFIRM');
     expect(bill.user_name).toBe('张三');
-    const cancelled = await wxpay.transferBills.cancel({ out_bill_no: 'plfk2020042013', sub_mchid });
+    const cancelled = await wxpay.transferBills.partnerCancel({ out_bill_no: 'plfk2020042013', sub_mchid });
     expect(cancelled.state).toBe('CANCELING');
   });
 

@@ -1,5 +1,5 @@
 import { AuthorizationEntity, authorizationsApply, ClosedAuthorizationEntity } from './authorizations.js';
-import { ASSUMED_NO_AUTH, assumed, COMMON_ERRORS, outNo, strictObject, text } from './schemas.js';
+import { ASSUMED_NO_AUTH, assumed, COMMON_ERRORS, strictObject, text } from './schemas.js';
 import { defineOperation } from './types.js';
 
 /**
@@ -11,8 +11,12 @@ import { defineOperation } from './types.js';
 const BASE = '/v3/fund-app/mch-transfer/partner/user-confirm-authorizations';
 const DOC = 'https://pay.weixin.qq.com/doc/v3/partner/';
 
+/** `string(32)` on the query and close pages; neither restricts its characters. */
 const pathParams = strictObject({
-  out_authorization_no: outNo(32, '【商户侧授权单号】Merchant authorization number, digits and letters only'),
+  out_authorization_no: text(32, '【商户侧授权单号】Merchant authorization number', [
+    'DOC 4016809859',
+    'DOC 4016809851',
+  ]),
 });
 
 const errors = [
@@ -45,7 +49,9 @@ export const authorizationsPartnerApply = defineOperation({
   query: undefined,
   body: strictObject({
     ...applyFields,
-    notify_url: text(256, '【授权结果通知地址】HTTPS URL without query for authorization events'),
+    notify_url: text(256, '【授权结果通知地址】HTTPS URL without query for authorization events', [
+      'DOC 4016809861',
+    ]),
   }),
   response: authorizationsApply.response,
   errors: errors.filter((e) => e.code !== 'NOT_FOUND'),

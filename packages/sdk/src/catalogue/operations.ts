@@ -12,14 +12,23 @@ import {
   cancelWithdrawsValidate,
 } from './cancel-withdraws.js';
 import { rechargesApply, rechargesClose, rechargesGet } from './recharges.js';
-import { transferBillsCancel, transferBillsCreate, transferBillsGet } from './transfer-bills.js';
+import {
+  transferBillsPartnerCancel,
+  transferBillsPartnerCreate,
+  transferBillsPartnerGet,
+} from './transfer-bills.js';
 import {
   transferBillsPartnerPreTransferWithAuthorization,
   transferBillsPartnerTransfer,
   transferBillsPreTransferWithAuthorization,
   transferBillsTransfer,
 } from './transfer-bills-authorized.js';
-import { transferBillsGetByTransferBillNo } from './transfer-bills-merchant.js';
+import {
+  transferBillsCancel,
+  transferBillsCreate,
+  transferBillsGet,
+  transferBillsGetByTransferBillNo,
+} from './transfer-bills-merchant.js';
 import type { OperationSpec, OperationInput as SpecInput, OperationOutput as SpecOutput } from './types.js';
 
 /** Every operation, keyed by its name. Each value keeps the literal types of its row. */
@@ -33,6 +42,9 @@ export const operations = {
   'transferBills.create': transferBillsCreate,
   'transferBills.get': transferBillsGet,
   'transferBills.cancel': transferBillsCancel,
+  'transferBills.partnerCreate': transferBillsPartnerCreate,
+  'transferBills.partnerGet': transferBillsPartnerGet,
+  'transferBills.partnerCancel': transferBillsPartnerCancel,
   'transferBills.getByTransferBillNo': transferBillsGetByTransferBillNo,
   'transferBills.transfer': transferBillsTransfer,
   'transferBills.preTransferWithAuthorization': transferBillsPreTransferWithAuthorization,

@@ -1,18 +1,18 @@
 import Type from 'typebox';
 import {
   COMMON_ERRORS,
-  mchid,
-  outNo,
+  optionalText,
   responseObject,
   responseText,
   rfc3339,
+  type Sources,
   strictObject,
   stringEnum,
   text,
 } from './schemas.js';
 import {
   PartnerTransferBillEntity,
-  transferBillsCreate as partnerCreateRow,
+  transferBillsPartnerCreate as partnerCreateRow,
   TRANSFER_BILL_STATES,
 } from './transfer-bills.js';
 import {
@@ -47,21 +47,24 @@ const {
 const { user_recv_style: _a4RecvStyle, ...a4Fields } = MERCHANT_TRANSFER_FIELDS;
 const { user_recv_style: _partnerRecvStyle, ...partnerA4Fields } = partnerCreateRow.body.properties;
 
+const A5: Sources = ['DOC 4014399371'];
+const A4: Sources = ['DOC 4014399293'];
+
 const authorizationRef = {
-  authorization_id: Type.Optional(
-    text(32, '【微信免确认收款授权单号】The authorization to transfer under; or out_authorization_no'),
+  authorization_id: optionalText(
+    32,
+    '【微信免确认收款授权单号】The authorization to transfer under; or out_authorization_no',
+    A5,
   ),
-  out_authorization_no: Type.Optional(
-    outNo(
-      32,
-      '【商户侧授权单号】The authorization to transfer under, by merchant number; or authorization_id',
-    ),
+  out_authorization_no: optionalText(
+    32,
+    '【商户侧授权单号】The authorization to transfer under, by merchant number; or authorization_id',
+    A5,
   ),
 };
 
-const sponsorMchid = Type.Optional(
-  mchid('【出资商户号】A merchant that authorized this one to spend its funds (资金授权)'),
-);
+const sponsorMchid = (source: Sources) =>
+  optionalText(32, '【出资商户号】A merchant that authorized this one to spend its funds (资金授权)', source);
 
 const a5Errors = [
   ...COMMON_ERRORS,
@@ -106,7 +109,7 @@ export const transferBillsTransfer = defineOperation({
     ...authorizedFields,
     transfer_scene_report_infos: Type.Optional(reportInfos),
     ...authorizationRef,
-    sponsor_mchid: sponsorMchid,
+    sponsor_mchid: sponsorMchid(A5),
   }),
   response: MerchantTransferBillEntity,
   errors: a5Errors,
@@ -132,7 +135,9 @@ export const transferBillsPartnerTransfer = defineOperation({
   body: strictObject({
     sub_mchid: subMchidField,
     ...authorizedFields,
-    notify_url: Type.Optional(text(256, '【通知地址】HTTPS URL without query for MCHTRANSFER.BILL.FINISHED')),
+    notify_url: optionalText(256, '【通知地址】HTTPS URL without query for MCHTRANSFER.BILL.FINISHED', [
+      'DOC 4016809837',
+    ]),
     transfer_scene_report_infos: Type.Optional(reportInfos),
     ...authorizationRef,
   }),
@@ -145,11 +150,12 @@ export const transferBillsPartnerTransfer = defineOperation({
 
 const authorizationInfo = strictObject(
   {
-    user_display_name: text(32, '【用户展示名称】Nickname shown in the authorization details'),
-    out_authorization_no: outNo(32, '【商户侧授权单号】Merchant number of the authorization offered'),
+    user_display_name: text(32, '【用户展示名称】Nickname shown in the authorization details', A4),
+    out_authorization_no: text(32, '【商户侧授权单号】Merchant number of the authorization offered', A4),
     authorization_notify_url: text(
       256,
       '【免确认收款授权结果通知地址】HTTPS URL without query for authorization events',
+      A4,
     ),
   },
   '【免确认收款授权信息】The authorization the confirm page offers besides the transfer',
@@ -175,7 +181,7 @@ export const transferBillsPreTransferWithAuthorization = defineOperation({
     ...a4Fields,
     transfer_scene_report_infos: Type.Optional(reportInfos),
     authorization_info: Type.Optional(authorizationInfo),
-    sponsor_mchid: sponsorMchid,
+    sponsor_mchid: sponsorMchid(A4),
   }),
   response: responseObject({
     out_bill_no: responseText('【商户单号】Merchant bill number'),
@@ -215,7 +221,12 @@ export const transferBillsPartnerPreTransferWithAuthorization = defineOperation(
   query: undefined,
   body: strictObject({
     ...partnerA4Fields,
-    openid: Type.Optional(partnerA4Fields.openid),
+    // 若已指定免确认收款授权参数，可不指定Openid [partner DOC 4016809843].
+    openid: optionalText(
+      64,
+      '【收款用户OpenID】The receiving user; may be left out with authorization_info',
+      ['DOC 4016809843'],
+    ),
     transfer_scene_report_infos: Type.Optional(reportInfos),
     authorization_info: Type.Optional(authorizationInfo),
   }),

@@ -11,7 +11,7 @@ import {
   stringEnum,
   text,
 } from './schemas.js';
-import { TRANSFER_BILL_STATES, transferBillsCreate } from './transfer-bills.js';
+import { TRANSFER_BILL_STATES, transferBillsPartnerCreate } from './transfer-bills.js';
 import { defineOperation } from './types.js';
 
 /**
@@ -23,13 +23,15 @@ import { defineOperation } from './types.js';
 export const MERCHANT_TRANSFER_BILLS_PATH = '/v3/fund-app/mch-transfer/transfer-bills';
 export const MERCHANT_DOC = 'https://pay.weixin.qq.com/doc/v3/merchant/';
 
+/** 只能由数字、大小写字母组成, `string(32)` on the query and cancel pages. */
 const outBillNo = outNo(
   32,
   '【商户单号】Merchant bill number, digits and letters only, unique within the merchant',
+  ['DOC 4012716437', 'DOC 4012716458'],
 );
 
 /** The partner create body without `sub_mchid`: the merchant pays from its own balance. */
-const { sub_mchid: _subMchid, ...transferFields } = transferBillsCreate.body.properties;
+const { sub_mchid: _subMchid, ...transferFields } = transferBillsPartnerCreate.body.properties;
 export const MERCHANT_TRANSFER_FIELDS = transferFields;
 
 /** The 429 codes the merchant transfer pages list. */
@@ -83,7 +85,7 @@ const queryErrors = [
   ...TRANSFER_RATE_LIMIT_ERRORS,
 ];
 
-export const transferBillsMerchantCreate = defineOperation({
+export const transferBillsCreate = defineOperation({
   name: 'transferBills.create',
   family: 'transferBills',
   verb: 'create',
@@ -127,7 +129,7 @@ export const transferBillsMerchantCreate = defineOperation({
   wechatpaySerial: 'optional',
 });
 
-export const transferBillsMerchantGet = defineOperation({
+export const transferBillsGet = defineOperation({
   name: 'transferBills.get',
   family: 'transferBills',
   verb: 'get',
@@ -157,7 +159,7 @@ export const transferBillsGetByTransferBillNo = defineOperation({
   path: `${MERCHANT_TRANSFER_BILLS_PATH}/transfer-bill-no/{transfer_bill_no}`,
   role: 'merchant',
   params: strictObject({
-    transfer_bill_no: text(64, '【微信转账单号】WeChat Pay transfer bill number'),
+    transfer_bill_no: text(64, '【微信转账单号】WeChat Pay transfer bill number', ['DOC 4012716457']),
   }),
   query: undefined,
   body: undefined,
@@ -167,7 +169,7 @@ export const transferBillsGetByTransferBillNo = defineOperation({
   sensitive: { response: ['/user_name'] },
 });
 
-export const transferBillsMerchantCancel = defineOperation({
+export const transferBillsCancel = defineOperation({
   name: 'transferBills.cancel',
   family: 'transferBills',
   verb: 'cancel',

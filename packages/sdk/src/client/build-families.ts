@@ -6,7 +6,7 @@ import {
 } from '../catalogue/operations.js';
 import type { CallOptions } from './wechat-pay-options.js';
 
-/** `wxpay.transferBills.cancel`'s type: the row's flat input in, its success body out. */
+/** `wxpay.transferBills.partnerCancel`'s type: the row's flat input in, its success body out. */
 export type OperationMethod<N extends OperationName> = (
   input: OperationInput<N>,
   options?: CallOptions,

@@ -80,12 +80,12 @@ describe('crossFieldRules', () => {
     }
   });
 
-  it('transferBills.create: user_name is required from 200000 fen (2,000 CNY)', () => {
+  it('transferBills.partnerCreate: user_name is required from 200000 fen (2,000 CNY)', () => {
     expect(
-      checkCrossFieldRules('transferBills.create', { body: { ...create, transfer_amount: 199_999 } }),
+      checkCrossFieldRules('transferBills.partnerCreate', { body: { ...create, transfer_amount: 199_999 } }),
     ).toEqual([]);
     expect(
-      checkCrossFieldRules('transferBills.create', { body: { ...create, transfer_amount: 200_000 } }),
+      checkCrossFieldRules('transferBills.partnerCreate', { body: { ...create, transfer_amount: 200_000 } }),
     ).toEqual([
       {
         rule: 'requiredWhen',
@@ -97,7 +97,7 @@ describe('crossFieldRules', () => {
       },
     ]);
     expect(
-      checkCrossFieldRules('transferBills.create', {
+      checkCrossFieldRules('transferBills.partnerCreate', {
         body: { ...create, transfer_amount: 200_000, user_name: '张三' },
       }),
     ).toEqual([]);
@@ -146,6 +146,20 @@ describe('crossFieldRules', () => {
       expect(apply({ payee_info: { ...personal, identity_info: identity } })).toEqual([]);
       expect(apply({ payee_info: { ...corporate, identity_info: identity } })).toEqual([]);
     });
+
+    it('a personal account needs all three identity members; a corporate one may send some or none', () => {
+      const personal = { ...corporate, account_type: 'ACCOUNT_TYPE_PERSONAL' };
+      const { identification_no: _n, ...withoutNumber } = identity;
+      expect(apply({ payee_info: { ...personal, identity_info: withoutNumber } })).toEqual([
+        expect.objectContaining({ field: '/payee_info/identity_info/identification_no', location: 'body' }),
+      ]);
+      expect(apply({ payee_info: { ...personal, identity_info: {} } }).map((v) => v.field)).toEqual([
+        '/payee_info/identity_info/id_doc_type',
+        '/payee_info/identity_info/identification_name',
+        '/payee_info/identity_info/identification_no',
+      ]);
+      expect(apply({ payee_info: { ...corporate, identity_info: withoutNumber } })).toEqual([]);
+    });
   });
 
   it('cancelWithdraws.confirm: needs applyment_id or out_request_no', () => {
@@ -192,10 +206,10 @@ describe('crossFieldRules', () => {
     ).toEqual([]);
   });
 
-  it('transferBills.create: each scene must report its info types exactly once', () => {
-    expect(checkCrossFieldRules('transferBills.create', { body: create })).toEqual([]);
+  it('transferBills.partnerCreate: each scene must report its info types exactly once', () => {
+    expect(checkCrossFieldRules('transferBills.partnerCreate', { body: create })).toEqual([]);
     const missing = { ...create, transfer_scene_report_infos: [create.transfer_scene_report_infos[0]!] };
-    const [violation] = checkCrossFieldRules('transferBills.create', { body: missing });
+    const [violation] = checkCrossFieldRules('transferBills.partnerCreate', { body: missing });
     expect(violation).toMatchObject({ field: '/transfer_scene_report_infos', location: 'body' });
     expect(violation?.issue).toContain('奖励说明');
     const duplicated = {
@@ -205,7 +219,7 @@ describe('crossFieldRules', () => {
         { info_type: '活动名称', info_content: 'x' },
       ],
     };
-    expect(checkCrossFieldRules('transferBills.create', { body: duplicated })).toEqual([
+    expect(checkCrossFieldRules('transferBills.partnerCreate', { body: duplicated })).toEqual([
       expect.objectContaining({ field: '/transfer_scene_report_infos/2/info_type', value: '活动名称' }),
     ]);
     const extra = {
@@ -215,9 +229,9 @@ describe('crossFieldRules', () => {
         { info_type: '其他', info_content: 'x' },
       ],
     };
-    expect(checkCrossFieldRules('transferBills.create', { body: extra })).toEqual([]);
+    expect(checkCrossFieldRules('transferBills.partnerCreate', { body: extra })).toEqual([]);
     expect(
-      checkCrossFieldRules('transferBills.create', {
+      checkCrossFieldRules('transferBills.partnerCreate', {
         body: { ...create, transfer_scene_id: '1004', transfer_scene_report_infos: [] },
       }),
     ).toHaveLength(3);
@@ -231,7 +245,7 @@ describe('crossFieldRules', () => {
   });
 
   it('passes operations without rules and tolerates a missing part', () => {
-    expect(checkCrossFieldRules('transferBills.cancel', { body: { sub_mchid: '1' } })).toEqual([]);
+    expect(checkCrossFieldRules('transferBills.partnerCancel', { body: { sub_mchid: '1' } })).toEqual([]);
     expect(checkCrossFieldRules('cancelWithdraws.confirm', {})).toHaveLength(1);
   });
 });

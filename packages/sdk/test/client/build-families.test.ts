@@ -35,8 +35,8 @@ describe('method types', () => {
     expectTypeOf<WechatPay['recharges']['close']>().parameters.toEqualTypeOf<
       [OperationInput<'recharges.close'>, CallOptions?]
     >();
-    expectTypeOf<WechatPay['transferBills']['cancel']>().returns.toEqualTypeOf<
-      Promise<OperationOutput<'transferBills.cancel'>>
+    expectTypeOf<WechatPay['transferBills']['partnerCancel']>().returns.toEqualTypeOf<
+      Promise<OperationOutput<'transferBills.partnerCancel'>>
     >();
     expectTypeOf<OperationInput<'recharges.close'>>().toMatchTypeOf<{
       out_recharge_no: string;
@@ -50,7 +50,7 @@ describe('method types', () => {
       // @ts-expect-error sub_mchid is required for recharges.close
       void wxpay.recharges.close({ out_recharge_no: 'R1' });
       // @ts-expect-error out_bill_no must be a string
-      void wxpay.transferBills.cancel({ out_bill_no: 1, sub_mchid: '1' });
+      void wxpay.transferBills.partnerCancel({ out_bill_no: 1, sub_mchid: '1' });
       // @ts-expect-error there is no transferBills.delete
       void wxpay.transferBills.delete;
     };

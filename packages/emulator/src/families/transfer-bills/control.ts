@@ -1,7 +1,8 @@
-import { TRANSFER_FAIL_REASONS, TRANSFER_SCENE_IDS } from '@wxpay-kit/sdk/catalogue';
+import { TRANSFER_FAIL_REASONS } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { ControlAction, FamilyDeps, OperationResult } from '../family.js';
 import { bodyParamError } from '../shared/param-error.js';
+import { KNOWN_TRANSFER_SCENES } from '../shared/transfer-scene.js';
 import { advance } from './advance.js';
 import { toFaceEntity } from './entity.js';
 import type { TransferBillEvent } from './machine.js';
@@ -163,7 +164,7 @@ const setRules: ControlAction = {
     }
     const scenes = bodyField(request.body, 'transfer_scene_ids');
     if (scenes !== undefined) {
-      const known = TRANSFER_SCENE_IDS as readonly string[];
+      const known = KNOWN_TRANSFER_SCENES;
       if (
         scenes !== null &&
         (!Array.isArray(scenes) || scenes.some((id) => typeof id !== 'string' || !known.includes(id)))

@@ -96,7 +96,7 @@ function checkPayerRules(
     userName: body.user_name,
     recvStyle: body.user_recv_style?.type,
   };
-  checkTransferRequest(transfer, rules);
+  checkTransferRequest(transfer, rules, payerMchid);
   const [dayFrom, dayTo] = beijingDay(now);
   const [monthFrom, monthTo] = beijingMonth(now);
   checkQuotas(transfer, rules, {
@@ -272,18 +272,20 @@ function billOf(
 ): TransferBillRecord {
   const missing = () =>
     new ApiError(404, 'NOT_FOUND', face === 'merchant' ? MERCHANT_NOT_FOUND_MESSAGE : NOT_FOUND_MESSAGE);
-  if (!found || found.face !== face || (face === 'partner' && found.subMchid !== subMchid)) throw missing();
+  // The partner query marks sub_mchid 选填: out_bill_no is unique within the service provider, so the number
+  // alone finds the bill; when given, it must be that sub-merchant's.
+  const otherSub = face === 'partner' && subMchid !== undefined && found?.subMchid !== subMchid;
+  if (!found || found.face !== face || otherSub) throw missing();
   return found;
 }
 
-/** Queries answer for bills of the last 30 days only. */
-function withinQueryWindow(deps: FamilyDeps, bill: TransferBillRecord, face: TransferBillFace) {
+/** The merchant queries answer for bills of the last 30 days only [DOC 4012716437, 4012716457]. */
+function withinQueryWindow(deps: FamilyDeps, bill: TransferBillRecord) {
   if (deps.clock.now() - bill.createTime > QUERY_WINDOW_MS) {
     throw new ApiError(
       404,
       'NOT_FOUND',
-      `${face === 'merchant' ? MERCHANT_NOT_FOUND_MESSAGE : NOT_FOUND_MESSAGE} (API只支持查询最近30天内的转账单: ` +
-        `${bill.outBillNo} was created more than 30 days ago)`,
+      `${MERCHANT_NOT_FOUND_MESSAGE} (API只支持查询最近30天内的转账单: ${bill.outBillNo} was created more than 30 days ago)`,
     );
   }
   return bill;
@@ -294,17 +296,15 @@ const byOutBillNo = (deps: FamilyDeps, call: OperationCall) =>
 
 const partnerGet: OperationHandler = (deps, call) => {
   const bill = billOf('partner', byOutBillNo(deps, call), call.query['sub_mchid']);
-  return {
-    status: 200,
-    body: toReplyEntity(deps, call.caller.mchid, withinQueryWindow(deps, bill, 'partner')),
-  };
+  // The 30-day window is on the merchant query pages; the partner page was not captured with it (UNCONFIRMED).
+  return { status: 200, body: toReplyEntity(deps, call.caller.mchid, bill) };
 };
 
 const merchantGet: OperationHandler = (deps, call) => {
   const bill = billOf('merchant', byOutBillNo(deps, call));
   return {
     status: 200,
-    body: toReplyEntity(deps, call.caller.mchid, withinQueryWindow(deps, bill, 'merchant')),
+    body: toReplyEntity(deps, call.caller.mchid, withinQueryWindow(deps, bill)),
   };
 };
 
@@ -313,7 +313,7 @@ const getByTransferBillNo: OperationHandler = (deps, call) => {
   const bill = billOf('merchant', found);
   return {
     status: 200,
-    body: toReplyEntity(deps, call.caller.mchid, withinQueryWindow(deps, bill, 'merchant')),
+    body: toReplyEntity(deps, call.caller.mchid, withinQueryWindow(deps, bill)),
   };
 };
 
@@ -331,12 +331,12 @@ const merchantCancel: OperationHandler = (deps, call) => {
 };
 
 export const operations: Record<string, OperationHandler> = {
-  'transferBills.create': createBill('partner', 'confirm'),
-  'transferBills.get': partnerGet,
-  'transferBills.cancel': partnerCancel,
-  'transferBills.merchantCreate': createBill('merchant', 'confirm'),
-  'transferBills.merchantGet': merchantGet,
-  'transferBills.merchantCancel': merchantCancel,
+  'transferBills.partnerCreate': createBill('partner', 'confirm'),
+  'transferBills.partnerGet': partnerGet,
+  'transferBills.partnerCancel': partnerCancel,
+  'transferBills.create': createBill('merchant', 'confirm'),
+  'transferBills.get': merchantGet,
+  'transferBills.cancel': merchantCancel,
   'transferBills.getByTransferBillNo': getByTransferBillNo,
   'transferBills.transfer': createBill('merchant', 'authorized'),
   'transferBills.preTransferWithAuthorization': createBill('merchant', 'offer'),

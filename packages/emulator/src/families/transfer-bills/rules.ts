@@ -1,6 +1,6 @@
-import { TRANSFER_SCENE_IDS } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import { bodyParamError } from '../shared/param-error.js';
+import { checkTransferSceneEnabled, KNOWN_TRANSFER_SCENES } from '../shared/transfer-scene.js';
 import type { PayerRules } from './store.js';
 
 /**
@@ -59,7 +59,7 @@ export function quotasOf(rules: PayerRules): Record<QuotaName, number> {
 }
 
 export function enabledScenesOf(rules: PayerRules): readonly string[] {
-  return rules.scenes ?? TRANSFER_SCENE_IDS;
+  return rules.scenes ?? KNOWN_TRANSFER_SCENES;
 }
 
 export interface NewTransfer {
@@ -77,14 +77,12 @@ export interface QuotaUsage {
 }
 
 /** Rules that depend on the request alone (and the merchant's enabled scenes). */
-export function checkTransferRequest(transfer: NewTransfer, rules: PayerRules): void {
-  if (!enabledScenesOf(rules).includes(transfer.transferSceneId)) {
-    throw new ApiError(
-      400,
-      'INVALID_REQUEST',
-      `你尚未获取该转账场景，请确认转账场景ID是否正确 (transfer_scene_id ${transfer.transferSceneId} is not enabled for this merchant)`,
-    );
+export function checkTransferRequest(transfer: NewTransfer, rules: PayerRules, payerMchid: string): void {
+  // No page states a minimum, so the catalogue does not; a transfer of nothing is refused here.
+  if (transfer.transferAmount < 1) {
+    throw bodyParamError('/transfer_amount', transfer.transferAmount, 'must be at least 1 fen');
   }
+  checkTransferSceneEnabled(transfer.transferSceneId, payerMchid, enabledScenesOf(rules));
   if (transfer.recvStyle === 'RED_PACKET' && transfer.transferAmount > RED_PACKET_MAX_AMOUNT) {
     throw bodyParamError(
       '/transfer_amount',

@@ -24,7 +24,7 @@ import {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-describe('transferBills.create', () => {
+describe('transferBills.partnerCreate', () => {
   it('accepts the bill: ACCEPTED, a 40-digit transfer_bill_no, package_info, and the first async step', () => {
     const env = environment();
     const result = create(env);
@@ -113,7 +113,7 @@ describe('transferBills.create', () => {
   });
 });
 
-describe('transferBills.get', () => {
+describe('transferBills.partnerGet', () => {
   it('returns the bill entity of seed 004', () => {
     const env = environment();
     const created = body(create(env));
@@ -185,7 +185,7 @@ describe('transferBills.get', () => {
   });
 });
 
-describe('transferBills.cancel', () => {
+describe('transferBills.partnerCancel', () => {
   it.each([
     ['ACCEPTED', 0],
     ['PROCESSING', 1000],
