@@ -8,7 +8,6 @@ import {
   DAY,
   eventsFor,
   mark,
-  ms,
   responseErrors,
   START,
   uniqueNo,
