@@ -12,7 +12,7 @@ describe('authorizations.apply', () => {
     expect(entity(result)).toEqual({
       out_authorization_no: 'plfk2020042013',
       state: 'WAIT_USER_CONFIRM',
-      create_time: '2025-05-20T12:00:00+08:00',
+      create_time: '2025-05-20T12:00:00.000+08:00',
       package_info: expect.stringMatching(/^[A-Za-z0-9+/]{40,}={0,2}$/),
     });
     expect(env.timers()).toMatchObject([
@@ -107,7 +107,7 @@ describe('authorizations.get', () => {
       state: 'WAIT_USER_CONFIRM',
       transfer_scene_id: '1000',
       user_recv_perception: '现金奖励',
-      create_time: '2025-05-20T12:00:00+08:00',
+      create_time: '2025-05-20T12:00:00.000+08:00',
     });
   });
 
@@ -120,7 +120,7 @@ describe('authorizations.get', () => {
     expect(body).toMatchObject({
       state: 'TAKING_EFFECT',
       authorization_id: expect.stringMatching(/^\d{27}$/),
-      authorize_time: '2025-05-20T12:01:30+08:00',
+      authorize_time: '2025-05-20T12:01:30.000+08:00',
     });
     expect(body).not.toHaveProperty('close_info');
   });
@@ -160,7 +160,7 @@ describe('authorizations.close', () => {
     expect(result.body).toMatchObject({
       state: 'CLOSED',
       authorization_id: expect.stringMatching(/^\d{27}$/),
-      close_info: { close_time: '2025-05-20T12:00:05+08:00', close_reason: 'CLOSE_VIA_MCH_API' },
+      close_info: { close_time: '2025-05-20T12:00:05.000+08:00', close_reason: 'CLOSE_VIA_MCH_API' },
     });
     const notification = env.notifications().at(-1)!;
     expect(notification).toMatchObject({
@@ -179,8 +179,8 @@ describe('authorizations.close', () => {
       user_display_name: 'wx_123456',
       authorization_id: (result.body as Record<string, unknown>)['authorization_id'],
       state: 'CLOSED',
-      authorize_time: '2025-05-20T12:00:00+08:00',
-      close_info: { close_time: '2025-05-20T12:00:05+08:00', close_reason: 'CLOSE_VIA_MCH_API' },
+      authorize_time: '2025-05-20T12:00:00.000+08:00',
+      close_info: { close_time: '2025-05-20T12:00:05.000+08:00', close_reason: 'CLOSE_VIA_MCH_API' },
     });
   });
 

@@ -36,7 +36,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     env.clock.advance(60_000);
     expect(body(billAction(env, 'confirm'))).toMatchObject({
       state: 'TRANSFERING',
-      update_time: '2025-05-20T12:01:02+08:00',
+      update_time: '2025-05-20T12:01:02.000+08:00',
     });
     expect(env.notifications()).toEqual([]);
     env.advanceBy(STEP);
@@ -61,8 +61,8 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
           sub_mchid: SUB_MERCHANT,
           transfer_amount: 400,
           openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-          create_time: '2025-05-20T12:00:00+08:00',
-          update_time: '2025-05-20T12:01:03+08:00',
+          create_time: '2025-05-20T12:00:00.000+08:00',
+          update_time: '2025-05-20T12:01:03.000+08:00',
         },
       },
     ]);
@@ -84,7 +84,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     expect(body(get(env))).toMatchObject({
       state: 'FAIL',
       fail_reason: 'OVERDUE_CLOSE',
-      update_time: '2025-05-21T12:00:02+08:00',
+      update_time: '2025-05-21T12:00:02.000+08:00',
     });
     expect(balance(env)).toMatchObject({ available: DEFAULT_BALANCE, locked: 0 });
     expect(env.notifications().map((n) => n.resource)).toEqual([
@@ -101,7 +101,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
       ['lockFunds', 2 * STEP],
       ['confirmOverdue', 2 * STEP + DAY],
     ]);
-    expect(body(get(env))).toMatchObject({ state: 'FAIL', update_time: '2025-05-21T12:00:02+08:00' });
+    expect(body(get(env))).toMatchObject({ state: 'FAIL', update_time: '2025-05-21T12:00:02.000+08:00' });
   });
 
   describe('a sub-merchant short of funds', () => {

@@ -33,7 +33,7 @@ describe('transferBills.partnerCreate', () => {
       sub_mchid: SUB_MERCHANT,
       out_bill_no: OUT_BILL_NO,
       transfer_bill_no: expect.stringMatching(/^1330\d{36}$/),
-      create_time: '2025-05-20T12:00:00+08:00',
+      create_time: '2025-05-20T12:00:00.000+08:00',
       state: 'ACCEPTED',
       package_info: expect.stringMatching(/^[A-Za-z0-9+/]{40,}={0,2}$/),
     });
@@ -128,8 +128,8 @@ describe('transferBills.partnerGet', () => {
       transfer_amount: 400,
       transfer_remark: '新会员开通有礼',
       openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-      create_time: '2025-05-20T12:00:00+08:00',
-      update_time: '2025-05-20T12:00:00+08:00',
+      create_time: '2025-05-20T12:00:00.000+08:00',
+      update_time: '2025-05-20T12:00:00.000+08:00',
     });
   });
 
@@ -207,8 +207,8 @@ describe('transferBills.partnerCancel', () => {
       state: 'CANCELING',
       transfer_amount: 300_000,
       transfer_remark: '新会员开通有礼',
-      create_time: '2025-05-20T12:00:00+08:00',
-      update_time: expect.stringMatching(/^2025-05-20T12:00:0[0-2]\+08:00$/),
+      create_time: '2025-05-20T12:00:00.000+08:00',
+      update_time: expect.stringMatching(/^2025-05-20T12:00:0[0-2]\.\d{3}\+08:00$/),
     });
     expect(env.decryptForMerchant(body(result)['user_name'] as string)).toBe('张三');
   });
