@@ -197,7 +197,7 @@ export const transferBillsPartnerCreate = defineOperation({
     assumedRateLimitError('RATELIMIT_EXCEEDED'),
     assumedRateLimitError('FREQUENCY_LIMIT'),
   ],
-  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'assumed' },
+  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'documented' },
   sensitive: { request: ['/user_name'] },
   wechatpaySerial: 'required',
 });
@@ -223,7 +223,7 @@ export const transferBillsPartnerGet = defineOperation({
     ASSUMED_NO_AUTH,
     assumedRateLimitError('FREQUENCY_LIMITED'),
   ],
-  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMITED', source: 'assumed' },
+  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMITED', source: 'documented' },
   sensitive: { response: ['/user_name'] },
 });
 
@@ -248,6 +248,6 @@ export const transferBillsPartnerCancel = defineOperation({
     ASSUMED_NO_AUTH,
     assumedRateLimitError('FREQUENCY_LIMIT_EXCEED'),
   ],
-  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'assumed' },
+  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'documented' },
   sensitive: { response: ['/user_name'] },
 });

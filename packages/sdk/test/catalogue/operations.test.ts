@@ -214,6 +214,15 @@ describe('catalogue operations', () => {
     expect(topLevelFields(operations['authorizations.partnerApply'].body)).not.toContain(
       'authorization_notify_url',
     );
+    for (const name of [
+      'transferBills.partnerCreate',
+      'transferBills.partnerGet',
+      'transferBills.partnerCancel',
+    ] as const) {
+      // 单个商户的接口频率限制为100次/s: seed 004, the partner create and query pages.
+      expect(operations[name].rateLimit).toMatchObject({ perSecond: 100, source: 'documented' });
+    }
+    expect(operations['transferBills.cancel'].rateLimit.perSecond).toBe(20);
     expect(operations['transferBills.transfer'].rateLimit).toEqual({
       perSecond: 100,
       code: 'FREQUENCY_LIMIT_EXCEED',
