@@ -143,7 +143,7 @@ describe('toOpenApi', () => {
     expect(create['x-rate-limit']).toEqual({
       perSecond: 100,
       code: 'FREQUENCY_LIMIT_EXCEED',
-      source: 'assumed',
+      source: 'documented',
     });
     expect(create['x-wechatpay-serial']).toBe('required');
     expect(create['parameters']).toContainEqual(
