@@ -4,6 +4,7 @@ import {
   assumed,
   assumedRateLimitError,
   COMMON_ERRORS,
+  type ConstraintSource,
   documented,
   mchid,
   optionalText,
@@ -61,10 +62,10 @@ const subMchidDescription = '【二级商户号】Sub-merchant number to cancel'
  * The apply page: 必须仅包含大小写字母与数字, `string(32)`. The query and confirm pages take the number the apply
  * call was given, so the same characters are all they can ever be passed.
  */
-const outRequestNo = (source: Sources) =>
+const outRequestNo = (...also: ConstraintSource[]) =>
   outNo(32, '【商户注销申请单号】Merchant application number, digits and letters only', [
-    ...APPLY,
-    ...source,
+    'DOC 4013892756',
+    ...also,
   ]);
 const applymentIdDescription = '【微信支付注销单号】WeChat Pay application number';
 
@@ -184,7 +185,7 @@ export const cancelWithdrawsApply = defineOperation({
   query: undefined,
   body: strictObject({
     sub_mchid: mchid(subMchidDescription, APPLY),
-    out_request_no: outRequestNo(APPLY),
+    out_request_no: outRequestNo(),
     withdraw: Type.Optional(
       stringEnum(WITHDRAW_OPTIONS, '【是否提取资金】Cancel and pay out, or cancel only', APPLY),
     ),
@@ -286,7 +287,7 @@ export const cancelWithdrawsGet = defineOperation({
   method: 'GET',
   path: `${BASE}/out-request-no/{out_request_no}`,
   role: 'platform',
-  params: strictObject({ out_request_no: outRequestNo(['DOC 4013892759']) }),
+  params: strictObject({ out_request_no: outRequestNo('DOC 4013892759') }),
   query: undefined,
   body: undefined,
   response: CancelWithdrawApplicationEntity,
@@ -329,7 +330,7 @@ export const cancelWithdrawsConfirm = defineOperation({
   body: strictObject({
     // Both 选填; at least one of the two is a cross-field rule (二选一传入).
     applyment_id: optionalText(32, applymentIdDescription, CONFIRM),
-    out_request_no: Type.Optional(outRequestNo(CONFIRM)),
+    out_request_no: Type.Optional(outRequestNo('seed 002')),
     sub_mchid: mchid('【申请注销的二级商户号】Sub-merchant number being cancelled', CONFIRM),
     // 支持包含大小写字母、数字和汉字 says what the field supports, not that nothing else is accepted.
     operator_identification: text(

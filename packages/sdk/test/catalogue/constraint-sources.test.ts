@@ -21,7 +21,8 @@ function unsourced(schema: unknown): string[] {
     const named =
       Array.isArray(source) &&
       source.length > 0 &&
-      source.every((entry) => typeof entry === 'string' && sourcePattern.test(entry));
+      source.every((entry) => typeof entry === 'string' && sourcePattern.test(entry)) &&
+      new Set(source).size === source.length;
     return named ? [] : keywords.map((keyword) => `${pointer || '/'} ${keyword}`);
   });
 }
@@ -57,15 +58,16 @@ describe('every request constraint names its source', () => {
     }
   });
 
-  it('the check fails for a constraint without a source, or with a made-up one', () => {
+  it('the check fails for a constraint without a source, with a made-up one, or with one named twice', () => {
     const schema = Type.Object({
       a: Type.String({ maxLength: 3 }),
       b: Type.String({ pattern: '^x$', source: ['somewhere'] }),
       c: Type.Array(Type.String(), { maxItems: 2, source: ['DOC 4013892756'] }),
       d: Type.Optional(Type.String({ minLength: 1, source: ['seed 002'] })),
       e: Type.Integer({ minimum: 1, source: ['seed 005'] }),
+      f: Type.String({ maxLength: 2, source: ['seed 001', 'seed 001'] }),
     });
-    expect(unsourced(schema)).toEqual(['/a maxLength', '/b pattern', '/e minimum']);
+    expect(unsourced(schema)).toEqual(['/a maxLength', '/b pattern', '/e minimum', '/f maxLength']);
     expect(nonEmptyOptionals(schema)).toEqual(['/d']);
   });
 
