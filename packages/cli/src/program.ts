@@ -28,7 +28,7 @@ Exit codes:
 Examples:
   wxpay-kit profile add --from-emulator http://127.0.0.1:8787
   wxpay-kit authorizations.get --out_authorization_no 1217752501201407033233368018
-  wxpay-kit transferBills.cancel --out_bill_no plfk2020042013 --sub_mchid 1900001109 --wait
+  wxpay-kit transferBills.partnerCancel --out_bill_no plfk2020042013 --sub_mchid 1900000211 --wait
   wxpay-kit sign --explain GET /v3/refund/domestic/refunds/123123123123
   wxpay-kit notify parse captured-notification.txt`;
 

@@ -218,7 +218,7 @@ describe('operations', () => {
     const sp = emulator.merchants.serviceProvider;
     const spProfile = ['--profile', 'emulator-serviceProvider'];
     const create = await cli([
-      'transferBills.create',
+      'transferBills.partnerCreate',
       ...spProfile,
       '--data',
       JSON.stringify({
@@ -240,7 +240,7 @@ describe('operations', () => {
     expect(create.code, create.stderr).toBe(0);
     expect(json(create)).toMatchObject({ state: 'WAIT_USER_CONFIRM' });
     const cancel = await cli([
-      'transferBills.cancel',
+      'transferBills.partnerCancel',
       ...spProfile,
       ...[
         '--out_bill_no',

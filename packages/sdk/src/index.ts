@@ -3,7 +3,7 @@
  *
  * ```ts
  * const wxpay = new WechatPay({ mchid, serialNo, privateKey, wechatpayPublicKey: { id, key } });
- * await wxpay.transferBills.cancel({ out_bill_no, sub_mchid });
+ * await wxpay.transferBills.partnerCancel({ out_bill_no, sub_mchid });
  * ```
  */
 

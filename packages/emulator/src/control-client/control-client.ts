@@ -201,24 +201,48 @@ export function controlRequester(options: Pick<ControlClientOptions, 'url' | 'to
   };
 }
 
+/** The merchant that owns a resource, whatever the family calls it (`mchid`, `mch_id`, `sp_mchid`). */
+function ownerOf(item: ControlResult): unknown {
+  return item['mchid'] ?? item['mch_id'] ?? item['sp_mchid'];
+}
+
+/**
+ * The merchant an action is about when the caller leaves `mchid` out: the family's only kind of caller
+ * (`defaultMchid`), else the one merchant that has a resource with the number given (asked of the emulator, one
+ * read). Ambiguous or unknown: undefined, and the caller is told to pass `mchid`.
+ */
+async function inferMchid(
+  action: ControlActionDescriptor,
+  input: Record<string, unknown>,
+  call: ReturnType<typeof controlRequester>,
+): Promise<string | undefined> {
+  if (action.defaultMchid !== undefined) return action.defaultMchid;
+  const keyParam = action.params.find((param) => param !== 'mchid');
+  const key = keyParam === undefined ? undefined : input[keyParam];
+  if (typeof key !== 'string' || key === '') return undefined;
+  const family = action.path.split('/')[2]!;
+  const { items } = await call<{ items: ControlResult[] }>('GET', `/resources/${family}`);
+  const owners = new Set(items.filter((item) => item[keyParam!] === key).map(ownerOf));
+  const [owner] = owners;
+  return owners.size === 1 && typeof owner === 'string' ? owner : undefined;
+}
+
 /** A family action as a function: path parameters from the input, the rest as body (POST) or query (GET). */
 function actionFunction(action: ControlActionDescriptor, call: ReturnType<typeof controlRequester>) {
   const prefix = '/_emulator';
-  return (input: Record<string, unknown> = {}) => {
+  return async (input: Record<string, unknown> = {}) => {
     const rest: Record<string, unknown> = { ...input };
     let path = action.path.startsWith(prefix) ? action.path.slice(prefix.length) : action.path;
     for (const param of action.params) {
       let value = rest[param];
       delete rest[param];
-      if (value === undefined && param === 'mchid') value = action.defaultMchid;
+      if (value === undefined && param === 'mchid') value = await inferMchid(action, input, call);
       if (typeof value !== 'string' || value === '') {
         const hint =
           param === 'mchid'
-            ? ` (the merchant cannot be inferred for ${action.family}: several kinds of merchant use it)`
+            ? ` (the merchant cannot be inferred: several merchants use ${action.family}, and no single one has that resource)`
             : '';
-        return Promise.reject(
-          new TypeError(`control.${action.family}.${action.name}: ${param} is required${hint}`),
-        );
+        throw new TypeError(`control.${action.family}.${action.name}: ${param} is required${hint}`);
       }
       path = path.replace(`:${param}`, encodeURIComponent(value));
     }

@@ -21,7 +21,7 @@ function ruleOf(body: Record<string, unknown>): NewFaultRule {
     !(operation === ANY_OPERATION || operation === CERTIFICATES_OPERATION || isOperationName(operation))
   ) {
     throw new ControlInputError(
-      `operation must be an operation name (e.g. transferBills.create), ${CERTIFICATES_OPERATION} or "*", got ${JSON.stringify(operation)}`,
+      `operation must be an operation name (e.g. transferBills.partnerCreate), ${CERTIFICATES_OPERATION} or "*", got ${JSON.stringify(operation)}`,
     );
   }
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {

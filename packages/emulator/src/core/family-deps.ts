@@ -1,4 +1,5 @@
 import { rsaOaepEncrypt } from '@wxpay-kit/sdk/protocol';
+import { createAuthorizationsPort } from '../families/authorizations/port.js';
 import type { Database, FamilyDeps, TimerRequest } from '../families/family.js';
 import { recordTransition } from '../history/transition-log.js';
 import { enqueueNotification } from '../notify/outbox.js';
@@ -32,7 +33,7 @@ export function createFamilyDeps(options: {
   settings: RuntimeSettings;
 }): FamilyDeps {
   const { db, clock, directory, settings } = options;
-  return {
+  const deps: FamilyDeps = {
     db,
     clock,
     formatTime,
@@ -59,5 +60,8 @@ export function createFamilyDeps(options: {
       recordTransition(db, { ...entry, at: entry.at ?? clock.now() });
     },
     settings,
+    // The port runs the authorization family with these same deps.
+    authorizations: createAuthorizationsPort(() => deps),
   };
+  return deps;
 }

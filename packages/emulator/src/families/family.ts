@@ -59,6 +59,45 @@ export interface DueTimer extends TimerRequest {
   id: number;
 }
 
+/** An authorization (免确认收款授权) as a transfer sees it; the authorization family keeps its record private. */
+export interface AuthorizationView {
+  mchid: string;
+  outAuthorizationNo: string;
+  authorizationId?: string | undefined;
+  state: 'WAIT_USER_CONFIRM' | 'TAKING_EFFECT' | 'CLOSED';
+  closeReason?: string | undefined;
+  appid: string;
+  openid: string;
+  transferSceneId: string;
+}
+
+/** An authorization the user agreed to on a transfer's confirm page (A4). */
+export interface AuthorizationGrant {
+  face: 'merchant' | 'partner';
+  mchid: string;
+  outAuthorizationNo: string;
+  appid: string;
+  openid: string;
+  transferSceneId: string;
+  userDisplayName: string;
+  userRecvPerception?: string | undefined;
+  notifyUrl: string;
+}
+
+/**
+ * What the transfer-bill family asks of the authorization family. Families never import each other: the core
+ * wires this port (families/authorizations/port.ts) into FamilyDeps.
+ */
+export interface AuthorizationsPort {
+  /** The caller's authorization by WeChat Pay id or merchant number; undefined when there is none. */
+  find(
+    mchid: string,
+    by: { authorizationId?: string; outAuthorizationNo?: string },
+  ): AuthorizationView | undefined;
+  /** A4: records the authorization the user agreed to, in effect at `now`, and notifies CONFIRMED. */
+  grant(grant: AuthorizationGrant, now: number): AuthorizationView;
+}
+
 /** What a family may use. Every call into a family runs inside one SQLite transaction (BEGIN IMMEDIATE). */
 export interface FamilyDeps {
   db: Database;
@@ -82,6 +121,8 @@ export interface FamilyDeps {
   recordTransition(entry: Omit<TransitionEntry, 'at'> & { at?: number }): void;
   /** Settings a test may change (e.g. the delays of asynchronous steps). */
   settings: EmulatorSettings;
+  /** The authorization family, as transfers under an authorization (A4, A5) need it. */
+  authorizations: AuthorizationsPort;
 }
 
 export interface EmulatorSettings {

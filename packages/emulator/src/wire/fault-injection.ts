@@ -7,7 +7,7 @@ export const ANY_OPERATION = '*';
 
 export interface FaultRule {
   id: number;
-  /** An operation name (`transferBills.create`), `certificates.download`, or `*`. */
+  /** An operation name (`transferBills.partnerCreate`), `certificates.download`, or `*`. */
   operation: string;
   status: number;
   code: string;

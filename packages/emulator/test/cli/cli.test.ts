@@ -86,7 +86,7 @@ describe('wxpay-emulator CLI', () => {
       notFound,
     );
     await expect(
-      serviceProvider!.transferBills.get({ out_bill_no: 'nope1', sub_mchid: '1900000211' }),
+      serviceProvider!.transferBills.partnerGet({ out_bill_no: 'nope1', sub_mchid: '1900000211' }),
     ).rejects.toMatchObject(notFound);
     await expect(
       platform!.recharges.get({ out_recharge_no: 'nope1', sub_mchid: '1900001121' }),

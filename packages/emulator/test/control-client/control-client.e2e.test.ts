@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const createBill = (out_bill_no: string) => sp.transferBills.create(transferBillInput(out_bill_no));
+const createBill = (out_bill_no: string) => sp.transferBills.partnerCreate(transferBillInput(out_bill_no));
 
 describe('emulator.control', () => {
   it('plays a family action with the merchant inferred, and the SDK sees the change', async () => {
@@ -30,7 +30,7 @@ describe('emulator.control', () => {
       fail_reason: 'PAYEE_ACCOUNT_ABNORMAL',
     });
     expect(failed.state).toBe('FAIL');
-    const bill = await sp.transferBills.get({ out_bill_no: 'CTRL1', sub_mchid: '1900000211' });
+    const bill = await sp.transferBills.partnerGet({ out_bill_no: 'CTRL1', sub_mchid: '1900000211' });
     expect(bill).toMatchObject({ state: 'FAIL', fail_reason: 'PAYEE_ACCOUNT_ABNORMAL' });
   });
 
@@ -43,18 +43,18 @@ describe('emulator.control', () => {
 
   it('faults, requests and notifications', async () => {
     const rule = await emulator.control.faults.add({
-      operation: 'transferBills.get',
+      operation: 'transferBills.partnerGet',
       status: 500,
       code: 'SYSTEM_ERROR',
     });
     expect(rule).toMatchObject({ remaining: 1 });
     const error = await sp.transferBills
-      .get({ out_bill_no: 'CTRL1', sub_mchid: '1900000211' })
+      .partnerGet({ out_bill_no: 'CTRL1', sub_mchid: '1900000211' })
       .catch((e) => e);
     expect(error).toBeInstanceOf(WechatPayApiError);
     expect(await emulator.control.faults.list()).toEqual([]);
 
-    const [last] = await emulator.control.requests.list({ operation: 'transferBills.get', status: '5xx' });
+    const [last] = await emulator.control.requests.list({ operation: 'transferBills.partnerGet', status: '5xx' });
     expect(last).toMatchObject({ status: 500, code: 'SYSTEM_ERROR', mchid: '1230000109' });
     expect(last!.requestId).toBe(error.requestId);
     const full = await emulator.control.requests.get(last!.requestId);

@@ -227,11 +227,15 @@ describe('control API: merchants', () => {
 describe('control API: clock, resources, notifications, reset', () => {
   it('reads and advances the clock, refusing bad input', async () => {
     const clock = await h.control('GET', '/_emulator/clock');
-    expect(clock.json()).toMatchObject({ mode: 'manual', now: START_MS, time: '2030-01-01T08:00:00+08:00' });
+    expect(clock.json()).toMatchObject({
+      mode: 'manual',
+      now: START_MS,
+      time: '2030-01-01T08:00:00.000+08:00',
+    });
     const byMs = await h.control('POST', '/_emulator/clock/advance', { ms: 500 });
     expect(byMs.json().now).toBe(START_MS + 500);
     const to = await h.control('POST', '/_emulator/clock/advance', { to: '2030-01-01T08:00:10+08:00' });
-    expect(to.json()).toMatchObject({ now: START_MS + 10_000, time: '2030-01-01T08:00:10+08:00' });
+    expect(to.json()).toMatchObject({ now: START_MS + 10_000, time: '2030-01-01T08:00:10.000+08:00' });
     for (const [body, word] of [
       [{}, 'exactly one'],
       [{ seconds: 1, ms: 1 }, 'exactly one'],

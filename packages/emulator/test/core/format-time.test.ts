@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { formatTime, parseTime } from '../../src/core/format-time.js';
 
 describe('formatTime', () => {
-  it('writes RFC 3339 in Beijing time with +08:00, as WeChat Pay does', () => {
-    expect(formatTime(Date.parse('2026-11-22T10:59:21Z'))).toBe('2026-11-22T18:59:21+08:00');
-    expect(formatTime(Date.parse('2026-12-31T16:00:00.999Z'))).toBe('2027-01-01T00:00:00+08:00');
+  it('writes RFC 3339 in Beijing time with milliseconds and +08:00, as the official examples do', () => {
+    expect(formatTime(Date.parse('2015-05-20T05:29:35.120Z'))).toBe('2015-05-20T13:29:35.120+08:00');
+    expect(formatTime(Date.parse('2026-11-22T10:59:21Z'))).toBe('2026-11-22T18:59:21.000+08:00');
+    expect(formatTime(Date.parse('2026-12-31T16:00:00.999Z'))).toBe('2027-01-01T00:00:00.999+08:00');
   });
 
   it('refuses a non-finite instant', () => {

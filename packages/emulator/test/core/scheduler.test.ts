@@ -101,7 +101,7 @@ describe('Scheduler', () => {
     expect(opened.resource).toMatchObject({
       out_recharge_no: 'CZ1',
       recharge_state: 'CLOSED',
-      close_time: '2030-01-01T08:01:00+08:00',
+      close_time: '2030-01-01T08:01:00.000+08:00',
     });
   });
 

@@ -154,7 +154,8 @@ describe('authorizations: apply and the user agreeing', () => {
     await actOk(no, 'confirm');
     const error = await apiErrorOf(wxpay().authorizations.apply(body));
     expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
-    expect(error.message).toContain('(TAKING_EFFECT)');
+    expect(error.message).toContain('当前申请单已解除或已授权成功');
+    expect(error.message).toContain('is TAKING_EFFECT');
   });
 
   it('authorizations.apply allows 5 open authorizations per user and scene; the 6th → 400 INVALID_REQUEST until one closes', async () => {
@@ -165,14 +166,14 @@ describe('authorizations: apply and the user agreeing', () => {
     const sixth = applyBody({ openid });
     const error = await apiErrorOf(wxpay().authorizations.apply(sixth));
     expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
-    expect(error.message).toContain('reached the limit');
-    expect(error.message).toContain(`transfer_scene_id 1005 (at most 5)`);
+    expect(error.message).toContain('用户在当前场景下的授权数量达到限制，不支持发起授权');
+    expect(error.message).toContain(`transfer_scene_id 1005; at most 5`);
     await apiErrorOf(get(sixth.out_authorization_no)).then((e) => expect(e.status).toBe(404));
 
     // Another scene for the same user is a separate quota.
     expect((await applied({ openid, transfer_scene_id: '1000' })).answer.state).toBe('WAIT_USER_CONFIRM');
-    // Closing one frees a slot.
-    await close(five[1]!.no);
+    // Closing one (the one in effect: only those can be closed) frees a slot.
+    await close(five[0]!.no);
     expect((await wxpay().authorizations.apply(sixth)).state).toBe('WAIT_USER_CONFIRM');
     await apiErrorOf(wxpay().authorizations.apply(applyBody({ openid }))).then((e) =>
       expect(e.code).toBe('INVALID_REQUEST'),
@@ -229,23 +230,24 @@ describe('authorizations.close', () => {
     expect(events[1]?.id).not.toBe(events[0]?.id);
   });
 
-  it('authorizations.close closes a WAIT_USER_CONFIRM authorization (no authorization_id) and notifies CLOSED', async () => {
+  it('authorizations.close of a WAIT_USER_CONFIRM authorization → 400 INVALID_REQUEST: only an authorization in effect can be closed', async () => {
     const since = mark(h);
     const { no } = await applied();
+    const error = await apiErrorOf(close(no));
+    expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST', operation: 'authorizations.close' });
+    expect(error.message).toContain('is WAIT_USER_CONFIRM: cannot be closed (allowed in TAKING_EFFECT');
+    expect((await get(no)).state).toBe('WAIT_USER_CONFIRM');
+    expect(await eventsFor(h, since, no)).toEqual([]);
+    // The user can still agree; then the close works and answers authorization_id and authorize_time (seed 000).
+    await actOk(no, 'confirm');
     const closed = await close(no);
-    expect(closed.state).toBe('CLOSED');
-    expect(closed.close_info?.close_reason).toBe('CLOSE_VIA_MCH_API');
-    expect(closed.authorization_id).toBeUndefined();
-    expect(closed.authorize_time).toBeUndefined();
-    const events = await eventsFor(h, since, no);
-    expect(events).toHaveLength(1);
-    expect(events[0]?.event_type).toBe('MCHTRANSFER.AUTHORIZATION.CLOSED');
-    expect(events[0]?.resource).toMatchObject({ state: 'CLOSED', close_info: closed.close_info });
-    expect(events[0]?.resource).not.toHaveProperty('authorization_id');
-    // The user can no longer agree to a closed authorization.
-    const confirm = await act(no, 'confirm');
-    expect(confirm.status).toBe(400);
-    expect(confirm.body.message).toContain('CLOSE_VIA_MCH_API');
+    expect(closed).toMatchObject({
+      state: 'CLOSED',
+      authorization_id: expect.stringMatching(/^2012\d{23}$/),
+      authorize_time: expect.any(String),
+      close_info: { close_reason: 'CLOSE_VIA_MCH_API' },
+    });
+    expect(responseErrors('authorizations.close', closed)).toEqual([]);
   });
 
   it('authorizations.close repeated returns the record unchanged (same close_time) and notifies once', async () => {
@@ -376,6 +378,7 @@ describe('authorizations: timers on the virtual clock', () => {
   it('an overdue-closed authorization is purged 30 days after closing: get → 404, and the number can be applied again', async () => {
     const { body, no } = await applied();
     const { no: mchClosed } = await applied();
+    await actOk(mchClosed, 'confirm');
     await close(mchClosed);
     await h.advance(DAY);
     expect((await get(no)).close_info?.close_reason).toBe('USER_OVERDUE_UNCONFIRMED');

@@ -217,7 +217,7 @@ describe('bad input is answered with the documented error while the emulator kee
         headers: { 'wechatpay-serial': h.emulator.wechatpayPublicKey.id },
       });
       expect(accepted.status, accepted.text).toBe(200);
-      expect(accepted.json).toEqual({ applyment_id: expect.stringMatching(/^\d+$/), out_request_no: no });
+      expect(accepted.json).toEqual({ applyment_id: expect.stringMatching(/^X\d{18}$/), out_request_no: no });
     });
 
     it('with a Wechatpay-Serial naming no key of the emulator → 400 PARAM_ERROR', async () => {

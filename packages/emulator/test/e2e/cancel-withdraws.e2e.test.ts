@@ -91,7 +91,7 @@ describe('cancelWithdraws through the SDK against the emulator', () => {
     const no = outNo('CE');
     const input = personalWithdrawApply(subA, no);
     const applied = await client.cancelWithdraws.apply(input);
-    expect(applied).toEqual({ applyment_id: expect.stringMatching(/^\d+$/), out_request_no: no });
+    expect(applied).toEqual({ applyment_id: expect.stringMatching(/^X\d{18}$/), out_request_no: no });
 
     const [request] = sent;
     expect(request!.headers['Wechatpay-Serial']).toBe(h.emulator.wechatpayPublicKey.id);

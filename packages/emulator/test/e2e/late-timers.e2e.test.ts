@@ -40,7 +40,7 @@ beforeAll(async () => {
     user_display_name: '张*',
     authorization_notify_url: receiver.url('ordinary'),
   });
-  await first.sdk.serviceProvider.transferBills.create({
+  await first.sdk.serviceProvider.transferBills.partnerCreate({
     sub_mchid: m.serviceProvider.subMchids[0]!,
     appid: m.serviceProvider.appid,
     out_bill_no: numbers.bill,
@@ -89,7 +89,7 @@ describe('timers that fell due while the emulator was down', () => {
   });
 
   it('transferBills: the 24 h confirmation window ends at its deadline, counted from WAIT_USER_CONFIRM', async () => {
-    const bill = await second!.sdk.serviceProvider.transferBills.get({
+    const bill = await second!.sdk.serviceProvider.transferBills.partnerGet({
       out_bill_no: numbers.bill,
       sub_mchid: second!.emulator.merchants.serviceProvider.subMchids[0]!,
     });

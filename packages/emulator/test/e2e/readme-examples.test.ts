@@ -32,16 +32,16 @@ describe('README examples', () => {
     expect(closed.close_info?.close_reason).toBe('CLOSE_VIA_MCH_API');
   });
 
-  it('transferBills.create, transferBills.get (user_name decrypted), transferBills.cancel', async () => {
+  it('transferBills.partnerCreate, transferBills.partnerGet (user_name decrypted), transferBills.partnerCancel', async () => {
     const wxpay = h.sdk.serviceProvider;
-    const created = await wxpay.transferBills.create({
+    const created = await wxpay.transferBills.partnerCreate({
       sub_mchid: '1900000211',
       appid: 'wxd678efh567hg6787',
       out_bill_no: 'plfk2020042013',
       transfer_scene_id: '1000',
       openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
       user_name: '张三',
-      transfer_amount: 400000,
+      transfer_amount: 20000,
       transfer_remark: '2020年4月报销',
       notify_url: h.receiver.url('serviceProvider'),
       transfer_scene_report_infos: [
@@ -51,14 +51,90 @@ describe('README examples', () => {
     });
     expect(created.transfer_bill_no).toMatch(/^\d+$/);
     await settle();
-    const bill = await wxpay.transferBills.get({ out_bill_no: 'plfk2020042013', sub_mchid: '1900000211' });
+    const bill = await wxpay.transferBills.partnerGet({ out_bill_no: 'plfk2020042013', sub_mchid: '1900000211' });
     expect(bill.state).toBe('WAIT_USER_CONFIRM');
     expect(bill.user_name).toBe('张三');
-    const cancelled = await wxpay.transferBills.cancel({
+    const cancelled = await wxpay.transferBills.partnerCancel({
       out_bill_no: 'plfk2020042013',
       sub_mchid: '1900000211',
     });
     expect(cancelled.state).toBe('CANCELING');
+  });
+
+  it('authorizations.partnerApply, .partnerGet, .partnerClose', async () => {
+    const wxpay = h.sdk.serviceProvider;
+    await wxpay.authorizations.partnerApply({
+      out_authorization_no: 'plfk2020042014',
+      appid: h.emulator.merchants.serviceProvider.appid,
+      openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
+      transfer_scene_id: '1005',
+      user_display_name: 'wx_123456',
+      notify_url: h.receiver.url('serviceProvider'),
+    });
+    const mchid = h.emulator.merchants.serviceProvider.mchid;
+    expect((await h.control('POST', `/authorizations/${mchid}/plfk2020042014/confirm`)).status).toBe(200);
+    expect((await wxpay.authorizations.partnerGet({ out_authorization_no: 'plfk2020042014' })).state).toBe(
+      'TAKING_EFFECT',
+    );
+    const closed = await wxpay.authorizations.partnerClose({ out_authorization_no: 'plfk2020042014' });
+    expect(closed.state).toBe('CLOSED');
+  });
+
+  it('transferBills.create, .get, .getByTransferBillNo, .cancel, .preTransferWithAuthorization, .transfer (ordinary merchant)', async () => {
+    const wxpay = h.sdk.ordinary;
+    const appid = h.emulator.merchants.ordinary.appid;
+    const transfer = await wxpay.transferBills.create({
+      appid,
+      out_bill_no: 'plfk2020042015',
+      transfer_scene_id: '1000',
+      openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
+      user_name: '张三',
+      transfer_amount: 20000,
+      transfer_remark: '新会员开通有礼',
+      transfer_scene_report_infos: [
+        { info_type: '活动名称', info_content: '新会员有礼' },
+        { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' },
+      ],
+    });
+    expect((await wxpay.transferBills.get({ out_bill_no: 'plfk2020042015' })).user_name).toBe('张三');
+    const same = await wxpay.transferBills.getByTransferBillNo({
+      transfer_bill_no: transfer.transfer_bill_no,
+    });
+    expect(same.out_bill_no).toBe('plfk2020042015');
+    expect((await wxpay.transferBills.cancel({ out_bill_no: 'plfk2020042015' })).state).toBe('CANCELING');
+
+    await wxpay.transferBills.preTransferWithAuthorization({
+      appid,
+      out_bill_no: 'plfk2020042016',
+      transfer_scene_id: '1005',
+      openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
+      transfer_amount: 800,
+      transfer_remark: '7月份配送费',
+      transfer_scene_report_infos: [
+        { info_type: '岗位类型', info_content: '外卖员' },
+        { info_type: '报酬说明', info_content: '7月份配送费' },
+      ],
+      authorization_info: {
+        user_display_name: 'wx_123456',
+        out_authorization_no: 'plfk2020042016',
+        authorization_notify_url: h.receiver.url('ordinary'),
+      },
+    });
+    await settle();
+    const mchid = h.emulator.merchants.ordinary.mchid;
+    const agreed = await h.control('POST', `/transfer-bills/${mchid}/plfk2020042016/confirm-and-authorize`);
+    expect(agreed.status).toBe(200);
+    const paid = await wxpay.transferBills.transfer({
+      appid,
+      out_bill_no: 'plfk2020042017',
+      transfer_scene_id: '1005',
+      transfer_amount: 800,
+      transfer_remark: '8月份配送费',
+      out_authorization_no: 'plfk2020042016',
+    });
+    expect(paid.state).toBe('ACCEPTED');
+    await settle();
+    expect((await wxpay.transferBills.get({ out_bill_no: 'plfk2020042017' })).state).toBe('SUCCESS');
   });
 
   it('recharges.apply, recharges.get, recharges.close', async () => {

@@ -38,7 +38,7 @@ interface Before {
     'effective' | 'closed' | 'nearDeadline' | 'pendingNotice',
     OperationOutput<'authorizations.get'>
   >;
-  bills: Record<'waiting' | 'succeeded', OperationOutput<'transferBills.get'>>;
+  bills: Record<'waiting' | 'succeeded', OperationOutput<'transferBills.partnerGet'>>;
   pending: { id: number; eventId: string; nextDueAt: number; firstDelivery: number };
 }
 
@@ -57,8 +57,8 @@ function authorization(h: E2eHarness, overrides: Partial<OperationInput<'authori
   return h.sdk.ordinary.authorizations.apply(body).then(() => body.out_authorization_no);
 }
 
-function bill(h: E2eHarness, overrides: Partial<OperationInput<'transferBills.create'>> = {}) {
-  const body: OperationInput<'transferBills.create'> = {
+function bill(h: E2eHarness, overrides: Partial<OperationInput<'transferBills.partnerCreate'>> = {}) {
+  const body: OperationInput<'transferBills.partnerCreate'> = {
     sub_mchid: h.emulator.merchants.serviceProvider.subMchids[0]!,
     appid: h.emulator.merchants.serviceProvider.appid,
     out_bill_no: uniqueNo('rstbill'),
@@ -73,13 +73,13 @@ function bill(h: E2eHarness, overrides: Partial<OperationInput<'transferBills.cr
     ],
     ...overrides,
   };
-  return h.sdk.serviceProvider.transferBills.create(body).then(() => body.out_bill_no);
+  return h.sdk.serviceProvider.transferBills.partnerCreate(body).then(() => body.out_bill_no);
 }
 
 const getAuthorization = (h: E2eHarness, no: string) =>
   h.sdk.ordinary.authorizations.get({ out_authorization_no: no });
 const getBill = (h: E2eHarness, no: string) =>
-  h.sdk.serviceProvider.transferBills.get({
+  h.sdk.serviceProvider.transferBills.partnerGet({
     out_bill_no: no,
     sub_mchid: h.emulator.merchants.serviceProvider.subMchids[0]!,
   });
@@ -103,9 +103,16 @@ beforeAll(async () => {
   const effective = await authorization(first);
   await controlOk(first, 'POST', `/authorizations/${ordinary}/${effective}/confirm`);
   const closed = await authorization(first);
+  await controlOk(first, 'POST', `/authorizations/${ordinary}/${closed}/confirm`);
   await first.sdk.ordinary.authorizations.close({ out_authorization_no: closed });
 
   const waiting = await bill(first);
+  // 2,500 CNY (with the payee's name) needs the per-transfer quota raised above its 200 CNY default.
+  const payer = first.emulator.merchants.serviceProvider.subMchids[0]!;
+  await controlOk(first, 'POST', `/transfer-bills/rules/${payer}`, {
+    per_transfer: 250_000,
+    per_user_per_day: 250_000,
+  });
   const succeeded = await bill(first, { user_name: '赵六', transfer_amount: 250_000 });
   await first.advance(2 * STEP);
   await controlOk(first, 'POST', `/transfer-bills/${sp}/${succeeded}/confirm`);
@@ -168,14 +175,14 @@ describe('an emulator restarted on the same dataDir', () => {
       retry: false,
     });
     expect(
-      await old.transferBills.get({
+      await old.transferBills.partnerGet({
         out_bill_no: before.bills.succeeded.out_bill_no,
         sub_mchid: before.bills.succeeded.sub_mchid,
       }),
     ).toEqual(before.bills.succeeded);
   });
 
-  it('keeps every record: authorizations.get and transferBills.get answer exactly as before', async () => {
+  it('keeps every record: authorizations.get and transferBills.partnerGet answer exactly as before', async () => {
     for (const record of Object.values(before.authorizations)) {
       expect(await getAuthorization(second, record.out_authorization_no)).toEqual(record);
     }

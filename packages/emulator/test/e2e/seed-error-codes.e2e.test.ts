@@ -15,7 +15,7 @@ const SEED_OPERATIONS = [
   'authorizations.get',
   'cancelWithdraws.confirm',
   'recharges.close',
-  'transferBills.cancel',
+  'transferBills.partnerCancel',
 ] as const satisfies readonly OperationName[];
 type SeedOperation = (typeof SEED_OPERATIONS)[number];
 
@@ -24,7 +24,7 @@ const CALLER: Record<SeedOperation, MerchantKey> = {
   'authorizations.get': 'ordinary',
   'cancelWithdraws.confirm': 'platform',
   'recharges.close': 'platform',
-  'transferBills.cancel': 'serviceProvider',
+  'transferBills.partnerCancel': 'serviceProvider',
 };
 
 /** How one documented error is provoked: the call that must fail, and what the answer must name. */
@@ -77,8 +77,11 @@ describe('every error code the seed pages document, reached through the SDK', ()
         });
       case 'recharges.close':
         return wxpay.recharges.close({ out_recharge_no: outNo('SR'), sub_mchid: sub('platform') });
-      case 'transferBills.cancel':
-        return wxpay.transferBills.cancel({ out_bill_no: outNo('ST'), sub_mchid: sub('serviceProvider') });
+      case 'transferBills.partnerCancel':
+        return wxpay.transferBills.partnerCancel({
+          out_bill_no: outNo('ST'),
+          sub_mchid: sub('serviceProvider'),
+        });
     }
   }
 
@@ -151,8 +154,8 @@ describe('every error code the seed pages document, reached through the SDK', ()
       field: 'sub_mchid',
       location: 'query',
     }),
-    'transferBills.cancel 400 PARAM_ERROR': () => ({
-      call: unchecked('transferBills.cancel', {
+    'transferBills.partnerCancel 400 PARAM_ERROR': () => ({
+      call: unchecked('transferBills.partnerCancel', {
         params: { out_bill_no: outNo('ST') },
         body: { sub_mchid: Number(sub('serviceProvider')) },
       }),
@@ -181,10 +184,10 @@ describe('every error code the seed pages document, reached through the SDK', ()
       const { sub_mchid } = await seed.paidRecharge(no);
       return { call: h.sdk.platform.recharges.close({ out_recharge_no: no, sub_mchid }) };
     },
-    'transferBills.cancel 400 INVALID_REQUEST': async () => {
+    'transferBills.partnerCancel 400 INVALID_REQUEST': async () => {
       const no = outNo('ST');
       const { sub_mchid } = await seed.failedBill(no);
-      return { call: h.sdk.serviceProvider.transferBills.cancel({ out_bill_no: no, sub_mchid }) };
+      return { call: h.sdk.serviceProvider.transferBills.partnerCancel({ out_bill_no: no, sub_mchid }) };
     },
 
     // NO_AUTH: a merchant without the product (403), or a confirmation the application is not waiting for (400).
@@ -283,7 +286,7 @@ describe('every error code the seed pages document, reached through the SDK', ()
     }
   });
 
-  it('transferBills.cancel → 401 SIGN_ERROR when the body is changed after signing', async () => {
+  it('transferBills.partnerCancel → 401 SIGN_ERROR when the body is changed after signing', async () => {
     const other = h.emulator.merchants.serviceProvider.subMchids[1]!;
     const { client: tampering, sent } = capturingClient(h.emulator, 'serviceProvider', {
       rewrite: (request) => ({
@@ -292,7 +295,7 @@ describe('every error code the seed pages document, reached through the SDK', ()
       }),
     });
     const error = await expectApiError(
-      tampering.transferBills.cancel({ out_bill_no: outNo('ST'), sub_mchid: sub('serviceProvider') }),
+      tampering.transferBills.partnerCancel({ out_bill_no: outNo('ST'), sub_mchid: sub('serviceProvider') }),
       { status: 401, code: 'SIGN_ERROR', field: 'signature' },
     );
     expect(error.retryable).toBe(false);

@@ -51,7 +51,7 @@ beforeEach(async () => {
 
 const wxpay = () => h.sdk.serviceProvider;
 
-type CreateInput = OperationInput<'transferBills.create'>;
+type CreateInput = OperationInput<'transferBills.partnerCreate'>;
 
 function createBody(overrides: Partial<CreateInput> = {}): CreateInput {
   return {
@@ -74,7 +74,7 @@ function createBody(overrides: Partial<CreateInput> = {}): CreateInput {
 
 async function created(overrides: Partial<CreateInput> = {}) {
   const body = createBody(overrides);
-  const answer = await wxpay().transferBills.create(body);
+  const answer = await wxpay().transferBills.partnerCreate(body);
   return { body, no: body.out_bill_no, answer };
 }
 
@@ -87,9 +87,9 @@ async function waitingForUser(overrides: Partial<CreateInput> = {}) {
 }
 
 const get = (no: string, subMchid = sub) =>
-  wxpay().transferBills.get({ out_bill_no: no, sub_mchid: subMchid });
+  wxpay().transferBills.partnerGet({ out_bill_no: no, sub_mchid: subMchid });
 const cancel = (no: string, subMchid = sub) =>
-  wxpay().transferBills.cancel({ out_bill_no: no, sub_mchid: subMchid });
+  wxpay().transferBills.partnerCancel({ out_bill_no: no, sub_mchid: subMchid });
 
 type Verb = 'confirm' | 'succeed' | 'fail';
 const act = (no: string, verb: Verb, body?: unknown) =>
@@ -122,13 +122,18 @@ async function finished(since: number, no: string) {
 }
 
 describe('transferBills: the user-confirm lifecycle', () => {
-  it('transferBills.create with user_name → ACCEPTED → PROCESSING → WAIT_USER_CONFIRM on the clock; the user confirms → TRANSFERING → SUCCESS with MCHTRANSFER.BILL.FINISHED', async () => {
+  it('transferBills.partnerCreate with user_name → ACCEPTED → PROCESSING → WAIT_USER_CONFIRM on the clock; the user confirms → TRANSFERING → SUCCESS with MCHTRANSFER.BILL.FINISHED', async () => {
     const since = mark(h);
+    // 3,000 CNY needs quotas above the 200 CNY default, as a merchant has them raised on application.
+    await controlOk(h, 'POST', `/transfer-bills/rules/${sub}`, {
+      per_transfer: 300_000,
+      per_user_per_day: 300_000,
+    });
     const { wxpay: recorded, exchanges } = recordingClient(h, 'serviceProvider');
     const body = createBody({ user_name: '张三', transfer_amount: 300_000 });
     const no = body.out_bill_no;
     const createdAt = h.emulator.clock.now();
-    const answer = await recorded.transferBills.create(body);
+    const answer = await recorded.transferBills.partnerCreate(body);
     expect(answer).toEqual({
       sub_mchid: sub,
       out_bill_no: no,
@@ -137,13 +142,13 @@ describe('transferBills: the user-confirm lifecycle', () => {
       state: 'ACCEPTED',
       package_info: expect.any(String),
     });
-    expect(responseErrors('transferBills.create', answer)).toEqual([]);
+    expect(responseErrors('transferBills.partnerCreate', answer)).toEqual([]);
     // On the wire the name travelled RSA-OAEP encrypted (2048-bit key → 344 Base64 characters).
     const sent = JSON.parse(exchanges[0]?.requestBody ?? '{}');
     expect(sent.user_name).toMatch(/^[A-Za-z0-9+/]{342}==$/);
     expect(exchanges[0]?.requestBody).not.toContain('张三');
 
-    const accepted = await recorded.transferBills.get({ out_bill_no: no, sub_mchid: sub });
+    const accepted = await recorded.transferBills.partnerGet({ out_bill_no: no, sub_mchid: sub });
     expect(accepted).toEqual({
       sub_mchid: sub,
       mchid: spMchid,
@@ -158,7 +163,7 @@ describe('transferBills: the user-confirm lifecycle', () => {
       create_time: answer.create_time,
       update_time: answer.create_time,
     });
-    expect(responseErrors('transferBills.get', accepted)).toEqual([]);
+    expect(responseErrors('transferBills.partnerGet', accepted)).toEqual([]);
     // The emulator answered with the name encrypted for the service provider's certificate key.
     const replied = JSON.parse(exchanges[1]?.responseBody ?? '{}');
     expect(replied.user_name).not.toBe('张三');
@@ -278,40 +283,44 @@ describe('transferBills: the user-confirm lifecycle', () => {
   });
 });
 
-describe('transferBills.create: repeated requests', () => {
-  it('transferBills.create again with the same body (user_name re-encrypted by the SDK) returns the same bill', async () => {
+describe('transferBills.partnerCreate: repeated requests', () => {
+  it('transferBills.partnerCreate again with the same body (user_name re-encrypted by the SDK) returns the same bill', async () => {
     const body = createBody({ user_name: '王五' });
-    const first = await wxpay().transferBills.create(body);
+    const first = await wxpay().transferBills.partnerCreate(body);
     await h.advance(1);
-    const second = await wxpay().transferBills.create(body);
+    const second = await wxpay().transferBills.partnerCreate(body);
     expect(second).toEqual(first);
     const listed = await controlOk<ResourceList>(h, 'GET', `/resources/transfer-bills?mchid=${spMchid}`);
     expect(listed.items.filter((b) => b['out_bill_no'] === body.out_bill_no)).toHaveLength(1);
   });
 
-  it('transferBills.create with the same out_bill_no and a different body → 400 INVALID_REQUEST', async () => {
+  it('transferBills.partnerCreate with the same out_bill_no and a different body → 400 INVALID_REQUEST', async () => {
     const { body, no } = await created({ user_name: '王五' });
-    const error = await apiErrorOf(wxpay().transferBills.create({ ...body, user_name: '王六' }));
-    expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST', operation: 'transferBills.create' });
+    const error = await apiErrorOf(wxpay().transferBills.partnerCreate({ ...body, user_name: '王六' }));
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'INVALID_REQUEST',
+      operation: 'transferBills.partnerCreate',
+    });
     expect(error.message).toContain(`out_bill_no ${no} was already used with different parameters`);
     expect((await get(no)).user_name).toBe('王五');
   });
 
-  it('transferBills.create with the same body once the bill is final → 400 ALREADY_EXISTS', async () => {
+  it('transferBills.partnerCreate with the same body once the bill is final → 400 ALREADY_EXISTS', async () => {
     const { body, no } = await created();
     await actOk(no, 'fail', { fail_reason: 'TRANSFER_RISK' });
-    const error = await apiErrorOf(wxpay().transferBills.create(body));
+    const error = await apiErrorOf(wxpay().transferBills.partnerCreate(body));
     expect(error).toMatchObject({ status: 400, code: 'ALREADY_EXISTS' });
   });
 });
 
-describe('transferBills.cancel', () => {
-  it('transferBills.cancel of a WAIT_USER_CONFIRM bill → CANCELING, then CANCELLED with funds returned and FINISHED CANCELLED', async () => {
+describe('transferBills.partnerCancel', () => {
+  it('transferBills.partnerCancel of a WAIT_USER_CONFIRM bill → CANCELING, then CANCELLED with funds returned and FINISHED CANCELLED', async () => {
     const since = mark(h);
     const { no } = await waitingForUser({ transfer_amount: 5000 });
     expect(await balance()).toMatchObject({ locked: 5000 });
     const canceling = await cancel(no);
-    expect(responseErrors('transferBills.cancel', canceling)).toEqual([]);
+    expect(responseErrors('transferBills.partnerCancel', canceling)).toEqual([]);
     expect(canceling).toMatchObject({ state: 'CANCELING', out_bill_no: no, sub_mchid: sub, mchid: spMchid });
     expect(ms(canceling.update_time)).toBe(h.emulator.clock.now());
     expect(await finished(since, no)).toEqual([]);
@@ -335,7 +344,7 @@ describe('transferBills.cancel', () => {
   it.each([
     ['ACCEPTED', 0],
     ['PROCESSING', STEP],
-  ] as const)('transferBills.cancel of an %s bill → CANCELING → CANCELLED', async (state, wait) => {
+  ] as const)('transferBills.partnerCancel of an %s bill → CANCELING → CANCELLED', async (state, wait) => {
     const since = mark(h);
     const { no } = await created();
     await h.advance(wait);
@@ -351,7 +360,7 @@ describe('transferBills.cancel', () => {
     expect(confirm.status).toBe(400);
   });
 
-  it('transferBills.cancel repeated returns the bill as it is (CANCELING, then CANCELLED) and notifies once', async () => {
+  it('transferBills.partnerCancel repeated returns the bill as it is (CANCELING, then CANCELLED) and notifies once', async () => {
     const since = mark(h);
     const { no } = await waitingForUser();
     const first = await cancel(no);
@@ -368,18 +377,22 @@ describe('transferBills.cancel', () => {
   it.each([
     ['SUCCESS', 'succeed'],
     ['FAIL', 'fail'],
-  ] as const)('transferBills.cancel of a %s bill → 400 INVALID_REQUEST', async (state, verb) => {
+  ] as const)('transferBills.partnerCancel of a %s bill → 400 INVALID_REQUEST', async (state, verb) => {
     const { no } = await waitingForUser();
     await actOk(no, 'confirm');
     await actOk(no, verb, verb === 'fail' ? { fail_reason: 'ACCOUNT_FROZEN' } : undefined);
     const error = await apiErrorOf(cancel(no));
-    expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST', operation: 'transferBills.cancel' });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'INVALID_REQUEST',
+      operation: 'transferBills.partnerCancel',
+    });
     expect(error.message).toContain(`is ${state}: it cannot be cancelled`);
     expect(error.requestId).toMatch(/^[0-9A-F]{44}-0$/);
     expect((await get(no)).state).toBe(state);
   });
 
-  it('transferBills.cancel of a TRANSFERING bill → 400 INVALID_REQUEST', async () => {
+  it('transferBills.partnerCancel of a TRANSFERING bill → 400 INVALID_REQUEST', async () => {
     const { no } = await waitingForUser();
     await actOk(no, 'confirm');
     expect((await apiErrorOf(cancel(no))).code).toBe('INVALID_REQUEST');
@@ -387,10 +400,10 @@ describe('transferBills.cancel', () => {
 });
 
 describe('transferBills: unknown bills and sub-merchants', () => {
-  it('transferBills.get and transferBills.cancel of an unknown bill → 404 NOT_FOUND', async () => {
+  it('transferBills.partnerGet and transferBills.partnerCancel of an unknown bill → 404 NOT_FOUND', async () => {
     const no = uniqueNo('none');
     const got = await apiErrorOf(get(no));
-    expect(got).toMatchObject({ status: 404, code: 'NOT_FOUND', operation: 'transferBills.get' });
+    expect(got).toMatchObject({ status: 404, code: 'NOT_FOUND', operation: 'transferBills.partnerGet' });
     expect(got.message).toContain('转账单不存在');
     expect(got.requestId).toMatch(/^[0-9A-F]{44}-0$/);
     expect(await apiErrorOf(cancel(no))).toMatchObject({ status: 404, code: 'NOT_FOUND' });
@@ -404,7 +417,9 @@ describe('transferBills: unknown bills and sub-merchants', () => {
   });
 
   it('a sub_mchid not bound to the service provider → 403 NO_AUTH on create, get and cancel', async () => {
-    const create = await apiErrorOf(wxpay().transferBills.create(createBody({ sub_mchid: foreignSub })));
+    const create = await apiErrorOf(
+      wxpay().transferBills.partnerCreate(createBody({ sub_mchid: foreignSub })),
+    );
     expect(create).toMatchObject({
       status: 403,
       code: 'NO_AUTH',
@@ -475,8 +490,8 @@ describe('transferBills: balance and 24 h deadlines', () => {
   });
 });
 
-describe('transferBills.cancel racing the user confirming', () => {
-  it('transferBills.cancel first, the user confirming while CANCELING → the confirmation wins: SUCCESS, one FINISHED', async () => {
+describe('transferBills.partnerCancel racing the user confirming', () => {
+  it('transferBills.partnerCancel first, the user confirming while CANCELING → the confirmation wins: SUCCESS, one FINISHED', async () => {
     const since = mark(h);
     const { no } = await waitingForUser();
     expect((await cancel(no)).state).toBe('CANCELING');
@@ -487,7 +502,7 @@ describe('transferBills.cancel racing the user confirming', () => {
     expect(await balance()).toMatchObject({ available: DEFAULT_BALANCE - 400, locked: 0 });
   });
 
-  it('the user confirming first, then transferBills.cancel → 400 INVALID_REQUEST; SUCCESS', async () => {
+  it('the user confirming first, then transferBills.partnerCancel → 400 INVALID_REQUEST; SUCCESS', async () => {
     const since = mark(h);
     const { no } = await waitingForUser();
     await actOk(no, 'confirm');
@@ -497,7 +512,7 @@ describe('transferBills.cancel racing the user confirming', () => {
     expect(await finished(since, no)).toEqual([['SUCCESS', undefined]]);
   });
 
-  it('transferBills.cancel finishing before the user confirms → the confirmation is refused; CANCELLED', async () => {
+  it('transferBills.partnerCancel finishing before the user confirms → the confirmation is refused; CANCELLED', async () => {
     const since = mark(h);
     const { no } = await waitingForUser();
     await cancel(no);
@@ -510,7 +525,7 @@ describe('transferBills.cancel racing the user confirming', () => {
     expect(await balance()).toMatchObject({ available: DEFAULT_BALANCE, locked: 0 });
   });
 
-  it('transferBills.cancel and the user confirming at the same time, both ways round (and the clock moving): one consistent outcome every time', async () => {
+  it('transferBills.partnerCancel and the user confirming at the same time, both ways round (and the clock moving): one consistent outcome every time', async () => {
     const racer = recordingClient(h, 'serviceProvider');
     const sleep = (realMs: number) => new Promise((resolve) => setTimeout(resolve, realMs));
     const confirm = (no: string) => act(no, 'confirm');
@@ -534,7 +549,7 @@ describe('transferBills.cancel racing the user confirming', () => {
           racer.onNextSend(() => void sleep(offset).then(() => resolve(confirm(no)))),
         );
       }
-      const cancelling = racer.wxpay.transferBills.cancel({ out_bill_no: no, sub_mchid: sub }).then(
+      const cancelling = racer.wxpay.transferBills.partnerCancel({ out_bill_no: no, sub_mchid: sub }).then(
         (bill) => ({ ok: true as const, state: bill.state }),
         (error: unknown) => ({ ok: false as const, error }),
       );
@@ -582,7 +597,7 @@ describe('transferBills notifications', () => {
   it('a bill created without notify_url settles without any notification', async () => {
     const body = createBody();
     delete body.notify_url;
-    await wxpay().transferBills.create(body);
+    await wxpay().transferBills.partnerCreate(body);
     await h.advance(2 * STEP);
     await actOk(body.out_bill_no, 'confirm');
     await h.advance(STEP);

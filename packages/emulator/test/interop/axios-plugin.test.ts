@@ -135,7 +135,7 @@ describe('the five seed operations through wechatpay-axios-plugin', () => {
     expect(unverifiable.code).toBe(SIGNATURE_MISMATCH);
   });
 
-  it('transferBills.cancel accepts the cancellation of a bill waiting for the user (CANCELING)', async () => {
+  it('transferBills.partnerCancel accepts the cancellation of a bill waiting for the user (CANCELING)', async () => {
     const { sub_mchid } = await seeds.billWaitingForUser('interopBill0001');
 
     const response = await transferBillCancel(serviceProvider).post(
@@ -269,7 +269,7 @@ describe('documented errors through wechatpay-axios-plugin', () => {
     await expectStillServing();
   });
 
-  it('transferBills.cancel of an unknown out_bill_no: 404 NOT_FOUND', async () => {
+  it('transferBills.partnerCancel of an unknown out_bill_no: 404 NOT_FOUND', async () => {
     const sub_mchid = emulator.merchants.serviceProvider.subMchids[0]!;
     const error = await apiErrorOf(
       transferBillCancel(serviceProvider).post({ sub_mchid }, { out_bill_no: 'interopMissing0003' }),
@@ -304,7 +304,7 @@ describe('documented errors through wechatpay-axios-plugin', () => {
     await expectStillServing();
   });
 
-  it('transferBills.cancel with a malformed out_bill_no: 400 PARAM_ERROR naming out_bill_no', async () => {
+  it('transferBills.partnerCancel with a malformed out_bill_no: 400 PARAM_ERROR naming out_bill_no', async () => {
     const sub_mchid = emulator.merchants.serviceProvider.subMchids[0]!;
     const error = await apiErrorOf(
       transferBillCancel(serviceProvider).post({ sub_mchid }, { out_bill_no: 'bad_bill-no' }),

@@ -41,7 +41,7 @@ export class SeedPreconditions {
   async billWaitingForUser(outBillNo: string): Promise<{ sub_mchid: string }> {
     const { appid, subMchids } = this.#emulator.merchants.serviceProvider;
     const subMchid = subMchids[0]!;
-    await this.#serviceProvider.transferBills.create({
+    await this.#serviceProvider.transferBills.partnerCreate({
       sub_mchid: subMchid,
       appid,
       out_bill_no: outBillNo,
@@ -56,7 +56,7 @@ export class SeedPreconditions {
     });
     // ACCEPTED → PROCESSING → WAIT_USER_CONFIRM are two automatic steps, one asyncStepMs each.
     await this.#emulator.clock.advance(10_000);
-    const bill = await this.#serviceProvider.transferBills.get({
+    const bill = await this.#serviceProvider.transferBills.partnerGet({
       out_bill_no: outBillNo,
       sub_mchid: subMchid,
     });
@@ -66,8 +66,9 @@ export class SeedPreconditions {
   }
 
   async billState(outBillNo: string, subMchid: string): Promise<string | undefined> {
-    return (await this.#serviceProvider.transferBills.get({ out_bill_no: outBillNo, sub_mchid: subMchid }))
-      .state;
+    return (
+      await this.#serviceProvider.transferBills.partnerGet({ out_bill_no: outBillNo, sub_mchid: subMchid })
+    ).state;
   }
 
   /** An unpaid recharge of the platform's first sub-merchant: RECHARGING. */

@@ -41,15 +41,15 @@ const RECHARGE_GET = '/v3/platsolution/ecommerce/recharges/out-recharge-no/CZJOU
 
 describe('request journal', () => {
   it('records an SDK call: operation, caller, status, times, masked bodies; never a key or a whole signature', async () => {
-    const created = await h.sdk.serviceProvider.transferBills.create(
+    const created = await h.sdk.serviceProvider.transferBills.partnerCreate(
       transferBillInput('JOURNAL1', { user_name: '张三' }),
     );
-    const [summary] = await journal('?operation=transferBills.create');
+    const [summary] = await journal('?operation=transferBills.partnerCreate');
     expect(summary).toMatchObject({
       method: 'POST',
       url: '/v3/fund-app/mch-transfer/partner/transfer-bills',
       mchid: '1230000109',
-      operation: 'transferBills.create',
+      operation: 'transferBills.partnerCreate',
       status: 200,
       code: null,
       verification: 'verified',
@@ -243,7 +243,7 @@ describe('filters, paging and the log line', () => {
     expect(failed.every((r) => r.status === 401 && r.signature.failedCheck)).toBe(true);
     expect(await journal('?status=401')).toEqual(failed);
     expect((await journal('?status=4xx')).length).toBe(failed.length + 2);
-    expect((await journal('?mchid=1230000109')).map((r) => r.operation)).toEqual(['transferBills.create']);
+    expect((await journal('?mchid=1230000109')).map((r) => r.operation)).toEqual(['transferBills.partnerCreate']);
 
     const page1 = await h.control('GET', '/requests?limit=2');
     expect(page1.body.requests).toHaveLength(2);

@@ -32,7 +32,7 @@ describe('enqueueNotification', () => {
       body: null,
     });
     expect(record?.retrySchedule).toEqual(notifications.transferBills.retrySchedule);
-    expect(record?.createTime).toBe('2025-03-01T10:00:00+08:00');
+    expect(record?.createTime).toBe('2025-03-01T10:00:00.000+08:00');
     const other = findNotification(db, enqueueNotification(db, START, notification));
     expect(other?.eventId).not.toBe(record?.eventId);
   });

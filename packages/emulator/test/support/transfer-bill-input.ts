@@ -1,8 +1,8 @@
 import type { OperationInput } from '@wxpay-kit/sdk/catalogue';
 
-type TransferBillInput = OperationInput<'transferBills.create'>;
+type TransferBillInput = OperationInput<'transferBills.partnerCreate'>;
 
-/** A transferBills.create input for the service provider's first dev sub-merchant (1900000211). */
+/** A transferBills.partnerCreate input for the service provider's first dev sub-merchant (1900000211). */
 export function transferBillInput(
   out_bill_no: string,
   extra: Partial<TransferBillInput> = {},

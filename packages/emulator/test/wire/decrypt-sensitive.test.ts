@@ -29,7 +29,7 @@ const platformKey = () => loadPublicKey(h.credentials.platform.publicKeyPem);
 const publicKeyId = () => h.credentials.platform.publicKeyId;
 
 describe('Wechatpay-Serial and decrypt-sensitive', () => {
-  it('transferBills.create: the handler receives user_name decrypted to plaintext', async () => {
+  it('transferBills.partnerCreate: the handler receives user_name decrypted to plaintext', async () => {
     const res = await h.call('serviceProvider', {
       method: 'POST',
       url: CREATE,
@@ -40,7 +40,7 @@ describe('Wechatpay-Serial and decrypt-sensitive', () => {
     expect(res.json().body.user_name).toBe('张三');
   });
 
-  it('transferBills.create: the platform certificate serial names the same key and is accepted', async () => {
+  it('transferBills.partnerCreate: the platform certificate serial names the same key and is accepted', async () => {
     const res = await h.call('serviceProvider', {
       method: 'POST',
       url: CREATE,
@@ -53,7 +53,7 @@ describe('Wechatpay-Serial and decrypt-sensitive', () => {
     expect(res.headers['wechatpay-serial']).toBe(h.credentials.platform.certificateSerial);
   });
 
-  it('transferBills.create: a missing Wechatpay-Serial is refused (the row requires it)', async () => {
+  it('transferBills.partnerCreate: a missing Wechatpay-Serial is refused (the row requires it)', async () => {
     const res = await h.call('serviceProvider', { method: 'POST', url: CREATE, body: body() });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
@@ -63,7 +63,7 @@ describe('Wechatpay-Serial and decrypt-sensitive', () => {
     });
   });
 
-  it('transferBills.create: a Wechatpay-Serial naming no emulator key is refused', async () => {
+  it('transferBills.partnerCreate: a Wechatpay-Serial naming no emulator key is refused', async () => {
     const res = await h.call('serviceProvider', {
       method: 'POST',
       url: CREATE,
@@ -74,7 +74,7 @@ describe('Wechatpay-Serial and decrypt-sensitive', () => {
     expect(res.json()).toMatchObject({ code: 'PARAM_ERROR', message: '平台证书序列号Wechatpay-Serial错误' });
   });
 
-  it('transferBills.create: plaintext where ciphertext belongs is named as such', async () => {
+  it('transferBills.partnerCreate: plaintext where ciphertext belongs is named as such', async () => {
     const res = await h.call('serviceProvider', {
       method: 'POST',
       url: CREATE,
@@ -89,7 +89,7 @@ describe('Wechatpay-Serial and decrypt-sensitive', () => {
     });
   });
 
-  it('transferBills.create: ciphertext for another key fails to decrypt', async () => {
+  it('transferBills.partnerCreate: ciphertext for another key fails to decrypt', async () => {
     const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
     const res = await h.call('serviceProvider', {
       method: 'POST',

@@ -141,7 +141,7 @@ describe('validate-request (400 PARAM_ERROR)', () => {
     expect(ok.statusCode).toBe(200);
   });
 
-  describe('transferBills.create: the report infos the scene requires (catalogue cross-field rule)', () => {
+  describe('transferBills.partnerCreate: the report infos the scene requires (catalogue cross-field rule)', () => {
     const url = '/v3/fund-app/mch-transfer/partner/transfer-bills';
     const bill = (infos: { info_type: string; info_content: string }[], scene = '1000') => ({
       sub_mchid: h.credentials.merchants.serviceProvider.subMerchants[0]!.mchid,
@@ -193,7 +193,7 @@ describe('validate-request (400 PARAM_ERROR)', () => {
   describe('the catalogue rules beyond the JSON schema', () => {
     const serial = () => ({ 'wechatpay-serial': h.credentials.platform.publicKeyId });
 
-    it('transferBills.create: from 200000 fen user_name is required → PARAM_ERROR on /user_name', async () => {
+    it('transferBills.partnerCreate: from 200000 fen user_name is required → PARAM_ERROR on /user_name', async () => {
       const body = {
         sub_mchid: h.credentials.merchants.serviceProvider.subMerchants[0]!.mchid,
         appid: h.credentials.merchants.serviceProvider.appid,

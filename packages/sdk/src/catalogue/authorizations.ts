@@ -81,10 +81,13 @@ export const AuthorizationEntity = responseObject(
 );
 
 /**
- * The close page (seed 000) marks `authorization_id` and `authorize_time` as required, but an authorization closed
- * before the user agreed has neither (the emulator allows that close; see docs/fidelity.md), so both stay optional.
+ * The close page (seed 000) marks `authorization_id` and `authorize_time` as required: only an authorization the
+ * user agreed to can be closed (the state diagram draws A3 from TAKING_EFFECT only; see docs/fidelity.md).
  */
-export const ClosedAuthorizationEntity = AuthorizationEntity;
+export const ClosedAuthorizationEntity = responseObject(
+  { ...entityFields, authorization_id: authorizationId, authorize_time: authorizeTime },
+  '免确认收款授权 Authorization entity, as the close answers it',
+);
 
 export const authorizationsApply = defineOperation({
   name: 'authorizations.apply',

@@ -66,6 +66,51 @@ export type CrossFieldRule =
   | RequiredItemsRule
   | RequiredWhenRule;
 
+/** What every transfer create states: the scene's report infos, user_name from 2,000 CNY. */
+const TRANSFER_RULES: readonly CrossFieldRule[] = [
+  {
+    kind: 'requiredItems',
+    location: 'body',
+    selector: 'transfer_scene_id',
+    array: 'transfer_scene_report_infos',
+    itemKey: 'info_type',
+    required: TRANSFER_SCENE_REPORT_INFO_TYPES,
+    issue:
+      '未传入完整且对应的转账场景报备信息，请根据接口文档检查 (transfer_scene_report_infos must report the info types the transfer scene requires)',
+    // 转账场景报备信息字段说明, one page per scene; the message is the FAQ's [DOC 4013778940]
+    source: ['DOC 4013774588'],
+  },
+  {
+    kind: 'requiredWhen',
+    location: 'body',
+    field: '/user_name',
+    when: { field: '/transfer_amount', atLeast: TRANSFER_USER_NAME_REQUIRED_FROM },
+    issue: `转账金额达到2000元时须填写收款用户姓名 (user_name is required when transfer_amount is ${TRANSFER_USER_NAME_REQUIRED_FROM} fen, i.e. 2,000 CNY, or more)`,
+    // user_name: 转账金额>=2,000元时，必须传入该值 (partner create, merchant create, A4, A5)
+    source: ['DOC 4015469096', 'DOC 4012716434', 'DOC 4014399293', 'DOC 4014399371'],
+  },
+];
+
+/** A5 also names its authorization. */
+const AUTHORIZED_TRANSFER_RULES: readonly CrossFieldRule[] = [
+  ...TRANSFER_RULES,
+  {
+    kind: 'atLeastOne',
+    location: 'body',
+    fields: ['authorization_id', 'out_authorization_no'],
+    issue: 'authorization_id与out_authorization_no二选一必填 (pass authorization_id or out_authorization_no)',
+    // authorization_id: 与out_authorization_no二选一必填
+    source: ['DOC 4014399371'],
+  },
+  {
+    kind: 'sameResource',
+    location: 'body',
+    fields: ['authorization_id', 'out_authorization_no'],
+    issue: 'authorization_id and out_authorization_no name different authorizations',
+    source: ['DOC 4014399371'],
+  },
+];
+
 /**
  * Constraints a strict JSON schema cannot state cleanly, per operation name. The SDK and the emulator both
  * apply them after schema validation (`checkCrossFieldRules`); `sameResource` rules need stored state and are
@@ -131,28 +176,12 @@ export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>
       source: [RECHARGE_APPLY_PAGE],
     },
   ],
-  'transferBills.create': [
-    {
-      kind: 'requiredItems',
-      location: 'body',
-      selector: 'transfer_scene_id',
-      array: 'transfer_scene_report_infos',
-      itemKey: 'info_type',
-      required: TRANSFER_SCENE_REPORT_INFO_TYPES,
-      issue: 'transfer_scene_report_infos must report the info types the transfer scene requires',
-      // 转账场景报备信息字段说明, one page per scene
-      source: ['DOC 4013774588'],
-    },
-    {
-      kind: 'requiredWhen',
-      location: 'body',
-      field: '/user_name',
-      when: { field: '/transfer_amount', atLeast: TRANSFER_USER_NAME_REQUIRED_FROM },
-      issue: `转账金额达到2000元时须填写收款用户姓名 (user_name is required when transfer_amount is ${TRANSFER_USER_NAME_REQUIRED_FROM} fen, i.e. 2,000 CNY, or more)`,
-      // user_name: 转账金额 >= 2,000元时,该笔明细必须填写
-      source: ['DOC 4015469096'],
-    },
-  ],
+  'transferBills.create': TRANSFER_RULES,
+  'transferBills.partnerCreate': TRANSFER_RULES,
+  'transferBills.preTransferWithAuthorization': TRANSFER_RULES,
+  'transferBills.partnerPreTransferWithAuthorization': TRANSFER_RULES,
+  'transferBills.transfer': AUTHORIZED_TRANSFER_RULES,
+  'transferBills.partnerTransfer': AUTHORIZED_TRANSFER_RULES,
 };
 
 export interface CrossFieldViolation {

@@ -1,4 +1,5 @@
 export * from './authorizations.js';
+export * from './authorizations-partner.js';
 export * from './cancel-withdraws.js';
 export * from './cross-field-rules.js';
 export * from './find-operation.js';
@@ -9,6 +10,8 @@ export * from './recharges.js';
 export { toMarkdownReference } from './reference-markdown.js';
 export * from './schemas.js';
 export * from './transfer-bills.js';
+export * from './transfer-bills-authorized.js';
+export * from './transfer-bills-merchant.js';
 export * from './transfer-scenes.js';
 export {
   type DocumentedError,

@@ -1,5 +1,10 @@
 import { authorizationsApply, authorizationsClose, authorizationsGet } from './authorizations.js';
 import {
+  authorizationsPartnerApply,
+  authorizationsPartnerClose,
+  authorizationsPartnerGet,
+} from './authorizations-partner.js';
+import {
   cancelWithdrawsApply,
   cancelWithdrawsConfirm,
   cancelWithdrawsGet,
@@ -7,7 +12,23 @@ import {
   cancelWithdrawsValidate,
 } from './cancel-withdraws.js';
 import { rechargesApply, rechargesClose, rechargesGet } from './recharges.js';
-import { transferBillsCancel, transferBillsCreate, transferBillsGet } from './transfer-bills.js';
+import {
+  transferBillsPartnerCancel,
+  transferBillsPartnerCreate,
+  transferBillsPartnerGet,
+} from './transfer-bills.js';
+import {
+  transferBillsPartnerPreTransferWithAuthorization,
+  transferBillsPartnerTransfer,
+  transferBillsPreTransferWithAuthorization,
+  transferBillsTransfer,
+} from './transfer-bills-authorized.js';
+import {
+  transferBillsCancel,
+  transferBillsCreate,
+  transferBillsGet,
+  transferBillsGetByTransferBillNo,
+} from './transfer-bills-merchant.js';
 import type { OperationSpec, OperationInput as SpecInput, OperationOutput as SpecOutput } from './types.js';
 
 /** Every operation, keyed by its name. Each value keeps the literal types of its row. */
@@ -15,9 +36,20 @@ export const operations = {
   'authorizations.apply': authorizationsApply,
   'authorizations.get': authorizationsGet,
   'authorizations.close': authorizationsClose,
+  'authorizations.partnerApply': authorizationsPartnerApply,
+  'authorizations.partnerGet': authorizationsPartnerGet,
+  'authorizations.partnerClose': authorizationsPartnerClose,
   'transferBills.create': transferBillsCreate,
   'transferBills.get': transferBillsGet,
   'transferBills.cancel': transferBillsCancel,
+  'transferBills.partnerCreate': transferBillsPartnerCreate,
+  'transferBills.partnerGet': transferBillsPartnerGet,
+  'transferBills.partnerCancel': transferBillsPartnerCancel,
+  'transferBills.getByTransferBillNo': transferBillsGetByTransferBillNo,
+  'transferBills.transfer': transferBillsTransfer,
+  'transferBills.preTransferWithAuthorization': transferBillsPreTransferWithAuthorization,
+  'transferBills.partnerTransfer': transferBillsPartnerTransfer,
+  'transferBills.partnerPreTransferWithAuthorization': transferBillsPartnerPreTransferWithAuthorization,
   'recharges.apply': rechargesApply,
   'recharges.get': rechargesGet,
   'recharges.close': rechargesClose,

@@ -116,10 +116,10 @@ export const PartnerTransferBillEntity = responseObject(
   '商家转账单 Partner transfer bill entity',
 );
 
-export const transferBillsCreate = defineOperation({
-  name: 'transferBills.create',
+export const transferBillsPartnerCreate = defineOperation({
+  name: 'transferBills.partnerCreate',
   family: 'transferBills',
-  verb: 'create',
+  verb: 'partnerCreate',
   summary: '发起转账 (partner: create a transfer bill for a sub-merchant)',
   description:
     'Creates a transfer bill in user-confirm mode; hand `package_info` to the client for the user to confirm. ' +
@@ -197,15 +197,15 @@ export const transferBillsCreate = defineOperation({
     assumedRateLimitError('RATELIMIT_EXCEEDED'),
     assumedRateLimitError('FREQUENCY_LIMIT'),
   ],
-  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'assumed' },
+  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'documented' },
   sensitive: { request: ['/user_name'] },
   wechatpaySerial: 'required',
 });
 
-export const transferBillsGet = defineOperation({
-  name: 'transferBills.get',
+export const transferBillsPartnerGet = defineOperation({
+  name: 'transferBills.partnerGet',
   family: 'transferBills',
-  verb: 'get',
+  verb: 'partnerGet',
   summary: '商户单号查询转账单 (partner: query a transfer bill by merchant number)',
   description: 'Returns the bill (last 30 days). `user_name` comes back encrypted with the merchant key.',
   docs: 'https://pay.weixin.qq.com/doc/v3/partner/4015469131',
@@ -223,14 +223,14 @@ export const transferBillsGet = defineOperation({
     ASSUMED_NO_AUTH,
     assumedRateLimitError('FREQUENCY_LIMITED'),
   ],
-  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMITED', source: 'assumed' },
+  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMITED', source: 'documented' },
   sensitive: { response: ['/user_name'] },
 });
 
-export const transferBillsCancel = defineOperation({
-  name: 'transferBills.cancel',
+export const transferBillsPartnerCancel = defineOperation({
+  name: 'transferBills.partnerCancel',
   family: 'transferBills',
-  verb: 'cancel',
+  verb: 'partnerCancel',
   summary: '撤销转账 (partner: cancel a transfer before the user confirms)',
   description:
     'Success means the cancellation was accepted (CANCELING); refunds run asynchronously, query for the result.',
@@ -248,6 +248,6 @@ export const transferBillsCancel = defineOperation({
     ASSUMED_NO_AUTH,
     assumedRateLimitError('FREQUENCY_LIMIT_EXCEED'),
   ],
-  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'assumed' },
+  rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'documented' },
   sensitive: { response: ['/user_name'] },
 });

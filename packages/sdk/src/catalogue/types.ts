@@ -45,7 +45,7 @@ export interface OperationSpec<
   B extends TObject | undefined = TObject | undefined,
   R extends TSchema | undefined = TSchema | undefined,
 > {
-  /** `<family>.<verb>`, e.g. `transferBills.cancel`. The same name in catalogue, SDK, emulator and tests. */
+  /** `<family>.<verb>`, e.g. `transferBills.partnerCancel`. The same name in catalogue, SDK, emulator and tests. */
   readonly name: string;
   readonly family: FamilyName;
   readonly verb: string;

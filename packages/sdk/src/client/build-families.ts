@@ -8,7 +8,7 @@ import type { WechatPayPromise } from './response-promise.js';
 import type { CallOptions } from './wechat-pay-options.js';
 
 /**
- * `wxpay.transferBills.cancel`'s type: the row's flat input in, its success body out (and, through
+ * `wxpay.transferBills.partnerCancel`'s type: the row's flat input in, its success body out (and, through
  * `.withResponse()`, the answer's status, headers and `Request-ID`).
  */
 export type OperationMethod<N extends OperationName> = (

@@ -2,7 +2,7 @@ import type { HttpResponse } from '../transport/http-exchange.js';
 
 /** One logical call, ready to be signed and sent (as many times as retries need). */
 export interface PreparedRequest {
-  /** The operation name (`transferBills.cancel`) or, for `request()`, `METHOD /path/{template}`; for hooks. */
+  /** The operation name (`transferBills.partnerCancel`) or, for `request()`, `METHOD /path/{template}`; for hooks. */
   label: string;
   /** The catalogue operation, if any; named in API errors. */
   operation: string | undefined;

@@ -31,7 +31,7 @@ function checkCallOptions(options: CallOptions | undefined): CallOptions {
 export interface WechatPay extends FamilyNamespaces {}
 
 /**
- * WeChat Pay APIv3 client. One method per catalogue row (`wxpay.transferBills.cancel({ out_bill_no, sub_mchid })`),
+ * WeChat Pay APIv3 client. One method per catalogue row (`wxpay.transferBills.partnerCancel({ out_bill_no, sub_mchid })`),
  * plus `request()` for any other endpoint. Every call is validated before sending, signed, rate limited,
  * retried with backoff (and failover to the backup domain), and its 2xx response verified before it is returned.
  */

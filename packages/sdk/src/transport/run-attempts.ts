@@ -25,7 +25,7 @@ export interface RetryEvent {
 }
 
 export interface RunAttemptsOptions<T> {
-  /** Operation name (`transferBills.cancel`) or `METHOD path` for generic requests; used in events. */
+  /** Operation name (`transferBills.partnerCancel`) or `METHOD path` for generic requests; used in events. */
   operation: string;
   method: string;
   /** The URL to name in an abort error raised between attempts. */

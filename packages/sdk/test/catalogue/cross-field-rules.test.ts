@@ -80,12 +80,12 @@ describe('crossFieldRules', () => {
     }
   });
 
-  it('transferBills.create: user_name is required from 200000 fen (2,000 CNY)', () => {
+  it('transferBills.partnerCreate: user_name is required from 200000 fen (2,000 CNY)', () => {
     expect(
-      checkCrossFieldRules('transferBills.create', { body: { ...create, transfer_amount: 199_999 } }),
+      checkCrossFieldRules('transferBills.partnerCreate', { body: { ...create, transfer_amount: 199_999 } }),
     ).toEqual([]);
     expect(
-      checkCrossFieldRules('transferBills.create', { body: { ...create, transfer_amount: 200_000 } }),
+      checkCrossFieldRules('transferBills.partnerCreate', { body: { ...create, transfer_amount: 200_000 } }),
     ).toEqual([
       {
         rule: 'requiredWhen',
@@ -97,7 +97,7 @@ describe('crossFieldRules', () => {
       },
     ]);
     expect(
-      checkCrossFieldRules('transferBills.create', {
+      checkCrossFieldRules('transferBills.partnerCreate', {
         body: { ...create, transfer_amount: 200_000, user_name: '张三' },
       }),
     ).toEqual([]);
@@ -206,10 +206,10 @@ describe('crossFieldRules', () => {
     ).toEqual([]);
   });
 
-  it('transferBills.create: each scene must report its info types exactly once', () => {
-    expect(checkCrossFieldRules('transferBills.create', { body: create })).toEqual([]);
+  it('transferBills.partnerCreate: each scene must report its info types exactly once', () => {
+    expect(checkCrossFieldRules('transferBills.partnerCreate', { body: create })).toEqual([]);
     const missing = { ...create, transfer_scene_report_infos: [create.transfer_scene_report_infos[0]!] };
-    const [violation] = checkCrossFieldRules('transferBills.create', { body: missing });
+    const [violation] = checkCrossFieldRules('transferBills.partnerCreate', { body: missing });
     expect(violation).toMatchObject({ field: '/transfer_scene_report_infos', location: 'body' });
     expect(violation?.issue).toContain('奖励说明');
     const duplicated = {
@@ -219,7 +219,7 @@ describe('crossFieldRules', () => {
         { info_type: '活动名称', info_content: 'x' },
       ],
     };
-    expect(checkCrossFieldRules('transferBills.create', { body: duplicated })).toEqual([
+    expect(checkCrossFieldRules('transferBills.partnerCreate', { body: duplicated })).toEqual([
       expect.objectContaining({ field: '/transfer_scene_report_infos/2/info_type', value: '活动名称' }),
     ]);
     const extra = {
@@ -229,9 +229,9 @@ describe('crossFieldRules', () => {
         { info_type: '其他', info_content: 'x' },
       ],
     };
-    expect(checkCrossFieldRules('transferBills.create', { body: extra })).toEqual([]);
+    expect(checkCrossFieldRules('transferBills.partnerCreate', { body: extra })).toEqual([]);
     expect(
-      checkCrossFieldRules('transferBills.create', {
+      checkCrossFieldRules('transferBills.partnerCreate', {
         body: { ...create, transfer_scene_id: '1004', transfer_scene_report_infos: [] },
       }),
     ).toHaveLength(3);
@@ -245,7 +245,7 @@ describe('crossFieldRules', () => {
   });
 
   it('passes operations without rules and tolerates a missing part', () => {
-    expect(checkCrossFieldRules('transferBills.cancel', { body: { sub_mchid: '1' } })).toEqual([]);
+    expect(checkCrossFieldRules('transferBills.partnerCancel', { body: { sub_mchid: '1' } })).toEqual([]);
     expect(checkCrossFieldRules('cancelWithdraws.confirm', {})).toHaveLength(1);
   });
 });

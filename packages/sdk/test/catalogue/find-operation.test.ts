@@ -20,21 +20,21 @@ describe('findOperation', () => {
     }
   });
 
-  it('transferBills.cancel: percent-decodes path parameters', () => {
+  it('transferBills.partnerCancel: percent-decodes path parameters', () => {
     const found = findOperation(
       'post',
       '/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/ab%20c%2Fd%E4%B8%AD/cancel',
     );
-    expect(found?.operation.name).toBe('transferBills.cancel');
+    expect(found?.operation.name).toBe('transferBills.partnerCancel');
     expect(found?.params).toEqual({ out_bill_no: 'ab c/d中' });
   });
 
-  it('transferBills.get: keeps malformed percent-encoding as sent so validation can name it', () => {
+  it('transferBills.partnerGet: keeps malformed percent-encoding as sent so validation can name it', () => {
     const found = findOperation(
       'GET',
       '/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/ab%E4%B?sub_mchid=1',
     );
-    expect(found?.operation.name).toBe('transferBills.get');
+    expect(found?.operation.name).toBe('transferBills.partnerGet');
     expect(found?.params).toEqual({ out_bill_no: 'ab%E4%B' });
   });
 

@@ -61,7 +61,11 @@ describe('values the pages allow that an earlier catalogue refused', () => {
   it.each([
     ['authorizations.get', { out_authorization_no: 'auth-2025-001' }, 'no page restricts its characters'],
     ['authorizations.close', { out_authorization_no: 'auth_2025_001' }, 'no page restricts its characters'],
-    ['transferBills.get', { out_bill_no: 'plfk2020042013' }, 'query sub_mchid is 选填 [DOC 4015469131]'],
+    [
+      'transferBills.partnerGet',
+      { out_bill_no: 'plfk2020042013' },
+      'query sub_mchid is 选填 [DOC 4015469131]',
+    ],
     [
       'cancelWithdraws.confirm',
       {
@@ -100,7 +104,7 @@ describe('values the pages allow that an earlier catalogue refused', () => {
   });
 
   it.each(['1006', '1001', '2001'])(
-    'authorizations.apply and transferBills.create accept scene %s',
+    'authorizations.apply and transferBills.partnerCreate accept scene %s',
     (scene) => {
       const apply = {
         out_authorization_no: 'auth-2025-001',
@@ -121,7 +125,7 @@ describe('values the pages allow that an earlier catalogue refused', () => {
         transfer_remark: '2020年4月报销',
         transfer_scene_report_infos: [{ info_type: '报销类型', info_content: '差旅费' }],
       };
-      expect(() => validateAndSplit(operations['transferBills.create'], create)).not.toThrow();
+      expect(() => validateAndSplit(operations['transferBills.partnerCreate'], create)).not.toThrow();
     },
   );
 });

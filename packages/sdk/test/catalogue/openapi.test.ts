@@ -124,7 +124,7 @@ describe('toOpenApi', () => {
     ]);
   });
 
-  it('covers all 14 operations by operationId with their method and path', () => {
+  it('covers all 25 operations by operationId with their method and path', () => {
     const paths = document['paths'] as Record<string, Record<string, Json>>;
     const found = Object.entries(paths).flatMap(([path, item]) =>
       Object.entries(item).map(
@@ -132,10 +132,10 @@ describe('toOpenApi', () => {
       ),
     );
     expect(found.sort()).toEqual(operationList.map((o) => `${o.name} ${o.method} ${o.path}`).sort());
-    expect(found).toHaveLength(14);
+    expect(found).toHaveLength(25);
   });
 
-  it('transferBills.create: carries body, extensions, serial header and documented errors', () => {
+  it('transferBills.partnerCreate: carries body, extensions, serial header and documented errors', () => {
     const create = (document['paths'] as Record<string, Record<string, Json>>)[
       '/v3/fund-app/mch-transfer/partner/transfer-bills'
     ]!['post']!;
@@ -143,7 +143,7 @@ describe('toOpenApi', () => {
     expect(create['x-rate-limit']).toEqual({
       perSecond: 100,
       code: 'FREQUENCY_LIMIT_EXCEED',
-      source: 'assumed',
+      source: 'documented',
     });
     expect(create['x-wechatpay-serial']).toBe('required');
     expect(create['parameters']).toContainEqual(

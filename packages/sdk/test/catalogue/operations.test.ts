@@ -22,9 +22,20 @@ const EXPECTED_NAMES = [
   'authorizations.apply',
   'authorizations.get',
   'authorizations.close',
+  'authorizations.partnerApply',
+  'authorizations.partnerGet',
+  'authorizations.partnerClose',
   'transferBills.create',
   'transferBills.get',
   'transferBills.cancel',
+  'transferBills.partnerCreate',
+  'transferBills.partnerGet',
+  'transferBills.partnerCancel',
+  'transferBills.getByTransferBillNo',
+  'transferBills.transfer',
+  'transferBills.preTransferWithAuthorization',
+  'transferBills.partnerTransfer',
+  'transferBills.partnerPreTransferWithAuthorization',
   'recharges.apply',
   'recharges.get',
   'recharges.close',
@@ -44,9 +55,9 @@ function topLevelFields(schema: unknown): string[] {
 }
 
 describe('catalogue operations', () => {
-  it('lists exactly the 14 operations under their binding names', () => {
+  it('lists exactly the 25 operations under their binding names', () => {
     expect(operationNames.sort()).toEqual([...EXPECTED_NAMES].sort());
-    expect(isOperationName('transferBills.cancel')).toBe(true);
+    expect(isOperationName('transferBills.partnerCancel')).toBe(true);
     expect(isOperationName('transferBills.refund')).toBe(false);
     expect(isOperationName('toString')).toBe(false);
   });
@@ -144,8 +155,9 @@ describe('catalogue operations', () => {
         for (const pointer of operation.sensitive?.response ?? []) {
           expect(schemaAt(operation.response, pointer)?.['type'], pointer).toBe('string');
         }
+        // The merchant create page marks Wechatpay-Serial 选填 (needed only with user_name): 'optional'.
         const encrypts = (operation.sensitive?.request?.length ?? 0) > 0;
-        expect(operation.wechatpaySerial === 'required').toBe(encrypts);
+        expect(operation.wechatpaySerial !== undefined).toBe(encrypts);
       });
     },
   );
@@ -171,25 +183,58 @@ describe('catalogue operations', () => {
     });
     expect(operations['authorizations.get'].rateLimit.perSecond).toBe(100);
     expect(operations['authorizations.close'].rateLimit.perSecond).toBe(50);
-    expect(operations['transferBills.cancel'].rateLimit.perSecond).toBe(100);
+    expect(operations['transferBills.partnerCancel'].rateLimit.perSecond).toBe(100);
     expect(operations['recharges.close'].rateLimit.code).toBe('FREQUENCY_LIMITED');
-    expect(operations['transferBills.get'].rateLimit.code).toBe('FREQUENCY_LIMITED');
+    expect(operations['transferBills.partnerGet'].rateLimit.code).toBe('FREQUENCY_LIMITED');
     for (const name of ['recharges.apply', 'recharges.get', 'recharges.close'] as const) {
       expect(operations[name].rateLimit.source).toBe('assumed');
       expect(operations[name].role).toBe('platform');
     }
-    expect(operationList.filter((o) => o.family === 'transferBills').map((o) => o.role)).toEqual([
-      'serviceProvider',
-      'serviceProvider',
-      'serviceProvider',
-    ]);
+    expect(
+      Object.fromEntries(
+        operationList.filter((o) => o.family === 'transferBills').map((o) => [o.name, o.role]),
+      ),
+    ).toEqual({
+      'transferBills.create': 'merchant',
+      'transferBills.get': 'merchant',
+      'transferBills.cancel': 'merchant',
+      'transferBills.partnerCreate': 'serviceProvider',
+      'transferBills.partnerGet': 'serviceProvider',
+      'transferBills.partnerCancel': 'serviceProvider',
+      'transferBills.getByTransferBillNo': 'merchant',
+      'transferBills.transfer': 'merchant',
+      'transferBills.preTransferWithAuthorization': 'merchant',
+      'transferBills.partnerTransfer': 'serviceProvider',
+      'transferBills.partnerPreTransferWithAuthorization': 'serviceProvider',
+    });
+    expect(operations['authorizations.partnerApply'].path).toBe(
+      '/v3/fund-app/mch-transfer/partner/user-confirm-authorizations',
+    );
+    expect(topLevelFields(operations['authorizations.partnerApply'].body)).toContain('notify_url');
+    expect(topLevelFields(operations['authorizations.partnerApply'].body)).not.toContain(
+      'authorization_notify_url',
+    );
+    for (const name of [
+      'transferBills.partnerCreate',
+      'transferBills.partnerGet',
+      'transferBills.partnerCancel',
+    ] as const) {
+      // 单个商户的接口频率限制为100次/s: seed 004, the partner create and query pages.
+      expect(operations[name].rateLimit).toMatchObject({ perSecond: 100, source: 'documented' });
+    }
+    expect(operations['transferBills.cancel'].rateLimit.perSecond).toBe(20);
+    expect(operations['transferBills.transfer'].rateLimit).toEqual({
+      perSecond: 100,
+      code: 'FREQUENCY_LIMIT_EXCEED',
+      source: 'documented',
+    });
     expect(operations['recharges.close'].body).toBeUndefined();
     expect(operations['authorizations.close'].body).toBeUndefined();
     expect(topLevelFields(operations['recharges.close'].query)).toEqual(['sub_mchid']);
   });
 
   it('keeps literal types for the flat input and output of each operation', () => {
-    const cancel: OperationInput<'transferBills.cancel'> = {
+    const cancel: OperationInput<'transferBills.partnerCancel'> = {
       out_bill_no: 'plfk2020042013',
       sub_mchid: '1900001121',
     };
@@ -198,10 +243,10 @@ describe('catalogue operations', () => {
       sub_mchid: '1900001121',
     };
     // sub_mchid is 选填 on the partner query page
-    const withoutSubMchid: OperationInput<'transferBills.get'> = { out_bill_no: 'plfk2020042013' };
+    const withoutSubMchid: OperationInput<'transferBills.partnerGet'> = { out_bill_no: 'plfk2020042013' };
     // @ts-expect-error sub_mchid is required on the recharge pages
     const missing: OperationInput<'recharges.get'> = { out_recharge_no: 'cz2020042013' };
-    expectTypeOf<OperationOutput<'transferBills.cancel'>['state']>().toEqualTypeOf<
+    expectTypeOf<OperationOutput<'transferBills.partnerCancel'>['state']>().toEqualTypeOf<
       | 'ACCEPTED'
       | 'PROCESSING'
       | 'WAIT_USER_CONFIRM'
@@ -213,18 +258,18 @@ describe('catalogue operations', () => {
     >();
     // Known scenes are suggestions the editor offers; any other string(36) is still accepted.
     expectTypeOf<
-      OperationInput<'transferBills.create'>['transfer_scene_id']
+      OperationInput<'transferBills.partnerCreate'>['transfer_scene_id']
     >().toEqualTypeOf<TransferSceneId>();
     expectTypeOf<'1000'>().toExtend<OperationInput<'authorizations.apply'>['transfer_scene_id']>();
     expectTypeOf<'2001'>().toExtend<OperationInput<'authorizations.apply'>['transfer_scene_id']>();
     expectTypeOf<OperationInput<'recharges.apply'>['recharge_amount']['currency']>().toEqualTypeOf<
       'CNY' | (string & {}) | undefined
     >();
-    expectTypeOf<OperationInput<'transferBills.create'>['transfer_amount']>().toEqualTypeOf<number>();
+    expectTypeOf<OperationInput<'transferBills.partnerCreate'>['transfer_amount']>().toEqualTypeOf<number>();
     expectTypeOf<OperationInput<'cancelWithdraws.confirm'>['applyment_id']>().toEqualTypeOf<
       string | undefined
     >();
-    expectTypeOf(operations['transferBills.cancel'].method).toEqualTypeOf<'GET' | 'POST'>();
+    expectTypeOf(operations['transferBills.partnerCancel'].method).toEqualTypeOf<'GET' | 'POST'>();
     expect([cancel, close, withoutSubMchid, missing]).toHaveLength(4);
   });
 });

@@ -62,8 +62,8 @@ describe('catalogue schemas', () => {
     },
   );
 
-  it('transferBills.cancel accepts {"sub_mchid":"1900001121"} and rejects typos and extras', () => {
-    const body = operations['transferBills.cancel'].body;
+  it('transferBills.partnerCancel accepts {"sub_mchid":"1900001121"} and rejects typos and extras', () => {
+    const body = operations['transferBills.partnerCancel'].body;
     expect(failures(body, { sub_mchid: '1900001121' })).toEqual([]);
     expect(failures(body, { sub_mchid: '1900001121', note: 'x' })).toContain('/note boolean');
     expect(failures(body, { sub_mchd: '1900001121' })).toContain(' required');
@@ -73,8 +73,8 @@ describe('catalogue schemas', () => {
     expect(failures(body, { sub_mchid: 1900001121 })).toEqual(['/sub_mchid type']);
   });
 
-  it('transferBills.cancel rejects an out_bill_no with "-" or over 32 characters', () => {
-    const params = operations['transferBills.cancel'].params;
+  it('transferBills.partnerCancel rejects an out_bill_no with "-" or over 32 characters', () => {
+    const params = operations['transferBills.partnerCancel'].params;
     expect(failures(params, { out_bill_no: 'plfk2020042013' })).toEqual([]);
     expect(failures(params, { out_bill_no: 'a'.repeat(32) })).toEqual([]);
     expect(failures(params, { out_bill_no: 'plfk-2020042013' })).toEqual(['/out_bill_no pattern']);
@@ -131,8 +131,8 @@ describe('catalogue schemas', () => {
     }
   });
 
-  it('transferBills.create checks amounts, scenes, report items and unknown members at every level', () => {
-    const body = operations['transferBills.create'].body;
+  it('transferBills.partnerCreate checks amounts, scenes, report items and unknown members at every level', () => {
+    const body = operations['transferBills.partnerCreate'].body;
     expect(failures(body, validCreate)).toEqual([]);
     expect(failures(body, { ...validCreate, user_recv_style: { type: 'RED_PACKET' } })).toEqual([]);
     // No page states a minimum amount: WeChat Pay (and the emulator) answer 0 themselves.
@@ -223,11 +223,9 @@ describe('catalogue schemas', () => {
   });
 
   it('response schemas tolerate fields WeChat Pay adds later but still require the documented ones', () => {
-    const response = operations['transferBills.get'].response;
-    const seed = seedPages.find((p) => p.operation === 'transferBills.cancel')!.exampleResponse as Record<
-      string,
-      unknown
-    >;
+    const response = operations['transferBills.partnerGet'].response;
+    const seed = seedPages.find((p) => p.operation === 'transferBills.partnerCancel')!
+      .exampleResponse as Record<string, unknown>;
     expect(failures(response, { ...seed, new_field_2030: 'x' })).toEqual([]);
     const { update_time: _u, ...withoutUpdateTime } = seed;
     expect(failures(response, withoutUpdateTime)).toContain(' required');

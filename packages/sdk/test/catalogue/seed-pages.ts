@@ -142,7 +142,7 @@ export const seedPages: SeedPage[] = [
     ],
   },
   {
-    operation: 'transferBills.cancel',
+    operation: 'transferBills.partnerCancel',
     method: 'POST',
     examplePath: '/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/plfk2020042013/cancel',
     exampleParams: { out_bill_no: 'plfk2020042013' },

@@ -19,7 +19,7 @@ describe('apiErrorFromResponse', () => {
     });
     const error = apiErrorFromResponse({
       response: response(400, body, { 'request-id': 'RID-9' }),
-      operation: 'transferBills.create',
+      operation: 'transferBills.partnerCreate',
       method: 'POST',
       url: 'https://api.mch.weixin.qq.com/v3/x',
     });
@@ -31,7 +31,9 @@ describe('apiErrorFromResponse', () => {
       body,
       retryable: false,
     });
-    expect(error.message).toBe('transferBills.create failed: 400 PARAM_ERROR: 参数错误 (Request-ID RID-9)');
+    expect(error.message).toBe(
+      'transferBills.partnerCreate failed: 400 PARAM_ERROR: 参数错误 (Request-ID RID-9)',
+    );
   });
 
   it('falls back to HTTP_<status> and a body snippet for a non-JSON body', () => {

@@ -37,14 +37,14 @@ describe('method types', () => {
     expectTypeOf<WechatPay['recharges']['close']>().parameters.toEqualTypeOf<
       [OperationInput<'recharges.close'>, CallOptions?]
     >();
-    expectTypeOf<WechatPay['transferBills']['cancel']>().returns.toEqualTypeOf<
-      WechatPayPromise<OperationOutput<'transferBills.cancel'>>
+    expectTypeOf<WechatPay['transferBills']['partnerCancel']>().returns.toEqualTypeOf<
+      WechatPayPromise<OperationOutput<'transferBills.partnerCancel'>>
     >();
-    expectTypeOf<ReturnType<WechatPay['transferBills']['cancel']>>().resolves.toEqualTypeOf<
-      OperationOutput<'transferBills.cancel'>
+    expectTypeOf<ReturnType<WechatPay['transferBills']['partnerCancel']>>().resolves.toEqualTypeOf<
+      OperationOutput<'transferBills.partnerCancel'>
     >();
-    expectTypeOf<ReturnType<WechatPay['transferBills']['cancel']>['withResponse']>().returns.toEqualTypeOf<
-      Promise<WithResponse<OperationOutput<'transferBills.cancel'>>>
+    expectTypeOf<ReturnType<WechatPay['transferBills']['partnerCancel']>['withResponse']>().returns.toEqualTypeOf<
+      Promise<WithResponse<OperationOutput<'transferBills.partnerCancel'>>>
     >();
     expectTypeOf<OperationInput<'recharges.close'>>().toMatchTypeOf<{
       out_recharge_no: string;
@@ -58,7 +58,7 @@ describe('method types', () => {
       // @ts-expect-error sub_mchid is required for recharges.close
       void wxpay.recharges.close({ out_recharge_no: 'R1' });
       // @ts-expect-error out_bill_no must be a string
-      void wxpay.transferBills.cancel({ out_bill_no: 1, sub_mchid: '1' });
+      void wxpay.transferBills.partnerCancel({ out_bill_no: 1, sub_mchid: '1' });
       // @ts-expect-error there is no transferBills.delete
       void wxpay.transferBills.delete;
     };

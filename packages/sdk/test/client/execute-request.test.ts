@@ -29,7 +29,7 @@ let backup: SignedTestServer;
 const cancelInput = { out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' };
 const cancelled = { out_bill_no: 'plfk2020042013', state: 'CANCELING' };
 const authorization = { out_authorization_no: 'plfk2020042013', state: 'CLOSED' };
-const transferInput: OperationInput<'transferBills.create'> = {
+const transferInput: OperationInput<'transferBills.partnerCreate'> = {
   sub_mchid: '1900001121',
   appid: 'wxf636efh567hg4356',
   out_bill_no: 'plfk2020042013',
@@ -62,7 +62,7 @@ beforeEach(() => {
 
 describe('retries', () => {
   it.each([429, 500, 502, 503])(
-    'transferBills.cancel retries %i with the same body and out_bill_no, signed afresh',
+    'transferBills.partnerCancel retries %i with the same body and out_bill_no, signed afresh',
     async (status) => {
       primary.reply(
         { status, body: { code: 'SYSTEM_ERROR', message: 'busy' } },
@@ -71,7 +71,7 @@ describe('retries', () => {
       const clock = new FakeClock();
       const retries: RetryEvent[] = [];
       const wxpay = testClient(primary.baseUrl, clock, { hooks: { onRetry: (e) => retries.push(e) } });
-      await expect(wxpay.transferBills.cancel(cancelInput)).resolves.toEqual(cancelled);
+      await expect(wxpay.transferBills.partnerCancel(cancelInput)).resolves.toEqual(cancelled);
 
       expect(primary.requests).toHaveLength(2);
       const [first, second] = primary.requests;
@@ -85,17 +85,17 @@ describe('retries', () => {
         parseAuthorization(String(first?.headers.authorization)).nonce_str,
       );
       expect(retries).toHaveLength(1);
-      expect(retries[0]).toMatchObject({ operation: 'transferBills.cancel', attempt: 2 });
+      expect(retries[0]).toMatchObject({ operation: 'transferBills.partnerCancel', attempt: 2 });
       expect(retries[0]?.error).toBeInstanceOf(WechatPayApiError);
       expect(clock.sleeps).toHaveLength(1);
     },
   );
 
-  it('transferBills.cancel gives up after the default 3 retries and throws the last error', async () => {
+  it('transferBills.partnerCancel gives up after the default 3 retries and throws the last error', async () => {
     primary.handler = () => ({ status: 503, body: { code: 'SYSTEM_ERROR', message: 'down' } });
     const clock = new FakeClock();
     const wxpay = testClient(primary.baseUrl, clock);
-    await expect(wxpay.transferBills.cancel(cancelInput)).rejects.toMatchObject({
+    await expect(wxpay.transferBills.partnerCancel(cancelInput)).rejects.toMatchObject({
       status: 503,
       code: 'SYSTEM_ERROR',
     });
@@ -108,7 +108,7 @@ describe('retries', () => {
   it('honours maxRetries', async () => {
     primary.handler = () => ({ status: 500, body: { code: 'SYSTEM_ERROR', message: 'down' } });
     const wxpay = testClient(primary.baseUrl, new FakeClock(), { retry: { maxRetries: 1 } });
-    await expect(wxpay.transferBills.cancel(cancelInput)).rejects.toMatchObject({ status: 500 });
+    await expect(wxpay.transferBills.partnerCancel(cancelInput)).rejects.toMatchObject({ status: 500 });
     expect(primary.requests).toHaveLength(2);
   });
 
@@ -123,14 +123,17 @@ describe('retries', () => {
     );
     const clock = new FakeClock();
     const wxpay = testClient(primary.baseUrl, clock, { rateLimit: false });
-    await wxpay.transferBills.cancel(cancelInput);
+    await wxpay.transferBills.partnerCancel(cancelInput);
     expect(clock.sleeps).toEqual([2_000]);
   });
 
-  it.each([400, 401, 403, 404])('transferBills.cancel does not retry %i', async (status) => {
+  it.each([400, 401, 403, 404])('transferBills.partnerCancel does not retry %i', async (status) => {
     primary.handler = () => ({ status, body: { code: 'NOPE', message: 'no' } });
     const wxpay = testClient(primary.baseUrl);
-    await expect(wxpay.transferBills.cancel(cancelInput)).rejects.toMatchObject({ status, retryable: false });
+    await expect(wxpay.transferBills.partnerCancel(cancelInput)).rejects.toMatchObject({
+      status,
+      retryable: false,
+    });
     expect(primary.requests).toHaveLength(1);
   });
 
@@ -155,7 +158,7 @@ describe('failover', () => {
       backupBaseUrl: backup.baseUrl,
       hooks: { onRetry: (e) => retries.push(e) },
     });
-    await expect(wxpay.transferBills.cancel(cancelInput)).resolves.toEqual(cancelled);
+    await expect(wxpay.transferBills.partnerCancel(cancelInput)).resolves.toEqual(cancelled);
     expect(retries[0]?.error).toBeInstanceOf(WechatPayNetworkError);
     expect(backup.requests).toHaveLength(1);
     expect(backup.requests[0]?.authFailure).toBeUndefined();
@@ -169,7 +172,7 @@ describe('failover', () => {
       { status: 200, body: cancelled },
     );
     const wxpay = testClient(primary.baseUrl, new FakeClock(), { backupBaseUrl: backup.baseUrl });
-    await wxpay.transferBills.cancel(cancelInput);
+    await wxpay.transferBills.partnerCancel(cancelInput);
     expect(primary.requests).toHaveLength(1);
     expect(backup.requests).toHaveLength(2);
   });
@@ -180,7 +183,7 @@ describe('failover', () => {
       { status: 200, body: cancelled },
     );
     const wxpay = testClient(primary.baseUrl, new FakeClock(), { backupBaseUrl: backup.baseUrl });
-    await wxpay.transferBills.cancel(cancelInput);
+    await wxpay.transferBills.partnerCancel(cancelInput);
     expect(primary.requests).toHaveLength(2);
     expect(backup.requests).toHaveLength(0);
   });
@@ -191,7 +194,7 @@ describe('failover', () => {
       { status: 200, body: cancelled },
     );
     const wxpay = testClient(primary.baseUrl, new FakeClock(), { backupBaseUrl: false });
-    await wxpay.transferBills.cancel(cancelInput);
+    await wxpay.transferBills.partnerCancel(cancelInput);
     expect(primary.requests).toHaveLength(2);
   });
 
@@ -251,7 +254,7 @@ describe('timeouts and aborts', () => {
       hooks: { onRetry: () => controller.abort() },
     });
     await expect(
-      wxpay.transferBills.cancel(cancelInput, { signal: controller.signal }),
+      wxpay.transferBills.partnerCancel(cancelInput, { signal: controller.signal }),
     ).rejects.toBeInstanceOf(WechatPayAbortError);
     expect(primary.requests).toHaveLength(1);
   });
@@ -334,7 +337,7 @@ describe('deadlineMs', () => {
   const deadlineMessage = (ms: number, attempts: number) =>
     `no response within the call's deadline of ${ms} ms after ${attempts} attempt(s)`;
 
-  it('transferBills.cancel: a 503 every time ends at the deadline, before the retries run out, with the 503 as cause', async () => {
+  it('transferBills.partnerCancel: a 503 every time ends at the deadline, before the retries run out, with the 503 as cause', async () => {
     const clock = new FakeClock();
     // Each answer takes 1 000 ms of client time, so a second backoff (≥ 0 ms) can never end before 1 500 ms.
     primary.handler = () => {
@@ -346,7 +349,7 @@ describe('deadlineMs', () => {
       deadlineMs: 1_500,
       hooks: { onRetry: (event) => retries.push(event) },
     });
-    const error = await wxpay.transferBills.cancel(cancelInput).catch((e: unknown) => e);
+    const error = await wxpay.transferBills.partnerCancel(cancelInput).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WechatPayTimeoutError);
     expect(error).toMatchObject({ retryable: true, timeoutMs: 1_500 });
     expect((error as Error).message).toContain(deadlineMessage(1_500, 2));
@@ -400,7 +403,7 @@ describe('deadlineMs', () => {
       return { status: 503, body: { code: 'SYSTEM_ERROR', message: 'x' } };
     };
     const wxpay = testClient(primary.baseUrl, clock, { deadlineMs: 1_500 });
-    await expect(wxpay.transferBills.cancel(cancelInput, { deadlineMs: 600 })).rejects.toThrow(
+    await expect(wxpay.transferBills.partnerCancel(cancelInput, { deadlineMs: 600 })).rejects.toThrow(
       deadlineMessage(600, 1),
     );
     expect(primary.requests).toHaveLength(1);
@@ -426,7 +429,7 @@ describe('deadlineMs', () => {
       return { status: 503, body: { code: 'SYSTEM_ERROR', message: 'x' } };
     };
     const wxpay = testClient(primary.baseUrl, clock);
-    await expect(wxpay.transferBills.cancel(cancelInput)).rejects.toBeInstanceOf(WechatPayApiError);
+    await expect(wxpay.transferBills.partnerCancel(cancelInput)).rejects.toBeInstanceOf(WechatPayApiError);
     expect(primary.requests).toHaveLength(4);
   });
 });
@@ -545,27 +548,27 @@ describe('platform certificate validity', () => {
     }
   });
 
-  it('transferBills.create encrypts with the newest certificate valid by the client clock', async () => {
+  it('transferBills.partnerCreate encrypts with the newest certificate valid by the client clock', async () => {
     const server = await certificateServer(Date.now, () => ({ status: 200, body: {} }));
     try {
       const upcoming = certificate('22BB', Date.now() + DAY, Date.now() + 9 * DAY);
       const current = certificate(serial, Date.now() - DAY, Date.now() + DAY);
       const wxpay = certificateClient(server.baseUrl, new FakeClock(), [current, upcoming]);
-      await wxpay.transferBills.create({ ...transferInput, user_name: '张三' });
+      await wxpay.transferBills.partnerCreate({ ...transferInput, user_name: '张三' });
       expect(server.requests[0]?.headers['wechatpay-serial']).toBe(serial);
     } finally {
       await server.close();
     }
   });
 
-  it('transferBills.create sends nothing when every certificate has expired', async () => {
+  it('transferBills.partnerCreate sends nothing when every certificate has expired', async () => {
     const server = await certificateServer(Date.now, () => ({ status: 200, body: {} }));
     try {
       const old = certificate(serial, Date.now() - 9 * DAY, Date.now() - DAY);
       const wxpay = certificateClient(server.baseUrl, new FakeClock(), [old]);
-      await expect(wxpay.transferBills.create({ ...transferInput, user_name: '张三' })).rejects.toThrow(
-        /no platform certificate is valid now/,
-      );
+      await expect(
+        wxpay.transferBills.partnerCreate({ ...transferInput, user_name: '张三' }),
+      ).rejects.toThrow(/no platform certificate is valid now/);
       expect(server.requests).toHaveLength(0);
     } finally {
       await server.close();
@@ -576,7 +579,7 @@ describe('platform certificate validity', () => {
 describe('successful answers', () => {
   const bill = cancelledBill;
 
-  it('transferBills.cancel says the call succeeded when only decrypting user_name failed', async () => {
+  it('transferBills.partnerCancel says the call succeeded when only decrypting user_name failed', async () => {
     // Encrypted for the platform key, so the merchant key cannot decrypt it.
     const body = JSON.stringify({
       ...bill,
@@ -584,12 +587,12 @@ describe('successful answers', () => {
     });
     primary.reply({ status: 200, body });
     const failure = await testClient(primary.baseUrl)
-      .transferBills.cancel(cancelInput)
+      .transferBills.partnerCancel(cancelInput)
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WechatPayDecryptError);
     const error = failure as WechatPayDecryptError;
     expect(error.message).toMatch(
-      /^transferBills\.cancel: the call succeeded \(HTTP 200, Request-ID TEST-REQUEST-\d+\); only decrypting \/user_name failed: /,
+      /^transferBills\.partnerCancel: the call succeeded \(HTTP 200, Request-ID TEST-REQUEST-\d+\); only decrypting \/user_name failed: /,
     );
     expect(error.requestId).toMatch(/^TEST-REQUEST-\d+$/);
     expect(error.body).toBe(body);
@@ -597,10 +600,10 @@ describe('successful answers', () => {
     expect(primary.requests).toHaveLength(1);
   });
 
-  it('transferBills.get leaves an empty user_name alone: it is no value, not ciphertext', async () => {
+  it('transferBills.partnerGet leaves an empty user_name alone: it is no value, not ciphertext', async () => {
     primary.reply({ status: 200, body: { ...bill, user_name: '' } });
     await expect(
-      testClient(primary.baseUrl).transferBills.get({
+      testClient(primary.baseUrl).transferBills.partnerGet({
         out_bill_no: 'plfk2020042013',
         sub_mchid: '1900001121',
       }),
@@ -655,7 +658,7 @@ describe('what a successful call tells you', () => {
     primary.reply({ status: 200, body, headers: { 'X-Extra': 'kept' } });
     const wxpay = testClient(primary.baseUrl);
 
-    const call = wxpay.transferBills.cancel(cancelInput);
+    const call = wxpay.transferBills.partnerCancel(cancelInput);
     expect(call).toBeInstanceOf(WechatPayPromise);
     expect(call).toBeInstanceOf(Promise);
     const data = await call;
@@ -692,7 +695,7 @@ describe('what a successful call tells you', () => {
     primary.reply({ status: 503, body: { code: 'SYSTEM_ERROR', message: 'busy' } });
     backup.reply({ status: 200, body: cancelledBill });
     const wxpay = testClient(primary.baseUrl, undefined, { backupBaseUrl: backup.baseUrl });
-    const answer = await wxpay.transferBills.cancel(cancelInput).withResponse();
+    const answer = await wxpay.transferBills.partnerCancel(cancelInput).withResponse();
     expect(answer.attempts).toBe(2);
     expect(answer.url.startsWith(backup.baseUrl)).toBe(true);
     expect(backup.requests).toHaveLength(1);

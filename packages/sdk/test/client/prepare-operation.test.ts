@@ -16,7 +16,7 @@ import { testKeys } from '../support/test-keys.js';
 
 let server: SignedTestServer;
 
-const createInput: OperationInput<'transferBills.create'> = {
+const createInput: OperationInput<'transferBills.partnerCreate'> = {
   sub_mchid: '1900001121',
   appid: 'wxf636efh567hg4356',
   out_bill_no: 'plfk2020042013',
@@ -53,10 +53,10 @@ function sentBody(index = 0): Record<string, unknown> {
 }
 
 describe('sensitive request fields', () => {
-  it('transferBills.create encrypts user_name for the platform key and names it in Wechatpay-Serial', async () => {
+  it('transferBills.partnerCreate encrypts user_name for the platform key and names it in Wechatpay-Serial', async () => {
     server.reply({ status: 200, body: created });
     const wxpay = testClient(server.baseUrl);
-    await wxpay.transferBills.create({ ...createInput, user_name: '张三' });
+    await wxpay.transferBills.partnerCreate({ ...createInput, user_name: '张三' });
 
     const [received] = server.requests;
     expect(received?.authFailure).toBeUndefined();
@@ -69,21 +69,21 @@ describe('sensitive request fields', () => {
     expect(rest).toEqual(createInput);
   });
 
-  it('transferBills.create sends Wechatpay-Serial even without user_name, because the row requires it', async () => {
+  it('transferBills.partnerCreate sends Wechatpay-Serial even without user_name, because the row requires it', async () => {
     server.reply({ status: 200, body: created });
     const wxpay = testClient(server.baseUrl);
-    await wxpay.transferBills.create(createInput);
+    await wxpay.transferBills.partnerCreate(createInput);
     expect(server.requests[0]?.headers['wechatpay-serial']).toBe(testKeys().platform.id);
     expect(sentBody()).toEqual(createInput);
   });
 
-  it('transferBills.create re-sends the same ciphertext on a retry (the body is serialized once)', async () => {
+  it('transferBills.partnerCreate re-sends the same ciphertext on a retry (the body is serialized once)', async () => {
     server.reply(
       { status: 503, body: { code: 'SYSTEM_ERROR', message: 'x' } },
       { status: 200, body: created },
     );
     const wxpay = testClient(server.baseUrl);
-    await wxpay.transferBills.create({ ...createInput, user_name: '张三' });
+    await wxpay.transferBills.partnerCreate({ ...createInput, user_name: '张三' });
     expect(server.requests).toHaveLength(2);
     expect(server.requests[1]?.body).toBe(server.requests[0]?.body);
   });
@@ -150,7 +150,7 @@ describe('sensitive request fields', () => {
         wechatpayPublicKey: undefined,
         platformCertificates: [certificate],
       });
-      await wxpay.transferBills.create({ ...createInput, user_name: '张三' });
+      await wxpay.transferBills.partnerCreate({ ...createInput, user_name: '张三' });
       const [received] = certServer.requests;
       expect(received?.headers['wechatpay-serial']).toBe(serial);
       const body = JSON.parse(received?.body ?? '{}') as { user_name: string };
@@ -164,37 +164,37 @@ describe('sensitive request fields', () => {
 describe('sensitive response fields', () => {
   const bill = cancelledBill;
 
-  it('transferBills.cancel decrypts user_name with the merchant private key', async () => {
+  it('transferBills.partnerCancel decrypts user_name with the merchant private key', async () => {
     const encrypted = rsaOaepEncrypt('张三', testKeys().merchant.publicKey);
     server.reply({ status: 200, body: { ...bill, user_name: encrypted } });
     const wxpay = testClient(server.baseUrl);
-    const result = await wxpay.transferBills.cancel({
+    const result = await wxpay.transferBills.partnerCancel({
       out_bill_no: 'plfk2020042013',
       sub_mchid: '1900001121',
     });
     expect(result).toEqual({ ...bill, user_name: '张三' });
   });
 
-  it('transferBills.get decrypts user_name and leaves a response without it alone', async () => {
+  it('transferBills.partnerGet decrypts user_name and leaves a response without it alone', async () => {
     server.reply(
       { status: 200, body: { ...bill, user_name: rsaOaepEncrypt('王五', testKeys().merchant.publicKey) } },
       { status: 200, body: bill },
     );
     const wxpay = testClient(server.baseUrl);
     const input = { out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' };
-    expect((await wxpay.transferBills.get(input)).user_name).toBe('王五');
-    expect(await wxpay.transferBills.get(input)).toEqual(bill);
+    expect((await wxpay.transferBills.partnerGet(input)).user_name).toBe('王五');
+    expect(await wxpay.transferBills.partnerGet(input)).toEqual(bill);
     expect(server.requests[0]?.query).toEqual({ sub_mchid: '1900001121' });
   });
 
-  it('transferBills.get fails with WechatPayDecryptError when user_name was encrypted for another key', async () => {
+  it('transferBills.partnerGet fails with WechatPayDecryptError when user_name was encrypted for another key', async () => {
     server.reply({
       status: 200,
       body: { ...bill, user_name: rsaOaepEncrypt('王五', testKeys().platform.publicKey) },
     });
     const wxpay = testClient(server.baseUrl);
     await expect(
-      wxpay.transferBills.get({ out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' }),
+      wxpay.transferBills.partnerGet({ out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' }),
     ).rejects.toBeInstanceOf(WechatPayDecryptError);
     expect(server.requests).toHaveLength(1);
   });

@@ -26,7 +26,7 @@ describe('@wxpay-kit/sdk root export', () => {
     ]) {
       expect(sdk, name).toHaveProperty(name);
     }
-    expect(Object.keys(sdk.operations)).toContain('transferBills.cancel');
+    expect(Object.keys(sdk.operations)).toContain('transferBills.partnerCancel');
     expect(
       new sdk.WechatPayApiError({
         status: 500,

@@ -23,7 +23,7 @@ afterAll(() => server.close());
 const apiV3Key = '0123456789abcdef0123456789ABCDEF';
 
 describe('hooks', () => {
-  it('transferBills.cancel reports request, retry and response without keys or the signature', async () => {
+  it('transferBills.partnerCancel reports request, retry and response without keys or the signature', async () => {
     server.reply(
       { status: 503, body: { code: 'SYSTEM_ERROR', message: 'busy' } },
       { status: 200, body: { out_bill_no: 'B1', state: 'CANCELING' } },
@@ -38,12 +38,12 @@ describe('hooks', () => {
         onError: (e: unknown) => events.push(['error', e]),
       },
     });
-    await wxpay.transferBills.cancel({ out_bill_no: 'B1', sub_mchid: '1900001121' });
+    await wxpay.transferBills.partnerCancel({ out_bill_no: 'B1', sub_mchid: '1900001121' });
 
     expect(events.map(([kind]) => kind)).toEqual(['request', 'response', 'retry', 'request', 'response']);
     const firstRequest = events[0]?.[1] as RequestEvent;
     expect(firstRequest).toMatchObject({
-      operation: 'transferBills.cancel',
+      operation: 'transferBills.partnerCancel',
       method: 'POST',
       url: `${server.baseUrl}/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/B1/cancel`,
       attempt: 1,
@@ -51,7 +51,11 @@ describe('hooks', () => {
     expect(firstRequest.headers.Authorization).toMatch(
       /^WECHATPAY2-SHA256-RSA2048 mchid="1900007291",serial_no="408B07E79B8269FEC3D5D3E6AB8ED163A6A380DB",nonce_str="[0-9A-Za-z]{32}",timestamp="\d{10}",signature=\[REDACTED\]$/,
     );
-    expect(events[1]?.[1]).toMatchObject({ operation: 'transferBills.cancel', status: 503, attempt: 1 });
+    expect(events[1]?.[1]).toMatchObject({
+      operation: 'transferBills.partnerCancel',
+      status: 503,
+      attempt: 1,
+    });
     expect((events[1]?.[1] as ResponseEvent | undefined)?.requestId).toMatch(/^TEST-REQUEST-/);
     expect(events[4]?.[1]).toMatchObject({ status: 200, attempt: 2 });
 

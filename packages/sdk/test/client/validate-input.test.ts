@@ -44,13 +44,13 @@ const cases: Array<[string, string, unknown, { field: string; location: string; 
     { field: '/out_authorization_no', location: 'url', issue: /32/ },
   ],
   [
-    'transferBills.cancel',
+    'transferBills.partnerCancel',
     'a missing body field',
     { out_bill_no: 'plfk2020042013' },
     { field: '/sub_mchid', location: 'body', issue: /required/ },
   ],
   [
-    'transferBills.cancel',
+    'transferBills.partnerCancel',
     'an out_bill_no with characters its page forbids',
     { out_bill_no: 'plfk-2020042013', sub_mchid: '1900001121' },
     { field: '/out_bill_no', location: 'url', issue: /pattern/ },
@@ -80,7 +80,7 @@ const cases: Array<[string, string, unknown, { field: string; location: string; 
     { field: '/confirm_time', location: 'body', issue: /pattern/ },
   ],
   [
-    'transferBills.create',
+    'transferBills.partnerCreate',
     'a nested field of the wrong type',
     {
       sub_mchid: '1900001121',
@@ -95,7 +95,7 @@ const cases: Array<[string, string, unknown, { field: string; location: string; 
     { field: '/transfer_amount', location: 'body', issue: /integer/ },
   ],
   [
-    'transferBills.create',
+    'transferBills.partnerCreate',
     'a scene report missing a required info type',
     {
       sub_mchid: '1900001121',
@@ -161,13 +161,16 @@ describe('validateAndSplit', () => {
       body: undefined,
     });
     expect(
-      validateAndSplit(operations['transferBills.cancel'], { out_bill_no: 'B1', sub_mchid: '1900001121' }),
+      validateAndSplit(operations['transferBills.partnerCancel'], {
+        out_bill_no: 'B1',
+        sub_mchid: '1900001121',
+      }),
     ).toEqual({ params: { out_bill_no: 'B1' }, query: {}, body: { sub_mchid: '1900001121' } });
   });
 
   it('reports the offending value', () => {
     try {
-      validateAndSplit(operations['transferBills.get'], { out_bill_no: 'bad no' });
+      validateAndSplit(operations['transferBills.partnerGet'], { out_bill_no: 'bad no' });
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ field: '/out_bill_no', value: 'bad no' });
@@ -323,14 +326,18 @@ describe('catalogue rules beyond the JSON schema are refused before sending', ()
     expect(server.requests.length).toBe(before + 1);
   }
 
-  it('transferBills.create from 200000 fen without user_name', async () => {
+  it('transferBills.partnerCreate from 200000 fen without user_name', async () => {
     const wxpay = testClient(server.baseUrl);
-    const error = await refused(() => wxpay.transferBills.create(bill));
-    expect(error).toMatchObject({ operation: 'transferBills.create', field: '/user_name', location: 'body' });
+    const error = await refused(() => wxpay.transferBills.partnerCreate(bill));
+    expect(error).toMatchObject({
+      operation: 'transferBills.partnerCreate',
+      field: '/user_name',
+      location: 'body',
+    });
     expect(error.issue).toContain('200000 fen');
     expect(error.message).toContain('user_name is required when transfer_amount is 200000 fen');
-    await sent(() => wxpay.transferBills.create({ ...bill, user_name: '张三' }));
-    await sent(() => wxpay.transferBills.create({ ...bill, transfer_amount: 199_999 }));
+    await sent(() => wxpay.transferBills.partnerCreate({ ...bill, user_name: '张三' }));
+    await sent(() => wxpay.transferBills.partnerCreate({ ...bill, transfer_amount: 199_999 }));
   });
 
   it('recharges.apply over 8亿元', async () => {

@@ -34,7 +34,12 @@ describe('family namespaces', () => {
       const [family = '', verb = ''] = name.split('.');
       expect(typeof families[family]?.[verb], name).toBe('function');
     }
-    expect(Object.keys(families.transferBills ?? {}).sort()).toEqual(['cancel', 'create', 'get']);
+    expect(Object.keys(families.transferBills ?? {}).sort()).toEqual(
+      Object.values(operations)
+        .filter((o) => o.family === 'transferBills')
+        .map((o) => o.verb)
+        .sort(),
+    );
     expect(wxpay).toBeInstanceOf(WechatPay);
   });
 });

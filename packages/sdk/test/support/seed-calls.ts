@@ -59,7 +59,7 @@ export const seedCalls: SeedCall[] = [
     response: closedAuthorization,
   },
   {
-    name: 'transferBills.cancel',
+    name: 'transferBills.partnerCancel',
     input: { out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' },
     method: 'POST',
     path: '/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/plfk2020042013/cancel',
@@ -104,7 +104,7 @@ export const seedCalls: SeedCall[] = [
   },
 ];
 
-/** A partner transfer bill as `transferBills.cancel` answers it (seed 004's fields), without `user_name`. */
+/** A partner transfer bill as `transferBills.partnerCancel` answers it (seed 004's fields), without `user_name`. */
 export const cancelledBill = {
   sub_mchid: '1900001121',
   mchid: '1900001109',

@@ -144,7 +144,7 @@ describe('proxy: a client configured with one', () => {
     api.reply({ status: 200, body: cancelledBill });
     const wxpay = testClient(api.baseUrl, undefined, { proxy: withCredentials(guardedProxy.url) });
     const answer = await wxpay.transferBills
-      .cancel({ out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' })
+      .partnerCancel({ out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' })
       .withResponse();
     expect(answer.data).toEqual(cancelledBill);
     expect(api.requests).toHaveLength(1);

@@ -40,7 +40,7 @@ function scripted(failures: unknown[]) {
 
 function base(clock: FakeClock) {
   return {
-    operation: 'transferBills.cancel',
+    operation: 'transferBills.partnerCancel',
     method: 'POST',
     urlFor: (b: string) => `${b}/v3/x`,
     baseUrl: PRIMARY,
@@ -66,8 +66,8 @@ describe('runAttempts', () => {
     ]);
     expect(clock.sleeps).toEqual([50, 100]);
     expect(events.map((e) => [e.operation, e.attempt, e.delayMs])).toEqual([
-      ['transferBills.cancel', 2, 50],
-      ['transferBills.cancel', 3, 100],
+      ['transferBills.partnerCancel', 2, 50],
+      ['transferBills.partnerCancel', 3, 100],
     ]);
   });
 

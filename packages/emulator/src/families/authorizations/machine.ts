@@ -54,7 +54,7 @@ export interface ScheduledTimer {
 export interface AuthorizationTransition {
   /** `null`: the record does not exist yet (A1 creates it). */
   from: AuthorizationState | null;
-  event: AuthorizationEventName | 'apply';
+  event: AuthorizationEventName | 'apply' | 'grant';
   /** `null`: the record is deleted; queries answer 404 and its number is free again. */
   to: AuthorizationState | null;
   actor: Actor;
@@ -84,6 +84,14 @@ export const transitions: readonly AuthorizationTransition[] = [
     note: 'A1: the merchant applies; the user has 24 h to agree',
   },
   {
+    from: null,
+    event: 'grant',
+    to: 'TAKING_EFFECT',
+    actor: 'user',
+    notify: CONFIRMED_EVENT,
+    note: 'A4: the user confirms a transfer and agrees to the authorization it offers; the record appears in effect',
+  },
+  {
     from: 'WAIT_USER_CONFIRM',
     event: 'confirm',
     to: 'TAKING_EFFECT',
@@ -101,22 +109,15 @@ export const transitions: readonly AuthorizationTransition[] = [
     note: '24 h without the user agreeing; no notification (the notify page lists other reasons only)',
   },
   {
-    from: 'WAIT_USER_CONFIRM',
-    event: 'close',
-    to: 'CLOSED',
-    actor: 'merchant',
-    closeReason: 'CLOSE_VIA_MCH_API',
-    notify: CLOSED_EVENT,
-    note: 'A3 before the user agreed (UNCONFIRMED: the diagram draws A3 from TAKING_EFFECT only)',
-  },
-  {
     from: 'TAKING_EFFECT',
     event: 'close',
     to: 'CLOSED',
     actor: 'merchant',
     closeReason: 'CLOSE_VIA_MCH_API',
     notify: CLOSED_EVENT,
-    note: 'A3: the merchant closes the authorization',
+    note:
+      'A3: the merchant closes an authorization in effect. Before the user agreed there is nothing to close: the ' +
+      'diagram draws A3 from TAKING_EFFECT only and the close response requires authorization_id, authorize_time',
   },
   {
     from: 'CLOSED',
@@ -227,7 +228,9 @@ export function transition<R extends AuthorizationMachineRecord>(
   return { record: next, row };
 }
 
-/** The creation row (A1), for whoever inserts a new record. */
-export const applyRow = transitions.find((t) => t.from === null) as AuthorizationTransition & {
-  to: AuthorizationState;
-};
+type CreationRow = AuthorizationTransition & { to: AuthorizationState };
+
+/** The creation row of A1, for whoever inserts a new record. */
+export const applyRow = transitions.find((t) => t.from === null && t.event === 'apply') as CreationRow;
+/** The creation row of an authorization granted on a transfer's confirm page (A4). */
+export const grantRow = transitions.find((t) => t.from === null && t.event === 'grant') as CreationRow;

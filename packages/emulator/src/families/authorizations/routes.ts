@@ -8,13 +8,14 @@ import { advance, applyEffects } from './advance.js';
 import { toApplyResponse, toEntity } from './entity.js';
 import { applyRow, MAX_OPEN_PER_USER_SCENE } from './machine.js';
 import {
+  type AuthorizationFace,
   type AuthorizationRecord,
   countOpenAuthorizations,
   findAuthorization,
   insertAuthorization,
 } from './store.js';
 
-/** A1 body after validation against the catalogue. */
+/** A1 body after validation against the catalogue (the partner twin names the callback `notify_url`). */
 interface ApplyBody {
   out_authorization_no: string;
   appid: string;
@@ -22,7 +23,8 @@ interface ApplyBody {
   transfer_scene_id: string;
   user_display_name: string;
   user_recv_perception?: string;
-  authorization_notify_url: string;
+  authorization_notify_url?: string;
+  notify_url?: string;
   scene_info?: Record<string, string>;
 }
 
@@ -58,51 +60,56 @@ function checkRepeatedApply(record: AuthorizationRecord, canonical: string): voi
     throw new ApiError(
       400,
       'INVALID_REQUEST',
-      `authorization ${no} has already been closed or authorized (${record.state}); ` +
-        'apply with a new out_authorization_no',
+      `当前申请单已解除或已授权成功 (authorization ${no} is ${record.state}; ` +
+        'query it, or apply with a new out_authorization_no)',
     );
   }
 }
 
-const apply: OperationHandler = (deps, call) => {
-  const body = call.body as ApplyBody;
-  checkNotifyUrl(body.authorization_notify_url, '/authorization_notify_url', deps.settings);
-  const mchid = call.caller.mchid;
-  checkTransferSceneEnabled(body.transfer_scene_id, mchid);
-  const canonical = canonicalJson(body);
-  const previous = findAuthorization(deps.db, mchid, body.out_authorization_no);
-  if (previous) {
-    checkRepeatedApply(previous, canonical);
-    return { status: 200, body: toApplyResponse(previous, deps.formatTime) };
-  }
-  const open = countOpenAuthorizations(deps.db, mchid, body.openid, body.transfer_scene_id);
-  if (open >= MAX_OPEN_PER_USER_SCENE) {
-    throw new ApiError(
-      400,
-      'INVALID_REQUEST',
-      `the user's number of authorizations in this scene reached the limit: openid ${body.openid} already has ` +
-        `${open} authorizations in WAIT_USER_CONFIRM or TAKING_EFFECT for transfer_scene_id ` +
-        `${body.transfer_scene_id} (at most ${MAX_OPEN_PER_USER_SCENE})`,
-    );
-  }
-  const now = deps.clock.now();
-  const record = insertAuthorization(deps.db, {
-    mchid,
-    outAuthorizationNo: body.out_authorization_no,
-    appid: body.appid,
-    openid: body.openid,
-    transferSceneId: body.transfer_scene_id,
-    userDisplayName: body.user_display_name,
-    userRecvPerception: body.user_recv_perception,
-    notifyUrl: body.authorization_notify_url,
-    packageInfo: newPackageInfo(),
-    state: applyRow.to,
-    createTime: now,
-    requestCanonical: canonical,
-  });
-  applyEffects(deps, record, applyRow, now);
-  return { status: 200, body: toApplyResponse(record, deps.formatTime) };
-};
+const apply =
+  (face: AuthorizationFace): OperationHandler =>
+  (deps, call) => {
+    const body = call.body as ApplyBody;
+    const urlField = face === 'merchant' ? 'authorization_notify_url' : 'notify_url';
+    const notifyUrl = body[urlField] ?? '';
+    checkNotifyUrl(notifyUrl, `/${urlField}`, deps.settings);
+    const mchid = call.caller.mchid;
+    checkTransferSceneEnabled(body.transfer_scene_id, mchid);
+    const canonical = canonicalJson(body);
+    const previous = findAuthorization(deps.db, mchid, body.out_authorization_no);
+    if (previous) {
+      checkRepeatedApply(previous, canonical);
+      return { status: 200, body: toApplyResponse(previous, deps.formatTime) };
+    }
+    const open = countOpenAuthorizations(deps.db, mchid, body.openid, body.transfer_scene_id);
+    if (open >= MAX_OPEN_PER_USER_SCENE) {
+      throw new ApiError(
+        400,
+        'INVALID_REQUEST',
+        `用户在当前场景下的授权数量达到限制，不支持发起授权 (openid ${body.openid} already has ${open} ` +
+          `authorizations in WAIT_USER_CONFIRM or TAKING_EFFECT for transfer_scene_id ${body.transfer_scene_id}; ` +
+          `at most ${MAX_OPEN_PER_USER_SCENE})`,
+      );
+    }
+    const now = deps.clock.now();
+    const record = insertAuthorization(deps.db, {
+      face,
+      mchid,
+      outAuthorizationNo: body.out_authorization_no,
+      appid: body.appid,
+      openid: body.openid,
+      transferSceneId: body.transfer_scene_id,
+      userDisplayName: body.user_display_name,
+      userRecvPerception: body.user_recv_perception,
+      notifyUrl,
+      packageInfo: newPackageInfo(),
+      state: applyRow.to,
+      createTime: now,
+      requestCanonical: canonical,
+    });
+    applyEffects(deps, record, applyRow, now);
+    return { status: 200, body: toApplyResponse(record, deps.formatTime) };
+  };
 
 const get: OperationHandler = (deps, call) => ({
   status: 200,
@@ -115,7 +122,10 @@ const close: OperationHandler = (deps, call) => {
 };
 
 export const operations: Record<string, OperationHandler> = {
-  'authorizations.apply': apply,
+  'authorizations.apply': apply('merchant'),
   'authorizations.get': get,
   'authorizations.close': close,
+  'authorizations.partnerApply': apply('partner'),
+  'authorizations.partnerGet': get,
+  'authorizations.partnerClose': close,
 };

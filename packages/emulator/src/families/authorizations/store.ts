@@ -7,8 +7,12 @@ import {
 } from './machine.js';
 
 /** A stored authorization. Times are epoch ms (virtual clock); `version` guards every update. */
+/** Which wire face created it: the ordinary merchant's A1 or A4, or the service provider's twin. */
+export type AuthorizationFace = 'merchant' | 'partner';
+
 export interface AuthorizationRecord extends AuthorizationMachineRecord {
   id: number;
+  face: AuthorizationFace;
   mchid: string;
   appid: string;
   openid: string;
@@ -16,6 +20,7 @@ export interface AuthorizationRecord extends AuthorizationMachineRecord {
   userDisplayName: string;
   userRecvPerception?: string | undefined;
   notifyUrl: string;
+  /** Empty for an authorization granted on a transfer's confirm page (A4), which has no page of its own. */
   packageInfo: string;
   createTime: number;
   /** Canonical JSON of the A1 body: a repeated A1 must match it exactly. */
@@ -45,13 +50,22 @@ CREATE TABLE IF NOT EXISTS authorizations (
   create_time              INTEGER NOT NULL,
   request_canonical        TEXT    NOT NULL,
   version                  INTEGER NOT NULL DEFAULT 0,
+  face                     TEXT    NOT NULL DEFAULT 'merchant',
   UNIQUE (mchid, out_authorization_no)
 );
 CREATE INDEX IF NOT EXISTS authorizations_user_scene
   ON authorizations (mchid, openid, transfer_scene_id, state);
+CREATE INDEX IF NOT EXISTS authorizations_by_id ON authorizations (mchid, authorization_id);
 `;
 
 export function migrate(db: Database): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('authorizations')").all() as {
+    name: string;
+  }[];
+  // Tables from before the partner face: every record in them is an ordinary merchant's.
+  if (columns.length > 0 && !columns.some((c) => c.name === 'face')) {
+    db.exec(`ALTER TABLE authorizations ADD COLUMN face TEXT NOT NULL DEFAULT 'merchant'`);
+  }
   db.exec(SCHEMA);
 }
 
@@ -74,11 +88,13 @@ interface Row {
   create_time: number;
   request_canonical: string;
   version: number;
+  face: string;
 }
 
 function fromRow(row: Row): AuthorizationRecord {
   return {
     id: row.id,
+    face: row.face as AuthorizationFace,
     mchid: row.mchid,
     outAuthorizationNo: row.out_authorization_no,
     appid: row.appid,
@@ -102,13 +118,14 @@ function fromRow(row: Row): AuthorizationRecord {
 export function insertAuthorization(db: Database, record: NewAuthorization): AuthorizationRecord {
   const row = db
     .prepare(
-      `INSERT INTO authorizations (mchid, out_authorization_no, appid, openid, transfer_scene_id,
+      `INSERT INTO authorizations (face, mchid, out_authorization_no, appid, openid, transfer_scene_id,
          user_display_name, user_recv_perception, authorization_notify_url, package_info, state,
-         create_time, request_canonical)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         authorization_id, authorize_time, create_time, request_canonical)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        RETURNING *`,
     )
     .get(
+      record.face,
       record.mchid,
       record.outAuthorizationNo,
       record.appid,
@@ -119,6 +136,8 @@ export function insertAuthorization(db: Database, record: NewAuthorization): Aut
       record.notifyUrl,
       record.packageInfo,
       record.state,
+      record.authorizationId ?? null,
+      record.authorizeTime ?? null,
       record.createTime,
       record.requestCanonical,
     ) as Row;
@@ -133,6 +152,17 @@ export function findAuthorization(
   const row = db
     .prepare('SELECT * FROM authorizations WHERE mchid = ? AND out_authorization_no = ?')
     .get(mchid, outAuthorizationNo) as Row | undefined;
+  return row && fromRow(row);
+}
+
+export function findByAuthorizationId(
+  db: Database,
+  mchid: string,
+  authorizationId: string,
+): AuthorizationRecord | undefined {
+  const row = db
+    .prepare('SELECT * FROM authorizations WHERE mchid = ? AND authorization_id = ?')
+    .get(mchid, authorizationId) as Row | undefined;
   return row && fromRow(row);
 }
 

@@ -150,7 +150,8 @@ function apply(deps: FamilyDeps, call: OperationCall): OperationResult {
   const created = createApplication(
     deps,
     {
-      applyment_id: deps.newId('', 18),
+      // Every official example is `X` + 18 digits (X202410241010125346): the date, then a sequence.
+      applyment_id: deps.newId('X', 19),
       out_request_no: body.out_request_no,
       sub_mchid: body.sub_mchid,
       sp_mchid: spMchid,

@@ -3,7 +3,10 @@ import { toNotificationResource } from './entity.js';
 import { type TransferBillEvent, type TransferBillTransition, transition } from './machine.js';
 import { moveFunds, type TransferBillRecord, updateBill } from './store.js';
 
-/** Starts the timers and the notification a transition row names, for the bill as it now is. */
+/**
+ * Starts the timers and the notification a transition row names, for the bill as it now is; an A4 bill whose user
+ * also agreed hands the authorization to the authorization family.
+ */
 export function applyEffects(
   deps: FamilyDeps,
   bill: TransferBillRecord,
@@ -28,6 +31,22 @@ export function applyEffects(
       dueAt: now + (step.after === 'asyncStep' ? deps.settings.asyncStepMs : step.after),
       payload: { id: bill.id },
     });
+  }
+  const offer = bill.authorizationOffer;
+  if (row.grantsAuthorization && offer) {
+    deps.authorizations.grant(
+      {
+        face: bill.face,
+        mchid: bill.mchid,
+        outAuthorizationNo: offer.outAuthorizationNo,
+        appid: bill.appid,
+        openid: bill.openid,
+        transferSceneId: bill.transferSceneId,
+        userDisplayName: offer.userDisplayName,
+        notifyUrl: offer.notifyUrl,
+      },
+      now,
+    );
   }
   if (row.notify === undefined || bill.notifyUrl === undefined) return;
   deps.notify({
@@ -56,7 +75,7 @@ export function advance(
   const step = transition(bill, event, now);
   if (step.row.idempotent) return bill;
   const saved = updateBill(deps.db, bill, step.record);
-  if (step.funds !== undefined) moveFunds(deps.db, bill.subMchid, step.funds, bill.transferAmount);
+  if (step.funds !== undefined) moveFunds(deps.db, bill.payerMchid, step.funds, bill.transferAmount);
   applyEffects(deps, saved, step.row, now);
   return saved;
 }

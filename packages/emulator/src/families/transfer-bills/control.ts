@@ -2,14 +2,19 @@ import { TRANSFER_FAIL_REASONS } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { ControlAction, FamilyDeps, OperationResult } from '../family.js';
 import { bodyParamError } from '../shared/param-error.js';
+import { KNOWN_TRANSFER_SCENES } from '../shared/transfer-scene.js';
 import { advance } from './advance.js';
-import { toEntity } from './entity.js';
+import { toFaceEntity } from './entity.js';
 import type { TransferBillEvent } from './machine.js';
 import { NOT_FOUND_MESSAGE } from './routes.js';
+import { enabledScenesOf, type QuotaName, quotasOf } from './rules.js';
 import {
   billsWaitingForFunds,
   findBill,
   getBalance,
+  getPayerRules,
+  type PayerRules,
+  savePayerRules,
   setAvailableBalance,
   type TransferBillRecord,
 } from './store.js';
@@ -59,18 +64,26 @@ function billAction(
     actor,
     handler(deps, request) {
       const bill = advance(deps, target(deps, request), event(request), deps.clock.now());
-      return { status: 200, body: toEntity(bill, deps.formatTime) };
+      return { status: 200, body: toFaceEntity(bill, deps.formatTime) };
     },
   };
 }
 
-function subMerchantOf(deps: FamilyDeps, request: Request): string {
-  const subMchid = request.params['sub_mchid'] ?? '';
-  if (deps.merchants.get(subMchid)?.kind !== 'subMerchant') {
-    throw new ApiError(404, 'NOT_FOUND', `sub-merchant ${subMchid} does not exist`);
+/** A merchant whose balance pays transfers: a service provider's sub-merchant, or an ordinary merchant. */
+function payerOf(deps: FamilyDeps, mchid: string): string {
+  const kind = deps.merchants.get(mchid)?.kind;
+  if (kind !== 'subMerchant' && kind !== 'merchant') {
+    throw new ApiError(
+      404,
+      'NOT_FOUND',
+      `${mchid} pays no transfers: name a sub-merchant of a service provider, or an ordinary merchant`,
+    );
   }
-  return subMchid;
+  return mchid;
 }
+
+const subMerchantOf = (deps: FamilyDeps, request: Request) =>
+  payerOf(deps, request.params['sub_mchid'] ?? '');
 
 function balanceBody(
   deps: FamilyDeps,
@@ -88,7 +101,8 @@ function balanceBody(
 const setBalance: ControlAction = {
   method: 'POST',
   path: '/balances/:sub_mchid',
-  summary: 'Set the available balance (fen) of a paying sub-merchant: body {"amount": 100000000}',
+  summary:
+    'Set the available balance (fen) of a paying merchant (sub-merchant or ordinary merchant): body {"amount": 100000000}',
   actor: 'system',
   handler(deps, request) {
     const subMchid = subMerchantOf(deps, request);
@@ -107,13 +121,80 @@ const setBalance: ControlAction = {
   },
 };
 
+const QUOTA_FIELDS = {
+  per_transfer: 'perTransfer',
+  per_user_per_day: 'perUserPerDay',
+  per_day: 'perDay',
+  per_month: 'perMonth',
+} as const satisfies Record<string, QuotaName>;
+
+function rulesBody(deps: FamilyDeps, mchid: string): OperationResult {
+  const rules = getPayerRules(deps.db, mchid);
+  const quotas = quotasOf(rules);
+  return {
+    status: 200,
+    body: {
+      mchid,
+      ...Object.fromEntries(Object.entries(QUOTA_FIELDS).map(([field, name]) => [field, quotas[name]])),
+      transfer_scene_ids: enabledScenesOf(rules),
+    },
+  };
+}
+
+/**
+ * A paying merchant's quotas (fen) and enabled scenes, as it set them (or had them raised) in the merchant
+ * platform. Fields left out keep their value; `null` restores the documented default.
+ */
+const setRules: ControlAction = {
+  method: 'POST',
+  path: '/rules/:mchid',
+  summary:
+    'Set a paying merchant\'s quotas in fen and enabled scenes: body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default)',
+  actor: 'system',
+  handler(deps, request) {
+    const mchid = payerOf(deps, request.params['mchid'] ?? '');
+    const rules: PayerRules = { ...getPayerRules(deps.db, mchid) };
+    for (const [field, name] of Object.entries(QUOTA_FIELDS)) {
+      const value = bodyField(request.body, field);
+      if (value === undefined) continue;
+      if (value !== null && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)) {
+        throw bodyParamError(`/${field}`, value, 'must be a whole number of fen, 1 or more, or null');
+      }
+      rules[name] = value ?? undefined;
+    }
+    const scenes = bodyField(request.body, 'transfer_scene_ids');
+    if (scenes !== undefined) {
+      const known = KNOWN_TRANSFER_SCENES;
+      if (
+        scenes !== null &&
+        (!Array.isArray(scenes) || scenes.some((id) => typeof id !== 'string' || !known.includes(id)))
+      ) {
+        throw bodyParamError(
+          '/transfer_scene_ids',
+          scenes,
+          `must list scenes among ${known.join(', ')}, or be null`,
+        );
+      }
+      rules.scenes = scenes ?? undefined;
+    }
+    savePayerRules(deps.db, mchid, rules);
+    return rulesBody(deps, mchid);
+  },
+};
+
 /** The user's and WeChat Pay's side of a bill, mounted under /_emulator/transfer-bills. */
 export const control: ControlAction[] = [
   billAction(
     'confirm',
-    'The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING)',
+    "The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill's authorization is declined",
     'user',
     () => ({ type: 'userConfirm' }),
+  ),
+  billAction(
+    'confirm-and-authorize',
+    'A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED)',
+    'user',
+    () => ({ type: 'userConfirmAndAuthorize' }),
   ),
   billAction(
     'succeed',
@@ -133,8 +214,17 @@ export const control: ControlAction[] = [
   {
     method: 'GET',
     path: '/balances/:sub_mchid',
-    summary: 'The available and locked balance (fen) of a paying sub-merchant',
+    summary:
+      'The available and locked balance (fen) of a paying merchant (sub-merchant or ordinary merchant)',
     actor: 'system',
     handler: (deps, request) => balanceBody(deps, subMerchantOf(deps, request)),
+  },
+  setRules,
+  {
+    method: 'GET',
+    path: '/rules/:mchid',
+    summary: "A paying merchant's quotas (fen) and enabled transfer scenes",
+    actor: 'system',
+    handler: (deps, request) => rulesBody(deps, payerOf(deps, request.params['mchid'] ?? '')),
   },
 ];

@@ -30,15 +30,76 @@ export function toEntity(
   });
 }
 
-/** The entity as a merchant API reply: `user_name`, when given at create, encrypted for the caller. */
+/** The ordinary-merchant bill of T2/T3 and A5 (official field order; `mch_id` with an underscore). */
+export function toMerchantEntity(
+  bill: TransferBillRecord,
+  formatTime: FormatTime,
+  encryptedUserName?: string,
+): Record<string, unknown> {
+  return defined({
+    mch_id: bill.mchid,
+    out_bill_no: bill.outBillNo,
+    transfer_bill_no: bill.transferBillNo,
+    appid: bill.appid,
+    state: bill.state,
+    transfer_amount: bill.transferAmount,
+    transfer_remark: bill.transferRemark,
+    fail_reason: bill.failReason,
+    openid: bill.openid,
+    user_name: encryptedUserName,
+    create_time: formatTime(bill.createTime),
+    update_time: formatTime(bill.updateTime),
+  });
+}
+
+/** The bill in the shape of the face that created it; control-API views pass no name and never show it. */
+export function toFaceEntity(bill: TransferBillRecord, formatTime: FormatTime, encryptedUserName?: string) {
+  return bill.face === 'merchant'
+    ? toMerchantEntity(bill, formatTime, encryptedUserName)
+    : toEntity(bill, formatTime, encryptedUserName);
+}
+
+/** The entity as an API reply to its creator: `user_name`, when given at create, encrypted for the caller. */
 export function toReplyEntity(deps: FamilyDeps, callerMchid: string, bill: TransferBillRecord) {
   const userName =
     bill.userName === undefined ? undefined : deps.encryptForMerchant(callerMchid, bill.userName);
-  return toEntity(bill, deps.formatTime, userName);
+  return toFaceEntity(bill, deps.formatTime, userName);
 }
 
 /**
- * P1's answer. `package_info` is always present because the partner create page lists it as required, although
+ * The ordinary merchant's create answer (T1, A4): `package_info` only while the bill waits for the user, as the
+ * page says; A4 echoes the authorization it offers.
+ */
+export function toMerchantCreateResponse(
+  bill: TransferBillRecord,
+  formatTime: FormatTime,
+): Record<string, unknown> {
+  return defined({
+    out_bill_no: bill.outBillNo,
+    transfer_bill_no: bill.transferBillNo,
+    create_time: formatTime(bill.createTime),
+    state: bill.state,
+    package_info: bill.state === 'WAIT_USER_CONFIRM' ? bill.packageInfo : undefined,
+    user_display_name: bill.authorizationOffer?.userDisplayName,
+    out_authorization_no: bill.authorizationOffer?.outAuthorizationNo,
+  });
+}
+
+/** T4's answer: the four fields the merchant cancel page lists. */
+export function toMerchantCancelResponse(
+  bill: TransferBillRecord,
+  formatTime: FormatTime,
+): Record<string, unknown> {
+  return {
+    out_bill_no: bill.outBillNo,
+    transfer_bill_no: bill.transferBillNo,
+    state: bill.state,
+    update_time: formatTime(bill.updateTime),
+  };
+}
+
+/**
+ * P1's (and the partner A4's) answer. `package_info` is always present because the partner create page lists it as required, although
  * the client can use it only once the bill reaches WAIT_USER_CONFIRM.
  */
 export function toCreateResponse(bill: TransferBillRecord, formatTime: FormatTime): Record<string, unknown> {
@@ -52,16 +113,21 @@ export function toCreateResponse(bill: TransferBillRecord, formatTime: FormatTim
   };
 }
 
-/** The decrypted `resource` of MCHTRANSFER.BILL.FINISHED (partner names `mchid` + `sub_mchid`: assumed). */
+/**
+ * The decrypted `resource` of MCHTRANSFER.BILL.FINISHED: `mch_id` for the ordinary merchant [DOC 4012712115];
+ * the partner names `mchid` + `sub_mchid` are assumed.
+ */
 export function toNotificationResource(
   bill: TransferBillRecord,
   formatTime: FormatTime,
 ): Record<string, unknown> {
+  const merchant = bill.face === 'merchant';
   return defined({
     out_bill_no: bill.outBillNo,
     transfer_bill_no: bill.transferBillNo,
     state: bill.state,
-    mchid: bill.mchid,
+    mch_id: merchant ? bill.mchid : undefined,
+    mchid: merchant ? undefined : bill.mchid,
     sub_mchid: bill.subMchid,
     transfer_amount: bill.transferAmount,
     openid: bill.openid,

@@ -3,8 +3,10 @@ import { ApiError } from '../../wire/api-error.js';
 import type { Actor } from '../family.js';
 
 /**
- * 商家转账单 in user-confirm mode (spec P2.2, official dev-guide diagram): every state and every transition of a
- * bill, in one table. Pure: time, balances and reasons arrive in the event or as `now`.
+ * 商家转账单 (spec P2.2, official dev-guide diagram): every state and every transition of a bill, in one table, for
+ * both wire faces (普通商户 and 服务商) and both modes: user-confirm (T1/P1, and A4 which may also ask for an
+ * authorization) and authorized (A5: the user agreed once, so no confirm page). Pure: time, balances and reasons
+ * arrive in the event or as `now`.
  */
 
 export const states = TRANSFER_BILL_STATES;
@@ -29,6 +31,10 @@ export interface TransferBillMachineRecord {
   /** When a lock attempt first found the balance short (PROCESSING only). */
   fundsShortSince?: number | undefined;
   updateTime: number;
+  /** Created by A5 under an authorization in force: the funds go out without a confirm page. */
+  authorized?: boolean | undefined;
+  /** Created by A4 with `authorization_info`: the confirm page also offers the authorization. */
+  offersAuthorization?: boolean | undefined;
 }
 
 export type TransferBillEvent =
@@ -36,6 +42,7 @@ export type TransferBillEvent =
   | { type: 'lockFunds'; available: number }
   | { type: 'fundsOverdue' }
   | { type: 'userConfirm' }
+  | { type: 'userConfirmAndAuthorize' }
   | { type: 'confirmOverdue' }
   | { type: 'payout' }
   | { type: 'fail'; reason: string }
@@ -70,6 +77,8 @@ export interface TransferBillTransition {
   schedule?: readonly ScheduledStep[];
   /** Remember that the balance was short (starts the 24 h funds deadline once). */
   marksFundsShort?: true;
+  /** The user also agreed to the authorization the bill offered (A4): the authorization family records it. */
+  grantsAuthorization?: true;
   /** The row applies only when this holds. */
   when?: (record: TransferBillMachineRecord, event: TransferBillEvent) => boolean;
   /** Why the row does not apply when `when` is false: the refusal message. */
@@ -82,6 +91,7 @@ export interface TransferBillTransition {
 const ASYNC = 'asyncStep';
 const enough = (r: TransferBillMachineRecord, e: TransferBillEvent) =>
   e.type === 'lockFunds' && e.available >= r.transferAmount;
+const authorized = (r: TransferBillMachineRecord) => r.authorized === true;
 const settle = { notify: FINISHED_EVENT } as const;
 
 export const transitions: readonly TransferBillTransition[] = [
@@ -115,10 +125,20 @@ export const transitions: readonly TransferBillTransition[] = [
     event: 'lockFunds',
     to: 'WAIT_USER_CONFIRM',
     actor: 'system',
-    when: enough,
+    when: (r, e) => enough(r, e) && !authorized(r),
     funds: 'lock',
     schedule: [{ kind: 'confirmOverdue', after: CONFIRM_WINDOW_MS }],
-    note: 'funds locked on the sub-merchant balance; package_info is now usable',
+    note: 'user-confirm mode: funds locked on the paying balance; package_info is now usable',
+  },
+  {
+    from: 'PROCESSING',
+    event: 'lockFunds',
+    to: 'TRANSFERING',
+    actor: 'system',
+    when: (r, e) => enough(r, e) && authorized(r),
+    funds: 'lock',
+    schedule: [{ kind: 'payout', after: ASYNC }],
+    note: 'authorized mode (A5): funds locked and paid out at once, no confirm page',
   },
   {
     from: 'PROCESSING',
@@ -163,7 +183,18 @@ export const transitions: readonly TransferBillTransition[] = [
     to: 'TRANSFERING',
     actor: 'user',
     schedule: [{ kind: 'payout', after: ASYNC }],
-    note: 'the user confirms receipt on the confirm page',
+    note: 'the user confirms receipt on the confirm page (declining the authorization an A4 bill offers)',
+  },
+  {
+    from: 'WAIT_USER_CONFIRM',
+    event: 'userConfirmAndAuthorize',
+    to: 'TRANSFERING',
+    actor: 'user',
+    when: (r) => r.offersAuthorization === true,
+    unless: 'the bill offers no authorization (only A4 with authorization_info does)',
+    grantsAuthorization: true,
+    schedule: [{ kind: 'payout', after: ASYNC }],
+    note: 'A4: the user confirms receipt and agrees to the authorization: it takes effect, CONFIRMED is notified',
   },
   {
     from: 'WAIT_USER_CONFIRM',
@@ -234,6 +265,17 @@ export const transitions: readonly TransferBillTransition[] = [
     schedule: [{ kind: 'payout', after: ASYNC }],
     note: 'race: the user confirmed while the cancellation was being processed; the confirmation wins',
   },
+  {
+    from: 'CANCELING',
+    event: 'userConfirmAndAuthorize',
+    to: 'TRANSFERING',
+    actor: 'user',
+    when: (r) => r.fundsLocked && r.offersAuthorization === true,
+    unless: 'the user never saw the confirm page, or the bill offers no authorization',
+    grantsAuthorization: true,
+    schedule: [{ kind: 'payout', after: ASYNC }],
+    note: 'the same race on an A4 bill, the user also agreeing to the authorization',
+  },
 ];
 
 export function rowFor(
@@ -254,6 +296,7 @@ const EVENT_LABELS: Record<TransferBillEventName, string> = {
   lockFunds: 'funds cannot be locked',
   fundsOverdue: 'it cannot expire for lack of funds',
   userConfirm: 'the user cannot confirm receipt',
+  userConfirmAndAuthorize: 'the user cannot confirm receipt and authorize',
   confirmOverdue: 'it cannot expire unconfirmed',
   payout: 'it cannot be paid out',
   fail: 'it cannot fail',
@@ -264,7 +307,7 @@ const EVENT_LABELS: Record<TransferBillEventName, string> = {
 function refusal(record: TransferBillMachineRecord, event: TransferBillEvent): ApiError {
   const guarded = transitions.find((t) => t.from === record.state && t.event === event.type && t.unless);
   const allowed = [
-    ...new Set(transitions.filter((t) => t.event === event.type && !t.when).map((t) => t.from)),
+    ...new Set(transitions.filter((t) => t.event === event.type && (!t.when || t.unless)).map((t) => t.from)),
   ];
   const why = guarded?.unless ?? `allowed in ${allowed.join(', ')}`;
   return new ApiError(

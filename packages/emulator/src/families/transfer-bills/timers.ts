@@ -9,7 +9,7 @@ function eventFor(
   bill: TransferBillRecord,
 ): TransferBillEvent {
   if (kind === 'lockFunds')
-    return { type: 'lockFunds', available: getBalance(deps.db, bill.subMchid).available };
+    return { type: 'lockFunds', available: getBalance(deps.db, bill.payerMchid).available };
   return { type: kind };
 }
 

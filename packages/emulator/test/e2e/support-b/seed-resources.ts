@@ -44,7 +44,7 @@ export class SeedResources {
   async failedBill(out_bill_no: string): Promise<{ sub_mchid: string }> {
     const { mchid, appid, subMchids } = this.#h.emulator.merchants.serviceProvider;
     const sub_mchid = subMchids[0]!;
-    await this.#h.sdk.serviceProvider.transferBills.create({
+    await this.#h.sdk.serviceProvider.transferBills.partnerCreate({
       sub_mchid,
       appid,
       out_bill_no,
@@ -58,7 +58,7 @@ export class SeedResources {
       ],
     });
     await this.#control(`/transfer-bills/${mchid}/${out_bill_no}/fail`, { fail_reason: 'ACCOUNT_FROZEN' });
-    const bill = await this.#h.sdk.serviceProvider.transferBills.get({ out_bill_no, sub_mchid });
+    const bill = await this.#h.sdk.serviceProvider.transferBills.partnerGet({ out_bill_no, sub_mchid });
     if (bill.state !== 'FAIL') throw new Error(`bill ${out_bill_no} is ${bill.state}`);
     return { sub_mchid };
   }

@@ -21,7 +21,7 @@ describe('authorizations control actions', () => {
     expect(body).toMatchObject({
       state: 'TAKING_EFFECT',
       authorization_id: expect.stringMatching(/^2012\d{23}$/),
-      authorize_time: '2025-05-20T12:00:30+08:00',
+      authorize_time: '2025-05-20T12:00:30.000+08:00',
     });
     expect(entity(get(env))).toEqual(body);
     expect(env.notifications()).toEqual([
@@ -37,7 +37,7 @@ describe('authorizations control actions', () => {
           user_display_name: 'wx_123456',
           authorization_id: body['authorization_id'],
           state: 'TAKING_EFFECT',
-          authorize_time: '2025-05-20T12:00:30+08:00',
+          authorize_time: '2025-05-20T12:00:30.000+08:00',
         },
       }),
     ]);
@@ -61,7 +61,7 @@ describe('authorizations control actions', () => {
     const body = entity(userAction(env, 'revoke'));
     expect(body).toMatchObject({
       state: 'CLOSED',
-      close_info: { close_time: '2025-05-20T12:00:01+08:00', close_reason: 'USER_CLOSE' },
+      close_info: { close_time: '2025-05-20T12:00:01.000+08:00', close_reason: 'USER_CLOSE' },
     });
     const last = env.notifications().at(-1)!;
     expect(last.eventType).toBe('MCHTRANSFER.AUTHORIZATION.CLOSED');

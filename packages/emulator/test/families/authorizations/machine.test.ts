@@ -7,6 +7,7 @@ import {
   applyRow,
   type CloseReason,
   canTransition,
+  grantRow,
   states,
   transition,
   transitions,
@@ -69,14 +70,6 @@ const SPEC: {
     closeReason: 'USER_OVERDUE_UNCONFIRMED',
   },
   {
-    from: 'WAIT_USER_CONFIRM',
-    event: 'close',
-    to: 'CLOSED',
-    actor: 'merchant',
-    closeReason: 'CLOSE_VIA_MCH_API',
-    notify: 'CLOSED',
-  },
-  {
     from: 'TAKING_EFFECT',
     event: 'close',
     to: 'CLOSED',
@@ -106,6 +99,28 @@ const SPEC: {
 describe('authorizations machine', () => {
   it('lists the three states of the spec', () => {
     expect([...states]).toEqual(['WAIT_USER_CONFIRM', 'TAKING_EFFECT', 'CLOSED']);
+  });
+
+  it('A3 before the user agreed is refused: the diagram closes TAKING_EFFECT records only', () => {
+    const error = errorOf(() =>
+      transition(
+        { outAuthorizationNo: 'plfk2020042013', state: 'WAIT_USER_CONFIRM' },
+        { type: 'close' },
+        NOW,
+      ),
+    );
+    expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+    expect(error.message).toContain('is WAIT_USER_CONFIRM: cannot be closed (allowed in TAKING_EFFECT');
+  });
+
+  it('an authorization agreed on a transfer confirm page (A4) appears in effect, notifying CONFIRMED', () => {
+    expect(grantRow).toMatchObject({
+      from: null,
+      event: 'grant',
+      to: 'TAKING_EFFECT',
+      actor: 'user',
+      notify: 'MCHTRANSFER.AUTHORIZATION.CONFIRMED',
+    });
   });
 
   it('creates records in WAIT_USER_CONFIRM by the merchant (A1) with a 24 h overdue timer', () => {

@@ -12,7 +12,7 @@ describe('authorizations.apply', () => {
     expect(entity(result)).toEqual({
       out_authorization_no: 'plfk2020042013',
       state: 'WAIT_USER_CONFIRM',
-      create_time: '2025-05-20T12:00:00+08:00',
+      create_time: '2025-05-20T12:00:00.000+08:00',
       package_info: expect.stringMatching(/^[A-Za-z0-9+/]{40,}={0,2}$/),
     });
     expect(env.timers()).toMatchObject([
@@ -45,7 +45,8 @@ describe('authorizations.apply', () => {
     userAction(env, 'confirm');
     const error = errorOf(() => apply(env));
     expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
-    expect(error.message).toContain('already been closed or authorized (TAKING_EFFECT)');
+    expect(error.message).toContain('当前申请单已解除或已授权成功');
+    expect(error.message).toContain('is TAKING_EFFECT');
   });
 
   it('allows at most 5 open authorizations per user and scene', () => {
@@ -53,7 +54,7 @@ describe('authorizations.apply', () => {
     for (let i = 1; i <= 5; i++) apply(env, { out_authorization_no: `auth${i}` });
     const error = errorOf(() => apply(env, { out_authorization_no: 'auth6' }));
     expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
-    expect(error.message).toContain("the user's number of authorizations in this scene reached the limit");
+    expect(error.message).toContain('用户在当前场景下的授权数量达到限制，不支持发起授权');
     expect(errorOf(() => get(env, 'auth6')).code).toBe('NOT_FOUND');
     // Another scene, or another user, is counted separately.
     expect(apply(env, { out_authorization_no: 'auth7', transfer_scene_id: '1005' }).status).toBe(200);
@@ -106,7 +107,7 @@ describe('authorizations.get', () => {
       state: 'WAIT_USER_CONFIRM',
       transfer_scene_id: '1000',
       user_recv_perception: '现金奖励',
-      create_time: '2025-05-20T12:00:00+08:00',
+      create_time: '2025-05-20T12:00:00.000+08:00',
     });
   });
 
@@ -119,7 +120,7 @@ describe('authorizations.get', () => {
     expect(body).toMatchObject({
       state: 'TAKING_EFFECT',
       authorization_id: expect.stringMatching(/^\d{27}$/),
-      authorize_time: '2025-05-20T12:01:30+08:00',
+      authorize_time: '2025-05-20T12:01:30.000+08:00',
     });
     expect(body).not.toHaveProperty('close_info');
   });
@@ -159,7 +160,7 @@ describe('authorizations.close', () => {
     expect(result.body).toMatchObject({
       state: 'CLOSED',
       authorization_id: expect.stringMatching(/^\d{27}$/),
-      close_info: { close_time: '2025-05-20T12:00:05+08:00', close_reason: 'CLOSE_VIA_MCH_API' },
+      close_info: { close_time: '2025-05-20T12:00:05.000+08:00', close_reason: 'CLOSE_VIA_MCH_API' },
     });
     const notification = env.notifications().at(-1)!;
     expect(notification).toMatchObject({
@@ -178,29 +179,33 @@ describe('authorizations.close', () => {
       user_display_name: 'wx_123456',
       authorization_id: (result.body as Record<string, unknown>)['authorization_id'],
       state: 'CLOSED',
-      authorize_time: '2025-05-20T12:00:00+08:00',
-      close_info: { close_time: '2025-05-20T12:00:05+08:00', close_reason: 'CLOSE_VIA_MCH_API' },
+      authorize_time: '2025-05-20T12:00:00.000+08:00',
+      close_info: { close_time: '2025-05-20T12:00:05.000+08:00', close_reason: 'CLOSE_VIA_MCH_API' },
     });
   });
 
-  it('closes a WAIT_USER_CONFIRM authorization too (CLOSE_VIA_MCH_API), without authorization_id', () => {
+  it('refuses a WAIT_USER_CONFIRM authorization (nothing agreed yet to close): 400 INVALID_REQUEST', () => {
     const env = environment();
     apply(env);
-    const body = entity(close(env));
-    expect(body).toMatchObject({ state: 'CLOSED', close_info: { close_reason: 'CLOSE_VIA_MCH_API' } });
-    expect(body).not.toHaveProperty('authorization_id');
-    expect(body).not.toHaveProperty('authorize_time');
-    expect(env.notifications().map((n) => n.eventType)).toEqual(['MCHTRANSFER.AUTHORIZATION.CLOSED']);
+    const error = errorOf(() => close(env));
+    expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+    expect(error.message).toContain('is WAIT_USER_CONFIRM: cannot be closed');
+    expect(entity(get(env)).state).toBe('WAIT_USER_CONFIRM');
+    expect(env.notifications()).toEqual([]);
   });
 
   it('is idempotent on a record closed via the API: 200 with the record, no second notification', () => {
     const env = environment();
     apply(env);
+    userAction(env, 'confirm');
     const first = close(env);
     env.clock.advance(60_000);
     const second = close(env);
     expect(second).toEqual(first);
-    expect(env.notifications()).toHaveLength(1);
+    expect(env.notifications().map((n) => n.eventType)).toEqual([
+      'MCHTRANSFER.AUTHORIZATION.CONFIRMED',
+      'MCHTRANSFER.AUTHORIZATION.CLOSED',
+    ]);
   });
 
   it.each([

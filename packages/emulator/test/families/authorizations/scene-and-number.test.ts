@@ -12,8 +12,13 @@ describe('authorizations.apply: what the catalogue no longer refuses', () => {
     },
   );
 
-  it('answers a scene the merchant does not have with 403 NO_AUTH', () => {
-    const error = expectApiError(() => apply(environment(), { transfer_scene_id: '1006' }), 403, 'NO_AUTH');
+  it('answers a scene the merchant does not have with 400 INVALID_REQUEST 你尚未获取该转账场景', () => {
+    const error = expectApiError(
+      () => apply(environment(), { transfer_scene_id: '1006' }),
+      400,
+      'INVALID_REQUEST',
+    );
     expect(error.detail).toMatchObject({ field: '/transfer_scene_id', value: '1006' });
+    expect(error.message).toContain('你尚未获取该转账场景');
   });
 });

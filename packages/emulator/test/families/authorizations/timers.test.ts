@@ -14,7 +14,7 @@ describe('authorizations timers', () => {
     expect(env.advanceBy(1).map((t) => t.kind)).toEqual(['overdue']);
     expect(entity(get(env))).toMatchObject({
       state: 'CLOSED',
-      close_info: { close_time: '2025-05-21T12:00:00+08:00', close_reason: 'USER_OVERDUE_UNCONFIRMED' },
+      close_info: { close_time: '2025-05-21T12:00:00.000+08:00', close_reason: 'USER_OVERDUE_UNCONFIRMED' },
     });
     expect(env.notifications()).toEqual([]);
   });
@@ -24,7 +24,7 @@ describe('authorizations timers', () => {
     apply(env);
     env.clock.advance(3 * DAY);
     expect(env.runDue().map((t) => t.kind)).toEqual(['overdue']);
-    expect(entity(get(env))).toMatchObject({ close_info: { close_time: '2025-05-21T12:00:00+08:00' } });
+    expect(entity(get(env))).toMatchObject({ close_info: { close_time: '2025-05-21T12:00:00.000+08:00' } });
   });
 
   it('keeps an overdue-closed record queryable for 30 days, then answers 404 and frees the number', () => {
@@ -41,7 +41,7 @@ describe('authorizations timers', () => {
       message: '免确认收款授权不存在',
     });
     const again = entity(apply(env));
-    expect(again).toMatchObject({ state: 'WAIT_USER_CONFIRM', create_time: '2025-06-20T12:00:00+08:00' });
+    expect(again).toMatchObject({ state: 'WAIT_USER_CONFIRM', create_time: '2025-06-20T12:00:00.000+08:00' });
   });
 
   it('runs close and purge in order when the clock jumps past both deadlines', () => {
@@ -65,6 +65,7 @@ describe('authorizations timers', () => {
   it('records closed otherwise are never purged', () => {
     const env = environment();
     apply(env);
+    userAction(env, 'confirm');
     close(env);
     env.advanceBy(60 * DAY);
     expect(entity(get(env)).state).toBe('CLOSED');

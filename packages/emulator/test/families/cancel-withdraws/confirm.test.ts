@@ -38,9 +38,9 @@ describe('cancelWithdraws.confirm', () => {
       confirmation: {
         by: 'platform',
         operator_identification: '运营张三01',
-        confirm_time: '2025-05-20T12:00:05+08:00',
+        confirm_time: '2025-05-20T12:00:05.000+08:00',
         cancel_contract_version: 'V20241213',
-        confirmed_at: '2025-05-20T12:01:03+08:00',
+        confirmed_at: '2025-05-20T12:01:03.000+08:00',
       },
     });
   });

@@ -64,7 +64,7 @@ describe('cancelWithdraws control: staff-confirm (user)', () => {
     const view = act(h, 'staff-confirm', applyment_id);
     expect(view).toMatchObject({
       cancel_state: 'SYSTEM_PROCESSING',
-      confirmation: { by: 'staff', confirmed_at: '2025-05-20T12:00:03+08:00' },
+      confirmation: { by: 'staff', confirmed_at: '2025-05-20T12:00:03.000+08:00' },
     });
     expect(view).not.toHaveProperty('confirm_token');
   });

@@ -19,8 +19,8 @@ import type {
 } from '../../../src/families/cancel-withdraws/record.js';
 import { errorOf } from '../support/family-harness.js';
 
-const NOW = '2026-11-22T12:00:00+08:00';
-const LATER = '2026-11-22T12:05:00+08:00';
+const NOW = '2026-11-22T12:00:00.000+08:00';
+const LATER = '2026-11-22T12:05:00.000+08:00';
 
 const newApplication: NewCancelWithdraw = {
   applyment_id: '202611220000000001',

@@ -114,7 +114,7 @@ describe('cancelWithdraws.apply', () => {
       cancel_state: 'ACCEPTED',
       cancel_state_description: '注销申请已受理',
       withdraw: 'APPLY_WITHDRAW',
-      modify_time: '2025-05-20T12:00:00+08:00',
+      modify_time: '2025-05-20T12:00:00.000+08:00',
       account_info: STARTING_ACCOUNTS,
     });
   });

@@ -98,7 +98,7 @@ export function confirmBody(
     ...ids,
     sub_mchid: SUB_A,
     operator_identification: 'id1102',
-    confirm_time: '2025-05-20T12:00:05+08:00',
+    confirm_time: '2025-05-20T12:00:05.000+08:00',
     cancel_contract_version: 'V20241213',
     ...overrides,
   };

@@ -29,7 +29,7 @@ describe('cancelWithdraws timers: an application without proof_medias', () => {
     h.advanceBy(1);
     expect(getById(h, applyment_id)).toMatchObject({
       cancel_state: 'WAITING_MERCHANT_CONFIRM',
-      modify_time: '2025-05-20T12:00:03+08:00',
+      modify_time: '2025-05-20T12:00:03.000+08:00',
     });
   });
 
@@ -102,7 +102,7 @@ describe('cancelWithdraws timers: an application without proof_medias', () => {
     expect(getById(h, applyment_id)).toMatchObject({
       cancel_state: 'REVOKED',
       cancel_state_description: '超过30天商户未确认注销，申请单已撤销',
-      modify_time: '2025-06-19T12:00:03+08:00',
+      modify_time: '2025-06-19T12:00:03.000+08:00',
     });
     expect(getById(h, applyment_id)).not.toHaveProperty('confirm_cancel');
   });
@@ -118,7 +118,7 @@ describe('cancelWithdraws timers: an application without proof_medias', () => {
     ]);
     expect(getById(h, applyment_id)).toMatchObject({
       cancel_state: 'REVOKED',
-      modify_time: '2025-06-19T12:00:03+08:00',
+      modify_time: '2025-06-19T12:00:03.000+08:00',
     });
   });
 
@@ -131,7 +131,7 @@ describe('cancelWithdraws timers: an application without proof_medias', () => {
     // Confirmed at +3 s; each later step one asyncStep after the previous one's due time.
     expect(getById(h, applyment_id)).toMatchObject({
       cancel_state: 'FINISH',
-      modify_time: '2025-05-20T12:00:12+08:00',
+      modify_time: '2025-05-20T12:00:12.000+08:00',
     });
   });
 

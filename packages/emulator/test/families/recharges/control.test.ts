@@ -35,8 +35,8 @@ describe('recharges control: pay (user)', () => {
         bank_card_tail: '0722',
         bank_account_name: '某某某有限公司',
       },
-      accept_time: '2025-05-20T12:02:00+08:00',
-      success_time: '2025-05-20T12:02:00+08:00',
+      accept_time: '2025-05-20T12:02:00.000+08:00',
+      success_time: '2025-05-20T12:02:00.000+08:00',
     });
   });
 
@@ -168,7 +168,7 @@ describe('recharges control: return-funds (system)', () => {
     const entity = get(h);
     expect(entity['recharge_state']).toBe('SUCCESS');
     expect(entity['bank_transfer_info']).toMatchObject({
-      return_time: '2025-05-21T12:00:00+08:00',
+      return_time: '2025-05-21T12:00:00.000+08:00',
       return_reason: '银行转账充值金额与申请充值金额不一致',
     });
     const fundReturns = view['fund_returns'] as { recharge_returned_id: string }[];
@@ -193,7 +193,7 @@ describe('recharges control: return-funds (system)', () => {
         amount: 500000,
         currency: 'CNY',
         memo: '附言123',
-        return_time: '2025-05-21T12:00:00+08:00',
+        return_time: '2025-05-21T12:00:00.000+08:00',
         return_reason: '银行转账充值金额与申请充值金额不一致',
       },
     });

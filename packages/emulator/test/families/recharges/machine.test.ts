@@ -15,8 +15,8 @@ import {
 import type { NewRecharge, Recharge, RechargeState } from '../../../src/families/recharges/record.js';
 import { errorOf } from '../support/family-harness.js';
 
-const NOW = '2026-11-22T12:00:00+08:00';
-const LATER = '2026-11-22T12:05:00+08:00';
+const NOW = '2026-11-22T12:00:00.000+08:00';
+const LATER = '2026-11-22T12:05:00.000+08:00';
 
 const fresh: NewRecharge = {
   sp_mchid: '1900001109',

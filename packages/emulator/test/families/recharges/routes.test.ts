@@ -185,7 +185,7 @@ describe('recharges.close', () => {
     expect(result.body).toMatchObject({
       recharge_state: 'CLOSED',
       recharge_state_desc: '平台商户主动关闭充值单',
-      close_time: '2025-05-20T12:01:00+08:00',
+      close_time: '2025-05-20T12:01:00.000+08:00',
     });
     inSeedOrder(result.body as Record<string, unknown>);
     expect(get(h)).toEqual(result.body);

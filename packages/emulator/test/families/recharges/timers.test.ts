@@ -22,7 +22,7 @@ describe('recharges timer: 7 days without payment', () => {
     expect(entity).toMatchObject({
       recharge_state: 'CLOSED',
       recharge_state_desc: '超过时间限制，系统自动关闭充值单',
-      close_time: '2025-05-27T12:00:00+08:00',
+      close_time: '2025-05-27T12:00:00.000+08:00',
     });
     expect(h.notifications()).toEqual([
       expect.objectContaining({
@@ -38,7 +38,7 @@ describe('recharges timer: 7 days without payment', () => {
     apply(h);
     h.clock.advance(SEVEN_DAYS + 3 * 24 * 3600 * 1000);
     expect(h.runDue().map((t) => t.kind)).toEqual(['expire']);
-    expect(get(h)).toMatchObject({ recharge_state: 'CLOSED', close_time: '2025-05-27T12:00:00+08:00' });
+    expect(get(h)).toMatchObject({ recharge_state: 'CLOSED', close_time: '2025-05-27T12:00:00.000+08:00' });
   });
 
   it('does nothing for a recharge paid in the meantime', () => {

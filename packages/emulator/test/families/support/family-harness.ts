@@ -9,6 +9,8 @@ import { formatTime } from '../../../src/core/format-time.js';
 import { createIdGenerator } from '../../../src/core/ids.js';
 import { VirtualClock } from '../../../src/core/virtual-clock.js';
 import { migrate } from '../../../src/db/migrate.js';
+import { authorizationsFamily } from '../../../src/families/authorizations/index.js';
+import { createAuthorizationsPort } from '../../../src/families/authorizations/port.js';
 import type {
   Caller,
   ControlAction,
@@ -143,7 +145,8 @@ export class FamilyHarness {
     settings: Partial<EmulatorSettings> = {},
   ) {
     const db = new BetterSqlite3(':memory:');
-    migrate(db, [family]);
+    // Transfers reach the authorization family through its port, so its tables exist for every family.
+    migrate(db, family === authorizationsFamily ? [family] : [family, authorizationsFamily]);
     family.migrate(db); // migrations run at every start: the second run must be harmless
     const clock = new VirtualClock({ mode: 'manual', start: START_MS });
     const requireTransaction = (what: string) => {
@@ -185,6 +188,7 @@ export class FamilyHarness {
         recordTransition(db, { ...entry, at: entry.at ?? clock.now() });
       },
       settings: { asyncStepMs: 1000, allowInsecureNotifyUrls: false, ...settings },
+      authorizations: createAuthorizationsPort(() => this.deps),
     };
   }
 

@@ -14,6 +14,7 @@ import {
   environment,
   get,
   OUT_BILL_NO,
+  raiseQuotas,
   setBalance,
   stateOf,
 } from './support.js';
@@ -35,7 +36,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     env.clock.advance(60_000);
     expect(body(billAction(env, 'confirm'))).toMatchObject({
       state: 'TRANSFERING',
-      update_time: '2025-05-20T12:01:02+08:00',
+      update_time: '2025-05-20T12:01:02.000+08:00',
     });
     expect(env.notifications()).toEqual([]);
     env.advanceBy(STEP);
@@ -60,8 +61,8 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
           sub_mchid: SUB_MERCHANT,
           transfer_amount: 400,
           openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-          create_time: '2025-05-20T12:00:00+08:00',
-          update_time: '2025-05-20T12:01:03+08:00',
+          create_time: '2025-05-20T12:00:00.000+08:00',
+          update_time: '2025-05-20T12:01:03.000+08:00',
         },
       },
     ]);
@@ -83,7 +84,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
     expect(body(get(env))).toMatchObject({
       state: 'FAIL',
       fail_reason: 'OVERDUE_CLOSE',
-      update_time: '2025-05-21T12:00:02+08:00',
+      update_time: '2025-05-21T12:00:02.000+08:00',
     });
     expect(balance(env)).toMatchObject({ available: DEFAULT_BALANCE, locked: 0 });
     expect(env.notifications().map((n) => n.resource)).toEqual([
@@ -100,7 +101,7 @@ describe('transferBills lifecycle (timers of settings.asyncStepMs)', () => {
       ['lockFunds', 2 * STEP],
       ['confirmOverdue', 2 * STEP + DAY],
     ]);
-    expect(body(get(env))).toMatchObject({ state: 'FAIL', update_time: '2025-05-21T12:00:02+08:00' });
+    expect(body(get(env))).toMatchObject({ state: 'FAIL', update_time: '2025-05-21T12:00:02.000+08:00' });
   });
 
   describe('a sub-merchant short of funds', () => {
@@ -259,10 +260,13 @@ describe('transferBills control actions', () => {
   it('are mounted with their actors', () => {
     expect(transferBillsFamily.control.map((a) => `${a.method} ${a.path} ${a.actor}`)).toEqual([
       'POST /:mchid/:out_bill_no/confirm user',
+      'POST /:mchid/:out_bill_no/confirm-and-authorize user',
       'POST /:mchid/:out_bill_no/succeed system',
       'POST /:mchid/:out_bill_no/fail system',
       'POST /balances/:sub_mchid system',
       'GET /balances/:sub_mchid system',
+      'POST /rules/:mchid system',
+      'GET /rules/:mchid system',
     ]);
   });
 
@@ -349,6 +353,7 @@ describe('transferBills control actions', () => {
 
   it('inspect lists bills by provider or sub-merchant, never with the payee name', () => {
     const env = environment();
+    raiseQuotas(env);
     create(env, { transfer_amount: 300_000, user_name: '张三' });
     for (const mchid of [SERVICE_PROVIDER, SUB_MERCHANT, undefined]) {
       const listed = transferBillsFamily.inspect.list(env.deps, mchid === undefined ? {} : { mchid });

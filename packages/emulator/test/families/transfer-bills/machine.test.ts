@@ -20,6 +20,7 @@ const EVENTS: Record<string, TransferBillEvent> = {
   'lockFunds (short)': { type: 'lockFunds', available: AMOUNT - 1 },
   fundsOverdue: { type: 'fundsOverdue' },
   userConfirm: { type: 'userConfirm' },
+  userConfirmAndAuthorize: { type: 'userConfirmAndAuthorize' },
   confirmOverdue: { type: 'confirmOverdue' },
   payout: { type: 'payout' },
   fail: { type: 'fail', reason: 'PAYEE_ACCOUNT_ABNORMAL' },
@@ -47,10 +48,40 @@ const SAMPLES: TransferBillMachineRecord[] = [
   ...states.map((s) => bill(s)),
   bill('PROCESSING', { fundsShortSince: NOW - 10 }),
   bill('CANCELING', { fundsLocked: true }),
+  bill('PROCESSING', { authorized: true }),
+  bill('WAIT_USER_CONFIRM', { offersAuthorization: true }),
+  bill('CANCELING', { fundsLocked: true, offersAuthorization: true }),
 ];
 
-/** The user-confirm-mode diagram of spec P2.2, written out by hand: [from, event, to, actor, funds]. */
-const SPEC: [TransferBillState, string, TransferBillState, string, string?][] = [
+/**
+ * The diagram of spec P2.2, written out by hand: [from, event, to, actor, funds, what the bill must be]. The
+ * authorized mode (A5) pays out after the lock; an A4 bill lets the user also agree to its authorization.
+ */
+const SPEC: [
+  TransferBillState,
+  string,
+  TransferBillState,
+  string,
+  string?,
+  Partial<TransferBillMachineRecord>?,
+][] = [
+  ['PROCESSING', 'lockFunds (enough)', 'TRANSFERING', 'system', 'lock', { authorized: true }],
+  [
+    'WAIT_USER_CONFIRM',
+    'userConfirmAndAuthorize',
+    'TRANSFERING',
+    'user',
+    undefined,
+    { offersAuthorization: true },
+  ],
+  [
+    'CANCELING',
+    'userConfirmAndAuthorize',
+    'TRANSFERING',
+    'user',
+    undefined,
+    { offersAuthorization: true, fundsLocked: true },
+  ],
   ['ACCEPTED', 'accept', 'PROCESSING', 'system'],
   ['ACCEPTED', 'fail', 'FAIL', 'system'],
   ['PROCESSING', 'lockFunds (enough)', 'WAIT_USER_CONFIRM', 'system', 'lock'],
@@ -89,9 +120,8 @@ describe('transferBills machine', () => {
     expect(createRow.schedule).toEqual([{ kind: 'accept', after: 'asyncStep' }]);
   });
 
-  it.each(SPEC)('%s --%s--> %s (%s)', (from, eventName, to, actor, funds) => {
-    const record =
-      from === 'CANCELING' ? bill('CANCELING', { fundsLocked: true }) : bill(from as TransferBillState);
+  it.each(SPEC)('%s --%s--> %s (%s)', (from, eventName, to, actor, funds, shape) => {
+    const record = bill(from, { ...(from === 'CANCELING' ? { fundsLocked: true } : {}), ...shape });
     const step = transition(record, EVENTS[eventName]!, NOW);
     expect(step.record.state).toBe(to);
     expect(step.row.actor).toBe(actor);
@@ -107,6 +137,23 @@ describe('transferBills machine', () => {
     expect(rows.map((t) => `${t.from} ${t.event} ${t.to} ${t.actor}`).sort()).toEqual(
       SPEC.map(([from, event, to, actor]) => `${from} ${event.split(' ')[0]} ${to} ${actor}`).sort(),
     );
+  });
+
+  it("only the rows where the user agrees to an A4 bill's authorization grant it", () => {
+    expect(transitions.filter((t) => t.grantsAuthorization).map((t) => `${t.from} ${t.event}`)).toEqual([
+      'WAIT_USER_CONFIRM userConfirmAndAuthorize',
+      'CANCELING userConfirmAndAuthorize',
+    ]);
+    const plain = errorOf(() =>
+      transition(bill('WAIT_USER_CONFIRM'), EVENTS['userConfirmAndAuthorize']!, NOW),
+    );
+    expect(plain.message).toContain('the bill offers no authorization');
+  });
+
+  it('an authorized bill (A5) never waits for the user: its lock goes straight to TRANSFERING with a payout', () => {
+    const step = transition(bill('PROCESSING', { authorized: true }), EVENTS['lockFunds (enough)']!, NOW);
+    expect(step.record.state).toBe('TRANSFERING');
+    expect(step.row.schedule).toEqual([{ kind: 'payout', after: 'asyncStep' }]);
   });
 
   it.each([
@@ -158,7 +205,7 @@ describe('transferBills machine', () => {
     for (const [name, event] of Object.entries(EVENTS)) {
       const label = `${record.state}${record.fundsShortSince ? ' (short)' : ''}${
         record.state === 'CANCELING' && record.fundsLocked ? ' (funds locked)' : ''
-      } + ${name}`;
+      }${record.authorized ? ' (authorized)' : ''}${record.offersAuthorization ? ' (offers authorization)' : ''} + ${name}`;
       const row = transitions.find(
         (t) => t.from === record.state && t.event === event.type && (t.when?.(record, event) ?? true),
       );

@@ -18,12 +18,13 @@ import {
   environment,
   get,
   OUT_BILL_NO,
+  raiseQuotas,
   stateOf,
 } from './support.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-describe('transferBills.create', () => {
+describe('transferBills.partnerCreate', () => {
   it('accepts the bill: ACCEPTED, a 40-digit transfer_bill_no, package_info, and the first async step', () => {
     const env = environment();
     const result = create(env);
@@ -32,7 +33,7 @@ describe('transferBills.create', () => {
       sub_mchid: SUB_MERCHANT,
       out_bill_no: OUT_BILL_NO,
       transfer_bill_no: expect.stringMatching(/^1330\d{36}$/),
-      create_time: '2025-05-20T12:00:00+08:00',
+      create_time: '2025-05-20T12:00:00.000+08:00',
       state: 'ACCEPTED',
       package_info: expect.stringMatching(/^[A-Za-z0-9+/]{40,}={0,2}$/),
     });
@@ -79,7 +80,8 @@ describe('transferBills.create', () => {
     expect(stateOf(env)).toBe('CANCELLED');
     const error = errorOf(() => create(env));
     expect(error).toMatchObject({ status: 400, code: 'ALREADY_EXISTS' });
-    expect(error.message).toContain('is final (CANCELLED)');
+    expect(error.message).toContain('订单已存在');
+    expect(error.message).toContain('is CANCELLED');
   });
 
   it('lets another service provider use the same out_bill_no', () => {
@@ -111,7 +113,7 @@ describe('transferBills.create', () => {
   });
 });
 
-describe('transferBills.get', () => {
+describe('transferBills.partnerGet', () => {
   it('returns the bill entity of seed 004', () => {
     const env = environment();
     const created = body(create(env));
@@ -126,13 +128,14 @@ describe('transferBills.get', () => {
       transfer_amount: 400,
       transfer_remark: '新会员开通有礼',
       openid: 'o-MYE42l80oelYMDE34nYD456Xoy',
-      create_time: '2025-05-20T12:00:00+08:00',
-      update_time: '2025-05-20T12:00:00+08:00',
+      create_time: '2025-05-20T12:00:00.000+08:00',
+      update_time: '2025-05-20T12:00:00.000+08:00',
     });
   });
 
   it('returns user_name encrypted afresh for the caller, which decrypts it with its private key', () => {
     const env = environment();
+    raiseQuotas(env);
     create(env, { transfer_amount: 300_000, user_name: '张三' });
     const first = body(get(env))['user_name'] as string;
     const second = body(get(env))['user_name'] as string;
@@ -143,6 +146,7 @@ describe('transferBills.get', () => {
 
   it('treats a retry with the same plaintext user_name as the same request', () => {
     const env = environment();
+    raiseQuotas(env);
     create(env, { transfer_amount: 300_000, user_name: '张三' });
     expect(create(env, { transfer_amount: 300_000, user_name: '张三' }).status).toBe(200);
     expect(errorOf(() => create(env, { transfer_amount: 300_000, user_name: '李四' })).code).toBe(
@@ -181,13 +185,14 @@ describe('transferBills.get', () => {
   });
 });
 
-describe('transferBills.cancel', () => {
+describe('transferBills.partnerCancel', () => {
   it.each([
     ['ACCEPTED', 0],
     ['PROCESSING', 1000],
     ['WAIT_USER_CONFIRM', 2000],
   ])('from %s: 200 with the entity in CANCELING (seed 004 shape)', (state, wait) => {
     const env = environment();
+    raiseQuotas(env);
     create(env, { transfer_amount: 300_000, user_name: '张三' });
     env.advanceBy(wait);
     expect(stateOf(env)).toBe(state);
@@ -202,8 +207,8 @@ describe('transferBills.cancel', () => {
       state: 'CANCELING',
       transfer_amount: 300_000,
       transfer_remark: '新会员开通有礼',
-      create_time: '2025-05-20T12:00:00+08:00',
-      update_time: expect.stringMatching(/^2025-05-20T12:00:0[0-2]\+08:00$/),
+      create_time: '2025-05-20T12:00:00.000+08:00',
+      update_time: expect.stringMatching(/^2025-05-20T12:00:0[0-2]\.\d{3}\+08:00$/),
     });
     expect(env.decryptForMerchant(body(result)['user_name'] as string)).toBe('张三');
   });

@@ -4,9 +4,13 @@ import { create, createBody, environment, OUT_BILL_NO } from './support.js';
 
 describe('transferBills: what the emulator answers beyond the catalogue', () => {
   it.each(['1006', '1001', '2001'])(
-    'a scene the merchant does not have (%s) is 403 NO_AUTH, not a format error',
+    'a scene the merchant does not have (%s) is 400 INVALID_REQUEST 你尚未获取该转账场景, not a format error',
     (scene) => {
-      const error = expectApiError(() => create(environment(), { transfer_scene_id: scene }), 403, 'NO_AUTH');
+      const error = expectApiError(
+        () => create(environment(), { transfer_scene_id: scene }),
+        400,
+        'INVALID_REQUEST',
+      );
       expect(error.detail).toMatchObject({ field: '/transfer_scene_id', value: scene, location: 'body' });
     },
   );
@@ -19,7 +23,7 @@ describe('transferBills: what the emulator answers beyond the catalogue', () => 
   it('the query finds the bill by out_bill_no alone when sub_mchid is left out (选填)', () => {
     const env = environment();
     create(env);
-    const answer = env.call('transferBills.get', {
+    const answer = env.call('transferBills.partnerGet', {
       caller: SERVICE_PROVIDER,
       params: { out_bill_no: OUT_BILL_NO },
       query: {},

@@ -8,6 +8,19 @@ export function environment(settings: Partial<EmulatorSettings> = {}): FamilyHar
   return new FamilyHarness(transferBillsFamily, settings);
 }
 
+/** Quotas a merchant had raised on application, so that transfers above the 200 CNY default go through. */
+export function raiseQuotas(env: FamilyHarness, mchid = SUB_MERCHANT) {
+  return env.control(
+    'POST',
+    '/rules/:mchid',
+    { mchid },
+    {
+      per_transfer: 1_000_000,
+      per_user_per_day: 5_000_000,
+    },
+  );
+}
+
 export function createBody(overrides: Record<string, unknown> = {}) {
   return {
     sub_mchid: SUB_MERCHANT,
@@ -32,12 +45,12 @@ export function create(
   overrides: Record<string, unknown> = {},
   caller = SERVICE_PROVIDER,
 ) {
-  return env.call('transferBills.create', { caller, body: createBody(overrides) });
+  return env.call('transferBills.partnerCreate', { caller, body: createBody(overrides) });
 }
 
 /** Sends `body` as it is, for requests that leave out fields `createBody` fills in. */
 export function createExactly(env: FamilyHarness, body: Record<string, unknown>) {
-  return env.call('transferBills.create', { caller: SERVICE_PROVIDER, body });
+  return env.call('transferBills.partnerCreate', { caller: SERVICE_PROVIDER, body });
 }
 
 export function get(
@@ -46,7 +59,7 @@ export function get(
   subMchid = SUB_MERCHANT,
   caller = SERVICE_PROVIDER,
 ) {
-  return env.call('transferBills.get', {
+  return env.call('transferBills.partnerGet', {
     caller,
     params: { out_bill_no: outBillNo },
     query: { sub_mchid: subMchid },
@@ -54,7 +67,7 @@ export function get(
 }
 
 export function cancel(env: FamilyHarness, outBillNo = OUT_BILL_NO, subMchid = SUB_MERCHANT) {
-  return env.call('transferBills.cancel', {
+  return env.call('transferBills.partnerCancel', {
     caller: SERVICE_PROVIDER,
     params: { out_bill_no: outBillNo },
     body: { sub_mchid: subMchid },
