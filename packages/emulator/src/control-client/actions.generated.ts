@@ -13,16 +13,22 @@ export interface FamilyControl {
     riskClose: ControlCall<{ mchid?: string; out_authorization_no: string }>;
   };
   transferBills: {
-    /** The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING) (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm) */
+    /** The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill's authorization is declined (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm) */
     confirm: ControlCall<{ mchid?: string; out_bill_no: string }>;
+    /** A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED) (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm-and-authorize) */
+    confirmAndAuthorize: ControlCall<{ mchid?: string; out_bill_no: string }>;
     /** The payout completes now (TRANSFERING → SUCCESS, notifies FINISHED) (system: POST /_emulator/transfer-bills/:mchid/:out_bill_no/succeed) */
     succeed: ControlCall<{ mchid?: string; out_bill_no: string }>;
     /** WeChat Pay fails the bill (ACCEPTED, PROCESSING or TRANSFERING → FAIL): body {"fail_reason": "…"} (system: POST /_emulator/transfer-bills/:mchid/:out_bill_no/fail) */
     fail: ControlCall<{ mchid?: string; out_bill_no: string }>;
-    /** Set the available balance (fen) of a paying sub-merchant: body {"amount": 100000000} (system: POST /_emulator/transfer-bills/balances/:sub_mchid) */
+    /** Set the available balance (fen) of a paying merchant (sub-merchant or ordinary merchant): body {"amount": 100000000} (system: POST /_emulator/transfer-bills/balances/:sub_mchid) */
     setBalances: ControlCall<{ sub_mchid: string }>;
-    /** The available and locked balance (fen) of a paying sub-merchant (system: GET /_emulator/transfer-bills/balances/:sub_mchid) */
+    /** The available and locked balance (fen) of a paying merchant (sub-merchant or ordinary merchant) (system: GET /_emulator/transfer-bills/balances/:sub_mchid) */
     getBalances: ControlCall<{ sub_mchid: string }>;
+    /** Set a paying merchant's quotas in fen and enabled scenes: body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default) (system: POST /_emulator/transfer-bills/rules/:mchid) */
+    setRules: ControlCall<{ mchid: string }>;
+    /** A paying merchant's quotas (fen) and enabled transfer scenes (system: GET /_emulator/transfer-bills/rules/:mchid) */
+    getRules: ControlCall<{ mchid: string }>;
   };
   recharges: {
     /** The sub-merchant pays the recharge: body { channel, ...that channel’s info fields } → SUCCESS, RECHARGE.SUCCESS (user: POST /_emulator/recharges/:mchid/:out_recharge_no/pay) */

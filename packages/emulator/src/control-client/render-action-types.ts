@@ -1,8 +1,10 @@
 import type { ControlActionDescriptor } from '../control/action-catalogue.js';
 
 /**
- * The TypeScript of `actions.generated.ts`: one method per family control action, its path parameters typed (an
- * inferable `mchid` optional), body or query fields free. Pure, so the drift test and the writer share it.
+ * The TypeScript of `actions.generated.ts`: one method per family control action, its path parameters typed, body
+ * or query fields free. `mchid` is optional where the client can infer it: the family's only kind of caller, or,
+ * when the path also names the resource (`:out_bill_no`), the one merchant that owns it. Pure, so the drift test
+ * and the writer share it.
  */
 export function renderActionTypes(
   actions: readonly ControlActionDescriptor[],
@@ -22,7 +24,9 @@ export function renderActionTypes(
     lines.push(`  ${family}: {`);
     for (const action of list) {
       const params = action.params.map((param) =>
-        param === 'mchid' && inferable.has(family) ? 'mchid?: string' : `${param}: string`,
+        param === 'mchid' && (inferable.has(family) || action.params.length > 1)
+          ? 'mchid?: string'
+          : `${param}: string`,
       );
       const summary = action.summary.replaceAll('*/', '*\\/');
       lines.push(`    /** ${summary} (${action.actor}: ${action.method} ${action.path}) */`);

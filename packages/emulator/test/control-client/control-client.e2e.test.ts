@@ -35,7 +35,9 @@ describe('emulator.control', () => {
   });
 
   it('answers a refused action with EmulatorControlError carrying the route’s code and message', async () => {
-    const error = await emulator.control.transferBills.succeed({ out_bill_no: 'NOPE' }).catch((e) => e);
+    const error = await emulator.control.transferBills
+      .succeed({ mchid: '1230000109', out_bill_no: 'NOPE' })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(EmulatorControlError);
     expect(error).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(error.message).toContain('/transfer-bills/1230000109/NOPE/succeed');
@@ -54,7 +56,10 @@ describe('emulator.control', () => {
     expect(error).toBeInstanceOf(WechatPayApiError);
     expect(await emulator.control.faults.list()).toEqual([]);
 
-    const [last] = await emulator.control.requests.list({ operation: 'transferBills.partnerGet', status: '5xx' });
+    const [last] = await emulator.control.requests.list({
+      operation: 'transferBills.partnerGet',
+      status: '5xx',
+    });
     expect(last).toMatchObject({ status: 500, code: 'SYSTEM_ERROR', mchid: '1230000109' });
     expect(last!.requestId).toBe(error.requestId);
     const full = await emulator.control.requests.get(last!.requestId);
@@ -67,12 +72,12 @@ describe('emulator.control', () => {
     const advanced = await emulator.control.clock.advance({ seconds: 86_400 });
     const reset = await emulator.control.reset({ clock: '2030-01-01T08:00:00+08:00' });
     expect(reset.deleted.transfer_bills).toBeGreaterThan(0);
-    expect(reset.clock.time).toBe('2030-01-01T08:00:00+08:00');
+    expect(reset.clock.time).toBe('2030-01-01T08:00:00.000+08:00');
     expect((await emulator.control.clock.get()).now).toBe(advanced.now - 86_400_000);
     expect(await emulator.control.resources.list('transfer-bills')).toEqual([]);
     expect(await emulator.control.requests.list()).toEqual([]);
     // Time moves forward again from there.
-    expect((await emulator.control.clock.advance({ seconds: 1 })).time).toBe('2030-01-01T08:00:01+08:00');
+    expect((await emulator.control.clock.advance({ seconds: 1 })).time).toBe('2030-01-01T08:00:01.000+08:00');
 
     const wall = await emulator.control.reset({ clock: true });
     expect(Math.abs(wall.clock.now - Date.now())).toBeLessThan(60_000);

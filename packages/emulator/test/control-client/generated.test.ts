@@ -42,7 +42,7 @@ describe('control client generation', () => {
     await app.close();
   });
 
-  it('names actions from their paths, and infers the merchant only for a family of one merchant kind', () => {
+  it('names actions from their paths, and gives a default merchant only to a family of one merchant kind', () => {
     expect(controlActionName({ method: 'POST', path: '/:mchid/:out_authorization_no/risk-close' })).toBe(
       'riskClose',
     );
@@ -56,8 +56,11 @@ describe('control client generation', () => {
       method: 'POST',
       path: '/_emulator/transfer-bills/:mchid/:out_bill_no/fail',
       params: ['mchid', 'out_bill_no'],
-      defaultMchid: runtime.credentials.merchants.serviceProvider.mchid,
     });
+    // Ordinary merchants and service providers both create transfer bills: no default merchant.
+    expect(fail.defaultMchid).toBeUndefined();
+    const pay = actions.find((a) => a.family === 'recharges' && a.name === 'pay')!;
+    expect(pay.defaultMchid).toBe(runtime.credentials.merchants.platform.mchid);
     const balances = actions.find((a) => a.family === 'transferBills' && a.name === 'setBalances')!;
     expect(balances.defaultMchid).toBeUndefined(); // no :mchid in its path
   });

@@ -51,7 +51,10 @@ describe('README examples', () => {
     });
     expect(created.transfer_bill_no).toMatch(/^\d+$/);
     await settle();
-    const bill = await wxpay.transferBills.partnerGet({ out_bill_no: 'plfk2020042013', sub_mchid: '1900000211' });
+    const bill = await wxpay.transferBills.partnerGet({
+      out_bill_no: 'plfk2020042013',
+      sub_mchid: '1900000211',
+    });
     expect(bill.state).toBe('WAIT_USER_CONFIRM');
     expect(bill.user_name).toBe('张三');
     const cancelled = await wxpay.transferBills.partnerCancel({

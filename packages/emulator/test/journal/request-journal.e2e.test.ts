@@ -243,7 +243,9 @@ describe('filters, paging and the log line', () => {
     expect(failed.every((r) => r.status === 401 && r.signature.failedCheck)).toBe(true);
     expect(await journal('?status=401')).toEqual(failed);
     expect((await journal('?status=4xx')).length).toBe(failed.length + 2);
-    expect((await journal('?mchid=1230000109')).map((r) => r.operation)).toEqual(['transferBills.partnerCreate']);
+    expect((await journal('?mchid=1230000109')).map((r) => r.operation)).toEqual([
+      'transferBills.partnerCreate',
+    ]);
 
     const page1 = await h.control('GET', '/requests?limit=2');
     expect(page1.body.requests).toHaveLength(2);

@@ -43,9 +43,9 @@ describe('method types', () => {
     expectTypeOf<ReturnType<WechatPay['transferBills']['partnerCancel']>>().resolves.toEqualTypeOf<
       OperationOutput<'transferBills.partnerCancel'>
     >();
-    expectTypeOf<ReturnType<WechatPay['transferBills']['partnerCancel']>['withResponse']>().returns.toEqualTypeOf<
-      Promise<WithResponse<OperationOutput<'transferBills.partnerCancel'>>>
-    >();
+    expectTypeOf<
+      ReturnType<WechatPay['transferBills']['partnerCancel']>['withResponse']
+    >().returns.toEqualTypeOf<Promise<WithResponse<OperationOutput<'transferBills.partnerCancel'>>>>();
     expectTypeOf<OperationInput<'recharges.close'>>().toMatchTypeOf<{
       out_recharge_no: string;
       sub_mchid: string;

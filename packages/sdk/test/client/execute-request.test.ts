@@ -710,7 +710,7 @@ describe('what a successful call tells you', () => {
       primary.reply({ status: 404, body: { code: 'NOT_FOUND', message: '不存在' } });
       const wxpay = testClient(primary.baseUrl);
       const failure = await wxpay.transferBills
-        .cancel(cancelInput)
+        .partnerCancel(cancelInput)
         .withResponse()
         .catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(WechatPayApiError);
@@ -729,7 +729,7 @@ describe('what a successful call tells you', () => {
     const wxpay = testClient(primary.baseUrl);
     let settled = false;
     const caught = await wxpay.transferBills
-      .cancel(cancelInput)
+      .partnerCancel(cancelInput)
       .finally(() => {
         settled = true;
       })
