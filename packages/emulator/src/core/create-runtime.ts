@@ -49,7 +49,7 @@ export interface NotificationOptions {
   concurrency?: number;
   /** Attempts in flight at once to one notify URL origin (default 8): a dead receiver holds only these. */
   perDestination?: number;
-  /** Longest real time a clock advance waits for notification answers, in all (default 2000 ms). */
+  /** Longest real time a clock advance waits with no notification answering (default 2000 ms; at most 15× that in all). */
   advanceWaitMs?: number;
 }
 

@@ -193,17 +193,17 @@ export class DeliveryWorker {
     return made;
   }
 
-  /** Resolves when any scheduled attempt in flight settles, or at `deadline` (performance.now() ms). */
-  waitForSettle(deadline: number): Promise<void> {
-    if (this.#scheduled.size === 0) return Promise.resolve();
+  /** Resolves true when a scheduled attempt in flight settles, false at `deadline` (performance.now() ms). */
+  waitForSettle(deadline: number): Promise<boolean> {
+    if (this.#scheduled.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, deadline - performance.now()));
-      const unsubscribe = this.onSettled(done);
-      function done() {
+      const finish = (settled: boolean) => {
         clearTimeout(timer);
         unsubscribe();
-        resolve();
-      }
+        resolve(settled);
+      };
+      const timer = setTimeout(() => finish(false), Math.max(0, deadline - performance.now()));
+      const unsubscribe = this.onSettled(() => finish(true));
     });
   }
 
