@@ -7,7 +7,12 @@ import { FaultInjector } from '../wire/fault-injection.js';
 import { RateLimiter } from '../wire/rate-limit.js';
 import type { ReplySigning } from '../wire/reply.js';
 import { createResponseSigner, type ResponseSigner } from '../wire/response-signer.js';
-import { type Credentials, loadOrCreateCredentials } from './credentials.js';
+import {
+  type Credentials,
+  cachedDevCredentials,
+  defaultKeyCacheDir,
+  loadOrCreateCredentials,
+} from './credentials.js';
 import { createFamilyDeps } from './family-deps.js';
 import { parseTime } from './format-time.js';
 import { MerchantDirectory } from './merchant-directory.js';
@@ -28,6 +33,12 @@ export interface RuntimeOptions {
   clock?: { mode?: ClockMode; start?: string | number };
   /** A ready set of credentials (tests share one to avoid generating keys per test); only with `:memory:`. */
   credentials?: Credentials;
+  /**
+   * `:memory:` only: take the dev keys from this cache directory (`true`: os.tmpdir()/wxpay-kit-emulator-dev-keys),
+   * generating them there once, instead of generating four RSA key pairs at every start. Also turned on by the
+   * environment variable WXPAY_EMULATOR_KEY_CACHE (`1` or a directory). Off by default.
+   */
+  keyCache?: boolean | string;
   logger?: Logger;
   /** `true` = probe 10 % of signed messages; a number = that share (0…1). */
   probe?: boolean | number;
@@ -112,6 +123,12 @@ function definedOnly<T extends Record<string, unknown>>(
   };
 }
 
+function keyCacheDir(option: boolean | string | undefined): string | undefined {
+  const chosen = option ?? process.env.WXPAY_EMULATOR_KEY_CACHE;
+  if (chosen === undefined || chosen === false || chosen === '' || chosen === '0') return undefined;
+  return chosen === true || chosen === '1' || chosen === 'true' ? defaultKeyCacheDir() : chosen;
+}
+
 export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRuntime> {
   if (options.credentials && options.dataDir !== MEMORY) {
     throw new Error('createRuntime: ready-made credentials are for :memory: only; a data dir keeps its own');
@@ -120,7 +137,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
   const start = startInstant(options.clock?.start);
   if (options.asyncStepMs !== undefined) checkAsyncStep(options.asyncStepMs);
   const probe = options.probe === undefined ? undefined : probeSettings(options.probe);
-  const credentials = options.credentials ?? (await loadOrCreateCredentials(options.dataDir));
+  const cacheDir = options.dataDir === MEMORY ? keyCacheDir(options.keyCache) : undefined;
+  const credentials =
+    options.credentials ??
+    (cacheDir ? await cachedDevCredentials(cacheDir) : await loadOrCreateCredentials(options.dataDir));
   const db = openDatabase(options.dataDir);
   try {
     migrate(db, options.families);
