@@ -273,6 +273,14 @@ export async function run() {
           withDeadRate / healthyRate,
           'deliveries/s without the dead one',
         ),
+        row('start to first signed answer, keys generated', startFresh, 'ms', 1, 'itself'),
+        row(
+          '… with the dev key cache (keyCache)',
+          startCached,
+          'ms',
+          startCached / startFresh,
+          'keys generated',
+        ),
       ],
       notes: [
         `answers: get ${JSON.stringify(read.statuses)}, apply ${JSON.stringify(write.statuses)} (status → count; 0 = connection error)`,
