@@ -15,6 +15,7 @@ const BENCHMARKS = [
   'signing',
   'peer-signing',
   'verify',
+  'peer-calls',
   'emulator-throughput',
   'startup-memory',
   'emulator-load',

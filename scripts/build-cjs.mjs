@@ -1,54 +1,52 @@
-// The SDK ships ESM and CJS. The ESM tree and the type declarations come from `tsc`; the CJS tree is a
-// file-by-file transpile of the same sources (no type resolution needed, and `require('typebox')` works on
-// Node >= 20.19, which loads ES modules from require()). The declarations are copied beside the CJS files:
-// under dist/cjs/package.json ("type": "commonjs") TypeScript reads them as CommonJS, so a CommonJS consumer
-// does not get TS1479 for importing an ES module.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// The last build step, after `tsc -p packages/<name>/tsconfig.build.json` has written each package's dist/esm.
+//
+// One implementation per package: the ES modules in dist/esm. `import` and `require` both load them (Node.js
+// loads ES modules from require() since 20.19 and 22.12), so an error the SDK throws is `instanceof` the class
+// a consumer imported either way (no dual-package hazard).
+//
+// For every workspace package whose `exports` give `require` its own types, this script writes dist/cjs: the
+// same declarations under a package.json that says "type": "commonjs". TypeScript then reads them as
+// CommonJS, so a CommonJS consumer (`moduleResolution` node16/nodenext, or node10 through `types` and
+// `typesVersions`) does not get TS1479 for requiring an ES module.
+//
+// It also deletes outputs in dist/esm whose source file is gone (incremental tsc never does), so `npm pack`
+// ships nothing stale.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 
-const sdk = fileURLToPath(new URL('../packages/sdk/', import.meta.url));
-const src = join(sdk, 'src');
-const out = join(sdk, 'dist', 'cjs');
+const root = fileURLToPath(new URL('../', import.meta.url));
 
-function* sources(dir) {
+function* files(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* sources(path);
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) yield path;
+    if (statSync(path).isDirectory()) yield* files(path);
+    else yield path;
   }
 }
 
-let count = 0;
-for (const file of sources(src)) {
-  const { outputText, diagnostics } = ts.transpileModule(readFileSync(file, 'utf8'), {
-    fileName: file,
-    reportDiagnostics: true,
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-    },
-  });
-  if (diagnostics?.length) {
-    throw new Error(`${file}: ${ts.flattenDiagnosticMessageText(diagnostics[0].messageText, '\n')}`);
-  }
-  const target = join(out, relative(src, file)).replace(/\.ts$/, '.js');
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, outputText);
-  count++;
+/** `dist/esm/a/b.d.ts` → `src/a/b.ts`; undefined for files tsc does not derive from one source. */
+function sourceOf(pkg, output) {
+  const match = /^(.*?)(\.d\.ts|\.js|\.js\.map|\.d\.ts\.map)$/.exec(
+    relative(join(pkg, 'dist', 'esm'), output),
+  );
+  return match ? join(pkg, 'src', `${match[1]}.ts`) : undefined;
 }
-const esm = join(sdk, 'dist', 'esm');
-function* declarations(dir) {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* declarations(path);
-    else if (name.endsWith('.d.ts')) yield path;
+
+function pruneStale(pkg) {
+  let pruned = 0;
+  for (const output of files(join(pkg, 'dist', 'esm'))) {
+    const source = sourceOf(pkg, output);
+    if (source && !existsSync(source)) {
+      rmSync(output);
+      pruned++;
+    }
   }
+  return pruned;
 }
-// typebox ships only ES modules; from CommonJS declarations TypeScript reaches them through type-only imports
-// that carry `resolution-mode: "import"` (TS >= 5.3).
+
+// Packages that ship only ES modules: from CommonJS declarations TypeScript reaches them through type-only
+// imports that carry `resolution-mode: "import"` (TS >= 5.3).
 const ESM_ONLY = /^typebox(\/|$)/;
 const MODE = '{ "resolution-mode": "import" }';
 function forCommonJs(text) {
@@ -66,10 +64,32 @@ function forCommonJs(text) {
     )
     .replace(/import\("(typebox[^"]*)"\)/g, (_m, from) => `import("${from}", { with: ${MODE} })`);
 }
-for (const file of declarations(esm)) {
-  const target = join(out, relative(esm, file));
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, forCommonJs(readFileSync(file, 'utf8')));
+
+function writeCommonJsView(pkg) {
+  const esm = join(pkg, 'dist', 'esm');
+  const out = join(pkg, 'dist', 'cjs');
+  rmSync(out, { recursive: true, force: true });
+  let count = 0;
+  for (const file of files(esm)) {
+    if (!file.endsWith('.d.ts')) continue;
+    const target = join(out, relative(esm, file));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, forCommonJs(readFileSync(file, 'utf8')));
+    count++;
+  }
+  writeFileSync(join(out, 'package.json'), '{"type":"commonjs"}\n');
+  return count;
 }
-writeFileSync(join(out, 'package.json'), '{"type":"commonjs"}\n');
-console.log(`sdk: wrote ${count} CommonJS files to ${relative(process.cwd(), out)}`);
+
+const wantsCommonJsTypes = (exports) =>
+  JSON.stringify(exports ?? {}).includes('"require":{"types":"./dist/cjs/');
+
+const { workspaces } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+for (const workspace of workspaces) {
+  const pkg = join(root, workspace);
+  if (!existsSync(join(pkg, 'dist', 'esm'))) continue;
+  const { name, exports } = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+  const pruned = pruneStale(pkg);
+  const declarations = wantsCommonJsTypes(exports) ? writeCommonJsView(pkg) : 0;
+  console.log(`${name}: ${declarations} CommonJS declarations, ${pruned} stale outputs removed`);
+}

@@ -8,19 +8,19 @@ import './ensure-installed.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'packages/emulator/dist/esm/cli.js');
-// tsc rewrites a build-info file whenever it rebuilds a project (unchanged outputs keep their old mtimes), so
-// these mark when the emulator and the SDK it imports at run time were last built.
-const outputs = [
-  'packages/emulator/dist/esm.tsbuildinfo',
-  'packages/sdk/dist/esm.tsbuildinfo',
-  'packages/sdk/dist/cjs/package.json',
-].map((path) => join(root, path));
+// The build's last step (scripts/build-cjs.mjs) rewrites these on every complete build, whether or not tsc had
+// anything to redo (a no-op incremental tsc leaves its build-info files untouched, so those cannot mark it).
+const outputs = ['packages/sdk/dist/cjs/package.json', 'packages/emulator/dist/cjs/package.json'].map(
+  (path) => join(root, path),
+);
 const inputs = [
   'packages/sdk/src',
   'packages/emulator/src',
   'packages/sdk/tsconfig.build.json',
   'scripts/build-cjs.mjs',
   'packages/emulator/tsconfig.build.json',
+  'packages/sdk/package.json',
+  'packages/emulator/package.json',
   'tsconfig.base.json',
   'package-lock.json',
 ].map((path) => join(root, path));
@@ -34,8 +34,14 @@ function newest(path) {
 
 const builtAt = Math.min(...outputs.map((path) => (existsSync(path) ? statSync(path).mtimeMs : 0)));
 if (builtAt === 0 || !existsSync(cli) || Math.max(...inputs.map(newest)) > builtAt) {
-  console.log('wxpay-kit: building (npm run build)…');
+  console.log(
+    builtAt === 0
+      ? 'wxpay-kit: compiling the SDK and the emulator (npm run build, about 20–60 s the first time)…'
+      : 'wxpay-kit: sources changed since the last build: compiling again (npm run build)…',
+  );
+  const started = Date.now();
   execSync('npm run build', { cwd: root, stdio: 'inherit' });
+  console.log(`wxpay-kit: built in ${Math.round((Date.now() - started) / 1000)} s; starting the emulator…`);
 }
 
 await import(pathToFileURL(cli).href);

@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import { migrate } from '../db/migrate.js';
 import { MEMORY, openDatabase } from '../db/open-database.js';
 import type { Database, FamilyDeps, FamilyModule } from '../families/family.js';
+import { DEFAULT_JOURNAL_LIMITS, type JournalLimits, RequestJournal } from '../journal/journal-store.js';
 import { DeliveryWorker } from '../notify/delivery-worker.js';
 import { FaultInjector } from '../wire/fault-injection.js';
 import { RateLimiter } from '../wire/rate-limit.js';
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   allowInsecureNotifyUrls?: boolean;
   rateLimits?: boolean;
   asyncStepMs?: number;
+  /** Bounds of the request journal (default: 10,000 rows, 7 days). */
+  journal?: Partial<JournalLimits>;
   /** The notification worker's fetch (tests). */
   fetch?: typeof fetch;
   notifyTimeoutMs?: number;
@@ -78,6 +81,7 @@ export interface EmulatorRuntime {
   signing: ReplySigning;
   rateLimiter: RateLimiter;
   faults: FaultInjector;
+  journal: RequestJournal;
   worker: DeliveryWorker;
   scheduler: Scheduler;
   logger: Logger;
@@ -218,6 +222,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
       signing: { signer, probe: () => rollProbe(settings.probe) },
       rateLimiter: new RateLimiter(clock, settings.rateLimits),
       faults: new FaultInjector(db, clock),
+      journal: new RequestJournal(db, { ...DEFAULT_JOURNAL_LIMITS, ...options.journal }),
       worker,
       scheduler,
       logger,

@@ -137,6 +137,21 @@ export class VirtualClock implements Clock {
     return next;
   }
 
+  /**
+   * Puts virtual time back to `ms` (default: the wall clock's now), earlier or later: the one way time moves
+   * backwards, for `POST /_emulator/reset` once every timer and notification is gone.
+   */
+  reset(ms: number = this.#wallNow()): number {
+    if (!Number.isFinite(ms))
+      throw new RangeError(`clock.reset: expected epoch milliseconds, got ${String(ms)}`);
+    if (this.mode === 'manual') this.#instantMs = ms;
+    else this.#offsetMs = ms - this.#wallNow();
+    this.#save();
+    const next = this.now();
+    for (const listener of this.#listeners) listener(next);
+    return next;
+  }
+
   /** Called after every change with the new now; returns the unsubscribe function. */
   onChange(listener: Listener): () => void {
     this.#listeners.add(listener);

@@ -1,0 +1,264 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// What a user installs: each package built, packed with `npm pack`, and installed from its tarball into fresh
+// projects outside the workspace, from the npm cache only. Each project type-checks with the workspace's
+// TypeScript and makes signed calls to an emulator started with `npx @wxpay-kit/emulator`.
+
+/** The published packages, one line each. Every export of each is loaded and type-checked in every project. */
+const PACKAGES = ['packages/sdk', 'packages/emulator'];
+
+const strict = { strict: true, types: ['node'], lib: ['ES2023', 'DOM'], target: 'ES2022' };
+/** Declarations are checked in full once (skipLibCheck off costs ~20 s of CPU: typebox's types are deep); the
+ * other setups skip them, as most projects do, and `typesAreReal` in each program still fails if a type
+ * resolved to `any`. */
+const full = { ...strict, skipLibCheck: false };
+const quick = { ...strict, skipLibCheck: true, noEmit: true };
+
+/** The consumer projects: a program (fixture in ./consumers), the setup that compiles it, and other setups it
+ * must type-check with. */
+const CONSUMERS = [
+  {
+    name: 'ts-esm',
+    type: 'module',
+    program: 'ts-esm.ts.txt',
+    compile: ['node16', { ...full, module: 'node16', moduleResolution: 'node16', outDir: 'out' }],
+    typecheck: {
+      nodenext: { ...quick, module: 'nodenext', moduleResolution: 'nodenext' },
+      bundler: { ...quick, module: 'preserve', moduleResolution: 'bundler' },
+    },
+  },
+  {
+    name: 'ts-cjs',
+    type: 'commonjs',
+    program: 'ts-cjs.ts.txt',
+    compile: [
+      'node10',
+      // NestJS's defaults; TypeScript 5.x calls node10 deprecated, and still supports it.
+      {
+        ...strict,
+        skipLibCheck: true,
+        module: 'commonjs',
+        moduleResolution: 'node10',
+        esModuleInterop: true,
+        outDir: 'out',
+        ignoreDeprecations: '5.0',
+      },
+    ],
+    typecheck: { node16: { ...quick, module: 'node16', moduleResolution: 'node16' } },
+  },
+  { name: 'js-cjs', type: 'commonjs', program: 'js-cjs.js.txt', compile: undefined, typecheck: {} },
+] as const;
+
+const MINUTES = 60_000; // a type-check takes seconds; minutes on a shared machine under load
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const run = promisify(execFile);
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const manifests = PACKAGES.map((dir) => readJson(join(root, dir, 'package.json')));
+/** `@wxpay-kit/sdk`, `@wxpay-kit/sdk/protocol`, …: every entry point a consumer can name. */
+const specifiers = manifests.flatMap((m) =>
+  Object.keys(m.exports)
+    .filter((key) => key !== './package.json')
+    .map((key) => m.name + key.slice(1)),
+);
+
+let work: string;
+let tarballs: { name: string; filename: string; files: { path: string }[] }[];
+let emulator: ChildProcess | undefined;
+let emulatorUrl: string;
+const project = (name: string) => join(work, name);
+
+/** `npm install` skips install scripts; a native module is then taken from the workspace's own build when it
+ * is the same version (compiling better-sqlite3 from source takes minutes), else rebuilt. */
+async function reuseNativeBuilds(dir: string): Promise<void> {
+  const modules = join(dir, 'node_modules');
+  for (const name of readdirSync(modules)) {
+    const installed = join(modules, name);
+    if (!existsSync(join(installed, 'binding.gyp'))) continue;
+    const built = join(root, 'node_modules', name);
+    const sameVersion =
+      existsSync(join(built, 'build', 'Release')) &&
+      readJson(join(built, 'package.json')).version === readJson(join(installed, 'package.json')).version;
+    if (!sameVersion) {
+      await run('npm', ['rebuild', name], { cwd: dir });
+      continue;
+    }
+    mkdirSync(join(installed, 'build', 'Release'), { recursive: true });
+    for (const file of readdirSync(join(built, 'build', 'Release')).filter((f) => f.endsWith('.node'))) {
+      copyFileSync(join(built, 'build', 'Release', file), join(installed, 'build', 'Release', file));
+    }
+  }
+}
+
+async function makeProject(consumer: (typeof CONSUMERS)[number]): Promise<void> {
+  const dir = project(consumer.name);
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: consumer.name, private: true, type: consumer.type }),
+  );
+  const source = consumer.program.replace(/\.txt$/, '');
+  writeFileSync(join(dir, source), readFileSync(new URL(`consumers/${consumer.program}`, import.meta.url)));
+  // Each export of each package, imported by name: TS2307 if one does not resolve, TS7016 if it has no types.
+  writeFileSync(
+    join(dir, 'every-export.ts'),
+    `${specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}\nexport const all = [${specifiers.map((_, i) => `m${i}`).join(', ')}];\n`,
+  );
+  const setups = {
+    ...consumer.typecheck,
+    ...(consumer.compile && { [consumer.compile[0]]: consumer.compile[1] }),
+  };
+  for (const [setup, compilerOptions] of Object.entries(setups)) {
+    writeFileSync(
+      join(dir, `tsconfig.${setup}.json`),
+      JSON.stringify({ compilerOptions, files: [source, 'every-export.ts'] }),
+    );
+  }
+  const typesNode = readJson(join(root, 'node_modules', '@types', 'node', 'package.json')).version;
+  await run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      ...tarballs.map((t) => join(work, t.filename)),
+      `@types/node@${typesNode}`,
+    ],
+    { cwd: dir },
+  );
+  await reuseNativeBuilds(dir);
+}
+
+/** Starts the installed emulator as a user would, and resolves with the URL it prints. */
+function startEmulator(cwd: string): Promise<string> {
+  emulator = spawn('npx', ['@wxpay-kit/emulator', '--port', '0', '--data', ':memory:'], {
+    cwd,
+    detached: true, // its own process group: npx runs the bin in a child, and both must stop
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    emulator!.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    emulator!.stderr!.on('data', (chunk) => {
+      output += chunk;
+    });
+    emulator!.on('exit', (code) => reject(new Error(`the emulator exited (${code}):\n${output}`)));
+  });
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'wxpay-kit-consumers-'));
+  await run('npm', ['run', 'build'], { cwd: root });
+  const packed = await run(
+    'npm',
+    ['pack', '--json', '--pack-destination', work, ...PACKAGES.flatMap((dir) => ['-w', dir])],
+    { cwd: root },
+  );
+  tarballs = JSON.parse(packed.stdout);
+  // One at a time: parallel installs on a busy machine were no faster.
+  for (const consumer of CONSUMERS) await makeProject(consumer);
+  emulatorUrl = await startEmulator(project(CONSUMERS[0].name));
+}, 20 * MINUTES);
+
+afterAll(() => {
+  if (emulator?.pid && emulator.exitCode === null) process.kill(-emulator.pid, 'SIGTERM');
+  if (work) rmSync(work, { recursive: true, force: true });
+}, 2 * MINUTES);
+
+describe('npm pack', () => {
+  it.each(manifests.map((m, i) => [m.name as string, i] as const))(
+    '%s ships a complete package',
+    (name, i) => {
+      const manifest = manifests[i];
+      const files = tarballs.find((t) => t.name === name)!.files.map((f) => f.path);
+      expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json']));
+      expect(files.filter((f) => /\.tsbuildinfo$|\.map$|(^|\/)src\//.test(f))).toEqual([]);
+      for (const field of ['repository', 'homepage', 'bugs', 'engines', 'license']) {
+        expect(manifest, field).toHaveProperty(field);
+      }
+      // Every file that `exports`, `main`, `types`, `typesVersions` and `bin` name is in the tarball.
+      const targets = JSON.stringify([
+        manifest.exports,
+        manifest.main,
+        manifest.types,
+        manifest.typesVersions,
+        manifest.bin,
+      ]).match(/\.\/dist\/[^"]+/g)!;
+      for (const target of targets) expect(files, target).toContain(target.slice(2));
+      // A workspace package depends on another by a version that exists once both are published.
+      for (const [dependency, range] of Object.entries<string>(manifest.dependencies ?? {})) {
+        const sibling = manifests.find((m) => m.name === dependency);
+        if (sibling) expect(range, dependency).toBe(sibling.version);
+      }
+    },
+  );
+
+  it('the README of each package links to the main one', () => {
+    for (const dir of PACKAGES) {
+      expect(readFileSync(join(root, dir, 'README.md'), 'utf8')).toMatch(
+        /github\.com\/[^)\s]+#readme|\.\.\/\.\.\/README\.md/,
+      );
+    }
+  });
+});
+
+describe('one implementation per package', () => {
+  it('require() and import() of every export give the same module', async () => {
+    const script = `
+      const specifiers = ${JSON.stringify(specifiers)};
+      (async () => {
+        const differ = [];
+        for (const s of specifiers) if (require(s) !== (await import(s))) differ.push(s);
+        console.log(JSON.stringify(differ));
+      })();`;
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: project('js-cjs') });
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+});
+
+describe.each(CONSUMERS.map((c) => [c.name, c] as const))('installed into a %s project', (name, consumer) => {
+  it.each(Object.keys(consumer.typecheck))(
+    'type-checks with %s',
+    async (setup) => {
+      // Rejects with tsc's diagnostics when the package declarations do not resolve or do not type-check.
+      await run(process.execPath, [tsc, '-p', `tsconfig.${setup}.json`], { cwd: project(name) });
+    },
+    5 * MINUTES,
+  );
+
+  it(
+    `${consumer.compile ? `compiles with ${consumer.compile[0]}, ` : ''}makes signed calls to the installed emulator; one error class for import and require`,
+    async () => {
+      const dir = project(name);
+      if (consumer.compile)
+        await run(process.execPath, [tsc, '-p', `tsconfig.${consumer.compile[0]}.json`], { cwd: dir });
+      const program = consumer.compile ? `out/${name}.js` : consumer.program.replace(/\.txt$/, '');
+      const { stdout } = await run(process.execPath, [program, emulatorUrl], { cwd: dir });
+      const result = JSON.parse(stdout);
+      expect(result).toMatchObject({ package_info: 'string', code: 'NOT_FOUND', instanceofImported: true });
+      if ('instanceofRequired' in result) expect(result.instanceofRequired).toBe(true);
+    },
+    5 * MINUTES,
+  );
+});
