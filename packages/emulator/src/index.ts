@@ -82,6 +82,11 @@ export interface StartEmulatorOptions {
   notifications?: NotificationOptions;
   /** HTTP server timeouts (headers, whole request, idle, keep-alive) and the connection cap. */
   limits?: ServerLimits;
+  /**
+   * With `:memory:`: reuse dev keys cached in this directory (`true`: os.tmpdir()/wxpay-kit-emulator-dev-keys) instead
+   * of generating four RSA key pairs per start; also `WXPAY_EMULATOR_KEY_CACHE=1|<dir>`. Off by default.
+   */
+  keyCache?: boolean | string;
 }
 
 export interface EmulatorMerchant {
@@ -141,6 +146,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     ...(options.asyncStepMs === undefined ? {} : { asyncStepMs: options.asyncStepMs }),
     ...(options.journal ? { journal: options.journal } : {}),
     ...(options.notifications ? { notifications: options.notifications } : {}),
+    ...(options.keyCache === undefined ? {} : { keyCache: options.keyCache }),
   });
   const controlApi = options.controlApi ?? 'loopback';
   if (options.controlToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(options.controlToken)) {

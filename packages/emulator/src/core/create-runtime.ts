@@ -8,7 +8,12 @@ import { FaultInjector } from '../wire/fault-injection.js';
 import { RateLimiter } from '../wire/rate-limit.js';
 import type { ReplySigning } from '../wire/reply.js';
 import { createResponseSigner, type ResponseSigner } from '../wire/response-signer.js';
-import { type Credentials, loadOrCreateCredentials } from './credentials.js';
+import {
+  type Credentials,
+  cachedDevCredentials,
+  defaultKeyCacheDir,
+  loadOrCreateCredentials,
+} from './credentials.js';
 import { createFamilyDeps } from './family-deps.js';
 import { parseTime } from './format-time.js';
 import { MerchantDirectory } from './merchant-directory.js';
@@ -29,6 +34,12 @@ export interface RuntimeOptions {
   clock?: { mode?: ClockMode; start?: string | number };
   /** A ready set of credentials (tests share one to avoid generating keys per test); only with `:memory:`. */
   credentials?: Credentials;
+  /**
+   * `:memory:` only: take the dev keys from this cache directory (`true`: os.tmpdir()/wxpay-kit-emulator-dev-keys),
+   * generating them there once, instead of generating four RSA key pairs at every start. Also turned on by the
+   * environment variable WXPAY_EMULATOR_KEY_CACHE (`1` or a directory). Off by default.
+   */
+  keyCache?: boolean | string;
   logger?: Logger;
   /** `true` = probe 10 % of signed messages; a number = that share (0…1). */
   probe?: boolean | number;
@@ -52,7 +63,7 @@ export interface NotificationOptions {
   concurrency?: number;
   /** Attempts in flight at once to one notify URL origin (default 8): a dead receiver holds only these. */
   perDestination?: number;
-  /** Longest real time a clock advance waits for notification answers, in all (default 2000 ms). */
+  /** Longest real time a clock advance waits with no notification answering (default 2000 ms; at most 15× that in all). */
   advanceWaitMs?: number;
 }
 
@@ -116,6 +127,12 @@ function definedOnly<T extends Record<string, unknown>>(
   };
 }
 
+function keyCacheDir(option: boolean | string | undefined): string | undefined {
+  const chosen = option ?? process.env.WXPAY_EMULATOR_KEY_CACHE;
+  if (chosen === undefined || chosen === false || chosen === '' || chosen === '0') return undefined;
+  return chosen === true || chosen === '1' || chosen === 'true' ? defaultKeyCacheDir() : chosen;
+}
+
 export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRuntime> {
   if (options.credentials && options.dataDir !== MEMORY) {
     throw new Error('createRuntime: ready-made credentials are for :memory: only; a data dir keeps its own');
@@ -124,7 +141,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
   const start = startInstant(options.clock?.start);
   if (options.asyncStepMs !== undefined) checkAsyncStep(options.asyncStepMs);
   const probe = options.probe === undefined ? undefined : probeSettings(options.probe);
-  const credentials = options.credentials ?? (await loadOrCreateCredentials(options.dataDir));
+  const cacheDir = options.dataDir === MEMORY ? keyCacheDir(options.keyCache) : undefined;
+  const credentials =
+    options.credentials ??
+    (cacheDir ? await cachedDevCredentials(cacheDir) : await loadOrCreateCredentials(options.dataDir));
   const db = openDatabase(options.dataDir);
   try {
     migrate(db, options.families);

@@ -6,8 +6,18 @@ import {
   randomBytes,
   randomInt,
 } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { MerchantRole } from '@wxpay-kit/sdk/catalogue';
 import { generateNonce } from '@wxpay-kit/sdk/protocol';
 import { createSelfSignedCertificate } from '@wxpay-kit/sdk/testing';
@@ -301,4 +311,40 @@ export async function loadOrCreateCredentials(dataDir: string, now = Date.now())
   const directory = join(dataDir, 'credentials');
   if (existsSync(join(directory, MANIFEST))) return load(directory);
   return store(await generateCredentials(now), directory);
+}
+
+/** The opt-in cache of dev keys for `:memory:` emulators: `os.tmpdir()/wxpay-kit-emulator-dev-keys`. */
+export function defaultKeyCacheDir(): string {
+  return join(tmpdir(), 'wxpay-kit-emulator-dev-keys');
+}
+
+/**
+ * Credentials for a `:memory:` emulator from a cache directory outside the project, generated once: generating four
+ * RSA key pairs is most of a fresh emulator's start, and a test suite that starts one per file pays it every time.
+ * Opt-in (the credentials are then the same on every start). Processes starting at once agree through a lock file:
+ * one generates, the others wait for its manifest; after 30 s of waiting they generate their own, in memory.
+ */
+export async function cachedDevCredentials(directory: string, now = Date.now()): Promise<Credentials> {
+  const manifest = join(directory, MANIFEST);
+  if (existsSync(manifest)) return load(directory);
+  mkdirSync(dirname(directory), { recursive: true });
+  const lock = `${directory}.lock`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(lock, 'wx');
+  } catch {
+    // Another process is generating: wait for its manifest.
+    for (let waited = 0; waited < 30_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (existsSync(manifest)) return load(directory);
+    }
+    return generateCredentials(now);
+  }
+  try {
+    if (existsSync(manifest)) return load(directory);
+    return store(await generateCredentials(now), directory);
+  } finally {
+    closeSync(fd);
+    rmSync(lock, { force: true });
+  }
 }

@@ -9,8 +9,8 @@ export interface DueWork {
   dispatchDue(): Array<Promise<unknown>>;
   /** Earliest due time of a notification with no attempt in flight. */
   nextDueAt(): number | undefined;
-  /** Resolves when an attempt in flight settles, or at `deadline` (performance.now() ms). */
-  waitForSettle(deadline: number): Promise<void>;
+  /** Resolves true when an attempt in flight settles, false at `deadline` (performance.now() ms). */
+  waitForSettle(deadline: number): Promise<boolean>;
   inFlight(): Array<{ id: number; url: string; dueAt: number }>;
   /** Scheduled attempts made so far (a counter). */
   readonly attemptsMade: number;
@@ -50,13 +50,15 @@ export interface SchedulerDeps {
   /** Longest real-time sleep between checks. */
   maxSleepMs?: number;
   /**
-   * Longest real time a clock advance waits for notification answers, in all (default 2000 ms): a merchant that
-   * never answers delays an advance by this much at most, and its attempt is reported as still in flight.
+   * Longest real time a clock advance waits with no notification answering (default 2000 ms): a merchant that
+   * never answers delays an advance by about this much, and its attempt is reported as still in flight.
    */
   advanceWaitMs?: number;
 }
 
 export const DEFAULT_ADVANCE_WAIT_MS = 2000;
+/** All the waiting of one advance for answers: at most this many times advanceWaitMs. */
+export const MAX_ADVANCE_WAIT_FACTOR = 15;
 
 interface TimerRow {
   id: number;
@@ -216,20 +218,28 @@ export class Scheduler {
 
   /**
    * Steps the clock from one due time to the next up to `target`. At each step the due timers fire and the due
-   * attempts start; the step waits for their answers before moving on, but all the waiting of one advance together
-   * is at most advanceWaitMs of real time: after that, time moves on without waiting, and what is still in flight
-   * is reported. Its outcome is recorded when it comes (retries count from the attempt's scheduled time).
+   * attempts start; the step waits for their answers before moving on. When advanceWaitMs pass without any answer,
+   * the attempts in flight are no longer waited for (a receiver that never answers costs the advance that once),
+   * and all waiting of one advance stops after MAX_ADVANCE_WAIT_FACTOR × advanceWaitMs. What is still in flight is
+   * reported; its outcome is recorded when it comes (retries count from the attempt's scheduled time).
    */
   async #advance(targetNow: () => number): Promise<RunReport & { now: number }> {
     const { clock, worker } = this.#deps;
     const made = worker.attemptsMade;
     const report: RunReport = { timers: [], notificationAttempts: 0, inFlight: [] };
-    const deadline = performance.now() + this.#advanceWaitMs;
+    // Attempts that went advanceWaitMs without an answer: not waited for again in this advance.
+    const givenUp = new Set<number>();
+    const waitingFor = () => worker.inFlight().filter((attempt) => !givenUp.has(attempt.id));
+    const overall = performance.now() + MAX_ADVANCE_WAIT_FACTOR * this.#advanceWaitMs;
     this.#productive = true;
     for (let step = 0; step < MAX_STEPS_PER_RUN && !this.#stopped; step++) {
       const ran = this.#runDueNow(report);
-      if (worker.inFlight().length > 0 && performance.now() < deadline) {
-        await worker.waitForSettle(deadline);
+      const pending = waitingFor();
+      if (pending.length > 0 && performance.now() < overall) {
+        const settled = await worker.waitForSettle(
+          Math.min(overall, performance.now() + this.#advanceWaitMs),
+        );
+        if (!settled) for (const attempt of pending) givenUp.add(attempt.id);
         continue;
       }
       const next = this.#earliestDue();

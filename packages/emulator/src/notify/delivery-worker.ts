@@ -149,15 +149,19 @@ export class DeliveryWorker {
     const bound = this.#deps.clock.now();
     const free = () => Math.min(this.#concurrency - this.#scheduled.size, limit - started.length);
     if (free() <= 0) return started;
-    for (const entry of findDue(this.#deps.db, bound, DISPATCH_SCAN + this.#scheduled.size)) {
-      if (free() <= 0) break;
-      if (this.#scheduled.has(entry.id)) continue;
-      const origin = destinationOf(entry.url);
-      const busy = this.#perOrigin.get(origin) ?? 0;
-      if (busy >= this.#perDestination) continue;
-      started.push(this.#start(entry, origin, bound));
+    // Read just past what is in flight; read further only while saturated destinations are being skipped.
+    for (let page = this.#scheduled.size + free() + 8; ; page *= 4) {
+      const due = findDue(this.#deps.db, bound, page);
+      for (const entry of due) {
+        if (free() <= 0) return started;
+        if (this.#scheduled.has(entry.id)) continue;
+        const origin = destinationOf(entry.url);
+        const busy = this.#perOrigin.get(origin) ?? 0;
+        if (busy >= this.#perDestination) continue;
+        started.push(this.#start(entry, origin, bound));
+      }
+      if (due.length < page || free() <= 0 || page >= DISPATCH_SCAN) return started;
     }
-    return started;
   }
 
   /**
@@ -193,17 +197,17 @@ export class DeliveryWorker {
     return made;
   }
 
-  /** Resolves when any scheduled attempt in flight settles, or at `deadline` (performance.now() ms). */
-  waitForSettle(deadline: number): Promise<void> {
-    if (this.#scheduled.size === 0) return Promise.resolve();
+  /** Resolves true when a scheduled attempt in flight settles, false at `deadline` (performance.now() ms). */
+  waitForSettle(deadline: number): Promise<boolean> {
+    if (this.#scheduled.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, deadline - performance.now()));
-      const unsubscribe = this.onSettled(done);
-      function done() {
+      const finish = (settled: boolean) => {
         clearTimeout(timer);
         unsubscribe();
-        resolve();
-      }
+        resolve(settled);
+      };
+      const timer = setTimeout(() => finish(false), Math.max(0, deadline - performance.now()));
+      const unsubscribe = this.onSettled(() => finish(true));
     });
   }
 

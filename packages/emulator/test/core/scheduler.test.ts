@@ -246,10 +246,10 @@ describe('Scheduler clock advances', () => {
     });
     // One attempt is in flight; its answer takes as long as the test says, and an advance waits for it.
     let flight = [{ id: 1, url: 'https://merchant.example/notify', dueAt: clock.now() }];
-    const answered = new Promise<void>((resolve) => {
+    const answered = new Promise<boolean>((resolve) => {
       release = () => {
         flight = [];
-        resolve();
+        resolve(true);
       };
     });
     const worker: DueWork = {
