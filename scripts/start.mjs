@@ -1,7 +1,7 @@
 // `npm start [-- --port 0 …]`: installs dependencies if needed, builds when a source is newer than the build,
 // then runs the emulator CLI with the given arguments.
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import './ensure-installed.mjs';
@@ -41,6 +41,10 @@ if (builtAt === 0 || !existsSync(cli) || Math.max(...inputs.map(newest)) > built
   );
   const started = Date.now();
   execSync('npm run build', { cwd: root, stdio: 'inherit' });
+  // tsc leaves the build info of a project it found up to date untouched (the SDK, when only the emulator changed):
+  // mark every output as built now, or the next start would build again, and again.
+  const now = new Date();
+  for (const path of outputs) if (existsSync(path)) utimesSync(path, now, now);
   console.log(`wxpay-kit: built in ${Math.round((Date.now() - started) / 1000)} s; starting the emulator…`);
 }
 

@@ -11,7 +11,17 @@ import {
 import { ControlInputError, queryOf } from './control-input.js';
 
 const VERIFICATIONS: readonly Verification[] = ['verified', 'failed', 'not-checked'];
-const FILTERS = ['mchid', 'operation', 'status', 'verification', 'since', 'until', 'before', 'limit'];
+const FILTERS = [
+  'mchid',
+  'operation',
+  'status',
+  'verification',
+  'since',
+  'until',
+  'before',
+  'after',
+  'limit',
+];
 
 function instant(text: string, name: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : parseTime(text);
@@ -33,7 +43,7 @@ function filterOf(query: Record<string, string>): JournalFilter {
   const unknown = Object.keys(query).filter((key) => !FILTERS.includes(key));
   if (unknown.length > 0)
     throw new ControlInputError(`unknown filter ${unknown.join(', ')} (allowed: ${FILTERS.join(', ')})`);
-  const { mchid, operation, status, verification, since, until, before, limit } = query;
+  const { mchid, operation, status, verification, since, until, before, after, limit } = query;
   if (status !== undefined && !/^(\d{3}|[1-5]xx|error)$/i.test(status))
     throw new ControlInputError(`status must be a status (401), a class (4xx) or "error", got "${status}"`);
   if (verification !== undefined && !VERIFICATIONS.includes(verification as Verification))
@@ -48,6 +58,7 @@ function filterOf(query: Record<string, string>): JournalFilter {
     ...(since === undefined ? {} : { since: instant(since, 'since') }),
     ...(until === undefined ? {} : { until: instant(until, 'until') }),
     ...(before === undefined ? {} : { before: positive(before, 'before') }),
+    ...(after === undefined ? {} : { after: after === '0' ? 0 : positive(after, 'after') }),
     ...(limit === undefined ? {} : { limit: positive(limit, 'limit', MAX_PAGE) }),
   };
 }

@@ -29,6 +29,8 @@ export function resetRoutes(app: FastifyInstance, runtime: EmulatorRuntime): voi
   app.post('/reset', async (request) => {
     const target = clockTarget(jsonBody(request));
     const deleted = await runtime.scheduler.exclusive(() => {
+      // Calls answered before the reset are written first, so that the reset forgets them too.
+      runtime.journal.flush();
       const counts = resetState(runtime.db, runtime.families);
       if (target !== undefined) runtime.clock.reset(target === 'wall' ? undefined : target);
       return counts;

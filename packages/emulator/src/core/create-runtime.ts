@@ -208,6 +208,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
       stopping ??= Promise.all([scheduler.stop(), worker.close()]).then(() => undefined);
       return stopping;
     };
+    const journal = new RequestJournal(db, { ...DEFAULT_JOURNAL_LIMITS, ...options.journal }, (error) =>
+      logger.error({ err: error }, 'journal write failed'),
+    );
     let closing: Promise<void> | undefined;
     return {
       dataDir: options.dataDir,
@@ -222,13 +225,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
       signing: { signer, probe: () => rollProbe(settings.probe) },
       rateLimiter: new RateLimiter(clock, settings.rateLimits),
       faults: new FaultInjector(db, clock),
-      journal: new RequestJournal(db, { ...DEFAULT_JOURNAL_LIMITS, ...options.journal }),
+      journal,
       worker,
       scheduler,
       logger,
       stop,
       close() {
         closing ??= stop().then(() => {
+          journal.flush();
           db.close();
         });
         return closing;

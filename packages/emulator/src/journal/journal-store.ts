@@ -63,6 +63,8 @@ export interface JournalFilter {
   until?: number;
   /** Only rows older than this `seq` (paging backwards). */
   before?: number;
+  /** Only rows newer than this `seq` (polling for what came since). */
+  after?: number;
   limit?: number;
 }
 
@@ -127,6 +129,8 @@ function statusClause(status: string): { sql: string; args: number[] } {
 
 /** The request journal: bounded rows in the emulator's database, newest first when read. */
 export class RequestJournal {
+  #pending: JournalEntry[] = [];
+  readonly #onError: (error: unknown) => void;
   readonly #insert: Statement;
   readonly #dropOver: Statement;
   readonly #dropBefore: Statement;
@@ -134,7 +138,9 @@ export class RequestJournal {
   constructor(
     readonly db: Database,
     readonly limits: JournalLimits = DEFAULT_JOURNAL_LIMITS,
+    onError: (error: unknown) => void = () => {},
   ) {
+    this.#onError = onError;
     if (!Number.isSafeInteger(limits.maxRows) || limits.maxRows < 1)
       throw new RangeError(`journal maxRows must be a positive integer, got ${limits.maxRows}`);
     if (!Number.isFinite(limits.maxAgeMs) || limits.maxAgeMs < 0)
@@ -150,27 +156,56 @@ export class RequestJournal {
     this.#prune(newest.seq ?? 0, Date.now());
   }
 
-  record(entry: JournalEntry): number {
-    const { request, response, signature } = entry;
-    const seq = Number(
-      this.#insert.run(
-        entry.requestId,
-        entry.time,
-        entry.virtualTime,
-        entry.method,
-        entry.url,
-        entry.mchid,
-        entry.operation,
-        entry.status,
-        entry.code,
-        entry.latencyMs,
-        entry.verification,
-        JSON.stringify({ request, response, signature }),
-      ).lastInsertRowid,
-    );
-    this.#prune(seq, entry.time);
-    return seq;
+  /**
+   * Queues the row; rows are written together once the current I/O turn ends (one transaction for a burst of
+   * calls instead of one each), and before any read.
+   */
+  record(entry: JournalEntry): void {
+    this.#pending.push(entry);
+    if (this.#pending.length === 1) setImmediate(() => this.#flushQuietly());
   }
+
+  /** Writes the queued rows now (reads, reset and close call it). */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#writeBatch(batch);
+  }
+
+  #flushQuietly(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      // The database closed under a late batch, or the disk is full: the journal is a courtesy, never a crash.
+      this.#onError(error);
+    }
+  }
+
+  readonly #writeBatch = (batch: JournalEntry[]) =>
+    this.db.transaction(() => {
+      let seq = 0;
+      for (const entry of batch) {
+        const { request, response, signature } = entry;
+        seq = Number(
+          this.#insert.run(
+            entry.requestId,
+            entry.time,
+            entry.virtualTime,
+            entry.method,
+            entry.url,
+            entry.mchid,
+            entry.operation,
+            entry.status,
+            entry.code,
+            entry.latencyMs,
+            entry.verification,
+            JSON.stringify({ request, response, signature }),
+          ).lastInsertRowid,
+        );
+      }
+      this.#prune(seq, batch.at(-1)!.time);
+    })();
 
   #prune(newestSeq: number, wallNow: number): void {
     this.#dropOver.run(newestSeq - this.limits.maxRows);
@@ -178,6 +213,7 @@ export class RequestJournal {
   }
 
   list(filter: JournalFilter = {}): StoredEntry[] {
+    this.flush();
     const where: string[] = [];
     const args: Array<string | number> = [];
     const add = (sql: string, ...values: Array<string | number>) => {
@@ -194,6 +230,7 @@ export class RequestJournal {
     if (filter.since !== undefined) add('time >= ?', filter.since);
     if (filter.until !== undefined) add('time <= ?', filter.until);
     if (filter.before !== undefined) add('seq < ?', filter.before);
+    if (filter.after !== undefined) add('seq > ?', filter.after);
     const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? DEFAULT_PAGE)), MAX_PAGE);
     const sql = `SELECT * FROM request_journal ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, limit) as Row[]).map(fromRow);
@@ -201,6 +238,7 @@ export class RequestJournal {
 
   /** The row of a Request-ID (the newest, should a client resend one), or of a `seq`. */
   get(idOrSeq: string): StoredEntry | undefined {
+    this.flush();
     const row = (
       /^\d+$/.test(idOrSeq)
         ? this.db.prepare('SELECT * FROM request_journal WHERE seq = ?').get(Number(idOrSeq))

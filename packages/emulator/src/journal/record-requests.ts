@@ -135,11 +135,7 @@ export function registerRequestJournal(
       },
       signature: note.signature,
     };
-    try {
-      runtime.journal.record(entry);
-    } catch (error) {
-      request.log.error({ err: error }, 'journal write failed');
-    }
+    runtime.journal.record(entry);
     request.log.info(
       {
         method: entry.method,

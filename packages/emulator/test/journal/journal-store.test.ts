@@ -30,7 +30,7 @@ function entry(time: number, url: string): JournalEntry {
 }
 
 describe('RequestJournal bounds', () => {
-  it('drops rows older than maxAgeMs (wall time) as new ones arrive, and at start', () => {
+  it('drops rows older than maxAgeMs (wall time) as new ones are written, and at start', () => {
     const db = new BetterSqlite3(':memory:');
     migrateJournal(db);
     const now = Date.now();
@@ -40,6 +40,7 @@ describe('RequestJournal bounds', () => {
     journal.record(entry(now, '/new'));
     expect(journal.list().map((row) => row.url)).toEqual(['/new']);
     journal.record(entry(now - 5 * DAY, '/late'));
+    journal.flush();
     // A restart with a tighter bound prunes at once.
     const tighter = new RequestJournal(db, { maxRows: 100, maxAgeMs: 0 });
     expect(tighter.list()).toHaveLength(2);

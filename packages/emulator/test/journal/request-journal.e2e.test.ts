@@ -253,6 +253,10 @@ describe('filters, paging and the log line', () => {
     expect(page2.body.requests[0].seq).toBeLessThan(page1.body.requests[1].seq);
     const last = await h.control('GET', '/requests?limit=500');
     expect(last.body.next).toBeNull();
+    // Polling: what came after the newest row seen.
+    const newest = page1.body.requests[0].seq;
+    expect(await journal(`?after=${newest}`)).toEqual([]);
+    expect((await journal(`?after=${newest - 1}`)).map((r) => r.seq)).toEqual([newest]);
   });
 
   it('writes one info line per API call, none for the control API', async () => {
