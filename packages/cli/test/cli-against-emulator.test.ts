@@ -601,6 +601,23 @@ describe('emulator trigger and tail', () => {
     expect(away.stderr).toContain('no emulator answers');
   });
 
+  it('emulator start runs the emulator in the foreground and stops it cleanly on Ctrl+C', async () => {
+    const started = startCli(['emulator', 'start', '--port', '0', '--data', ':memory:'], {
+      env: { WXPAY_KIT_CONFIG: config },
+    });
+    try {
+      await expect
+        .poll(() => started.output.stdout + started.output.stderr, { timeout: 60_000, interval: 200 })
+        .toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(
+        started.output.stdout + started.output.stderr,
+      )![1]!;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      expect(await started.stop()).toBe(0);
+    }
+  });
+
   it('tail follows API calls and notification attempts live, and stops cleanly on Ctrl+C', async () => {
     const tail = startCli(['emulator', 'tail', ...at(), '--interval', '100'], {
       env: { WXPAY_KIT_CONFIG: config },
