@@ -11,7 +11,11 @@ import {
   stringEnum,
   text,
 } from './schemas.js';
-import { TRANSFER_BILL_STATES, transferBillsPartnerCreate } from './transfer-bills.js';
+import {
+  PartnerTransferBillEntity,
+  TRANSFER_BILL_STATES,
+  transferBillsPartnerCreate,
+} from './transfer-bills.js';
 import { defineOperation } from './types.js';
 
 /**
@@ -56,24 +60,10 @@ export const ALREADY_EXISTS = documented(
   '订单已存在：单据状态已经到终态，无法发起转账，请通过查单接口确认转账结果',
 );
 
-/** The merchant bill as T2/T3 and A5 answer it (`mch_id`, spelled with an underscore). */
+/** The merchant bill as T2/T3 and A5 answer it: the partner entity with `mch_id` (underscore) for its two numbers. */
+const { sub_mchid: _sub, mchid: _sp, ...billFields } = PartnerTransferBillEntity.properties;
 export const MerchantTransferBillEntity = responseObject(
-  {
-    mch_id: responseText('【商户号】Merchant number'),
-    out_bill_no: responseText('【商户单号】Merchant bill number'),
-    transfer_bill_no: responseText('【商家转账订单号】WeChat Pay transfer bill number'),
-    appid: responseText('【商户AppID】AppID'),
-    state: stringEnum(TRANSFER_BILL_STATES, '【单据状态】Bill state'),
-    transfer_amount: Type.Integer({ description: '【转账金额】Amount in fen' }),
-    transfer_remark: responseText('【转账备注】Remark shown to the user'),
-    fail_reason: Type.Optional(responseText('【失败原因】Why the bill failed or its funds were returned')),
-    openid: Type.Optional(responseText('【收款用户OpenID】The receiving user under the AppID')),
-    user_name: Type.Optional(
-      responseText('【收款用户姓名】Receiver name, encrypted with the merchant API certificate key'),
-    ),
-    create_time: rfc3339('【单据创建时间】When the bill was accepted (RFC 3339)'),
-    update_time: rfc3339('【最后一次状态变更时间】Last state change (RFC 3339)'),
-  },
+  { mch_id: responseText('【商户号】Merchant number'), ...billFields },
   '商家转账单 Merchant transfer bill entity',
 );
 

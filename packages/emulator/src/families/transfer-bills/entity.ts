@@ -4,6 +4,23 @@ import type { TransferBillRecord } from './store.js';
 
 type FormatTime = FamilyDeps['formatTime'];
 
+/** What both faces' entities show after the merchant numbers, in the official field order. */
+function billFields(bill: TransferBillRecord, formatTime: FormatTime, encryptedUserName?: string) {
+  return {
+    out_bill_no: bill.outBillNo,
+    transfer_bill_no: bill.transferBillNo,
+    appid: bill.appid,
+    state: bill.state,
+    transfer_amount: bill.transferAmount,
+    transfer_remark: bill.transferRemark,
+    fail_reason: bill.failReason,
+    openid: bill.openid,
+    user_name: encryptedUserName,
+    create_time: formatTime(bill.createTime),
+    update_time: formatTime(bill.updateTime),
+  };
+}
+
 /**
  * The partner bill entity (seed 004 field order). `encryptedUserName` is `user_name` already encrypted for the
  * caller's certificate key; control-API views pass none and so never show the name.
@@ -16,40 +33,17 @@ export function toEntity(
   return defined({
     sub_mchid: bill.subMchid,
     mchid: bill.mchid,
-    out_bill_no: bill.outBillNo,
-    transfer_bill_no: bill.transferBillNo,
-    appid: bill.appid,
-    state: bill.state,
-    transfer_amount: bill.transferAmount,
-    transfer_remark: bill.transferRemark,
-    fail_reason: bill.failReason,
-    openid: bill.openid,
-    user_name: encryptedUserName,
-    create_time: formatTime(bill.createTime),
-    update_time: formatTime(bill.updateTime),
+    ...billFields(bill, formatTime, encryptedUserName),
   });
 }
 
-/** The ordinary-merchant bill of T2/T3 and A5 (official field order; `mch_id` with an underscore). */
+/** The ordinary-merchant bill of T2/T3 and A5 (`mch_id` with an underscore). */
 export function toMerchantEntity(
   bill: TransferBillRecord,
   formatTime: FormatTime,
   encryptedUserName?: string,
 ): Record<string, unknown> {
-  return defined({
-    mch_id: bill.mchid,
-    out_bill_no: bill.outBillNo,
-    transfer_bill_no: bill.transferBillNo,
-    appid: bill.appid,
-    state: bill.state,
-    transfer_amount: bill.transferAmount,
-    transfer_remark: bill.transferRemark,
-    fail_reason: bill.failReason,
-    openid: bill.openid,
-    user_name: encryptedUserName,
-    create_time: formatTime(bill.createTime),
-    update_time: formatTime(bill.updateTime),
-  });
+  return defined({ mch_id: bill.mchid, ...billFields(bill, formatTime, encryptedUserName) });
 }
 
 /** The bill in the shape of the face that created it; control-API views pass no name and never show it. */
