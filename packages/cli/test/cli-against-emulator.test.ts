@@ -125,7 +125,7 @@ describe('profiles', () => {
 describe('operations', () => {
   const profile = ['--profile', 'emulator-ordinary'];
 
-  it('applies, queries and closes an authorization with flags, printing JSON', async () => {
+  it('applies, queries and (once the user agreed) closes an authorization with flags, printing JSON', async () => {
     const apply = await cli([
       'authorizations.apply',
       ...profile,
@@ -137,6 +137,16 @@ describe('operations', () => {
     expect(json(apply)).toMatchObject({ out_authorization_no: 'cliauth1', state: 'WAIT_USER_CONFIRM' });
     const get = await cli(['authorizations.get', ...profile, '--out_authorization_no', 'cliauth1']);
     expect(json(get)).toMatchObject({ state: 'WAIT_USER_CONFIRM' });
+    // Only an authorization the user agreed to can be closed (seed 000's answer carries authorization_id).
+    const agreed = await cli([
+      'emulator',
+      'trigger',
+      'authorizations.confirm',
+      'out_authorization_no=cliauth1',
+      '--url',
+      emulator.url,
+    ]);
+    expect(agreed.code, agreed.stderr).toBe(0);
     const close = await cli([
       'authorizations.close',
       ...profile,
