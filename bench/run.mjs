@@ -11,7 +11,15 @@ import { renderTable } from './support/report.mjs';
  *   node bench/run.mjs [--only signing,verify] [--json]
  */
 
-const BENCHMARKS = ['signing', 'peer-signing', 'verify', 'emulator-throughput', 'startup-memory'];
+const BENCHMARKS = [
+  'signing',
+  'peer-signing',
+  'verify',
+  'peer-calls',
+  'emulator-throughput',
+  'startup-memory',
+  'emulator-load',
+];
 
 const USAGE = `usage: node bench/run.mjs [--only ${BENCHMARKS.join(',')}] [--json]`;
 

@@ -34,8 +34,14 @@ function newest(path) {
 
 const builtAt = Math.min(...outputs.map((path) => (existsSync(path) ? statSync(path).mtimeMs : 0)));
 if (builtAt === 0 || !existsSync(cli) || Math.max(...inputs.map(newest)) > builtAt) {
-  console.log('wxpay-kit: building (npm run build)…');
+  console.log(
+    builtAt === 0
+      ? 'wxpay-kit: compiling the SDK and the emulator (npm run build, about 20–60 s the first time)…'
+      : 'wxpay-kit: sources changed since the last build: compiling again (npm run build)…',
+  );
+  const started = Date.now();
   execSync('npm run build', { cwd: root, stdio: 'inherit' });
+  console.log(`wxpay-kit: built in ${Math.round((Date.now() - started) / 1000)} s; starting the emulator…`);
 }
 
 await import(pathToFileURL(cli).href);

@@ -5,13 +5,29 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import { registerControlApi } from './control/index.js';
+import { CONTROL_PREFIX, registerControlApi } from './control/index.js';
 import type { EmulatorRuntime } from './core/create-runtime.js';
+import { registerDashboard } from './dashboard/serve-dashboard.js';
 import { runInTransaction } from './db/transaction.js';
 import type { OperationCall, OperationHandler } from './families/family.js';
+import { healthRoute } from './health.js';
+import { journalOf, registerRequestJournal } from './journal/record-requests.js';
 import { ApiError } from './wire/api-error.js';
-import { CERTIFICATES_OPERATION, CERTIFICATES_RATE_LIMIT, certificatesBody } from './wire/certificates.js';
+import {
+  answerSerial,
+  CERTIFICATES_OPERATION,
+  CERTIFICATES_RATE_LIMIT,
+  certificatesBody,
+  platformCertificatesOf,
+} from './wire/certificates.js';
 import { decryptSensitive } from './wire/decrypt-sensitive.js';
+import {
+  answerClientError,
+  applyServerLimits,
+  fastifyServerOptions,
+  type ServerLimits,
+  serverLimits,
+} from './wire/http-limits.js';
 import { sendError, sendReply, toApiError } from './wire/reply.js';
 import { newRequestId } from './wire/request-id.js';
 import { checkRoles } from './wire/roles.js';
@@ -20,8 +36,12 @@ import { validateRequest } from './wire/validate-request.js';
 import { verifyRequest } from './wire/verify-request.js';
 
 export interface AppOptions {
-  /** `loopback` (default): the control API answers only clients on this machine. */
+  /** `loopback` (default): the control API answers only clients on this machine; `open`: any with the token. */
   controlApi?: 'loopback' | 'open';
+  /** The bearer token every control request needs when `controlApi` is `open`. */
+  controlToken?: string;
+  /** Timeouts and the connection cap of the HTTP server. */
+  limits?: ServerLimits;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -41,21 +61,38 @@ async function handleApiRequest(
   const { directory, credentials, signing } = runtime;
   const rawUrl = request.raw.url ?? request.url;
   const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  // A client in platform-certificate mode names the certificate; answer it under the same serial (spec §2.5).
-  const certificateMode =
-    header(request, 'wechatpay-serial')?.toUpperCase() === credentials.platform.certificateSerial;
-  let serial = certificateMode ? credentials.platform.certificateSerial : undefined;
+  // The key the request names signs the answer (spec §2.5): a certificate serial or the public key id.
+  const certificates = platformCertificatesOf(runtime);
+  const requestedSerial = header(request, 'wechatpay-serial');
+  const serialFor = (download: boolean) =>
+    answerSerial(requestedSerial, {
+      publicKeyId: credentials.platform.publicKeyId,
+      certificates,
+      download,
+    });
+  let serial = serialFor(false);
   // Only an answer to a request whose Authorization verified is signed (spec §4.4).
   let verified = false;
+  const journal = journalOf(request, runtime);
   try {
     const route = matchRoute(request.method, rawUrl);
-    const caller = await verifyRequest(
-      { method: request.method, rawUrl, rawBody, authorization: header(request, 'authorization') },
-      { directory, now: () => runtime.clock.now() },
+    journal.operation(route.kind === 'certificates' ? CERTIFICATES_OPERATION : route.operation.name);
+    const parts = {
+      method: request.method,
+      rawUrl,
+      rawBody,
+      authorization: header(request, 'authorization'),
+    };
+    const caller = await verifyRequest(parts, { directory, now: () => runtime.clock.now() }).catch(
+      (error: unknown) => {
+        journal.refused(parts, error);
+        throw error;
+      },
     );
     verified = true;
+    journal.verified(caller.info.mchid);
     if (route.kind === 'certificates') {
-      serial = credentials.platform.certificateSerial;
+      serial = serialFor(true);
       runtime.rateLimiter.take(
         caller.info.mchid,
         CERTIFICATES_OPERATION,
@@ -63,7 +100,11 @@ async function handleApiRequest(
         '频率超限',
       );
       runtime.faults.check(CERTIFICATES_OPERATION);
-      const body = certificatesBody(rawUrl, credentials.platform, caller.credentials.apiV3Key);
+      const body = certificatesBody(
+        rawUrl,
+        certificates.listed(runtime.clock.now()),
+        caller.credentials.apiV3Key,
+      );
       return await sendReply(reply, signing, 200, body, { sign: true, serial });
     }
     const { operation } = route;
@@ -76,7 +117,10 @@ async function handleApiRequest(
       { params: route.params, rawUrl, rawBody, wechatpaySerial: header(request, 'wechatpay-serial') },
       {
         publicKeyId: credentials.platform.publicKeyId,
-        certificateSerial: credentials.platform.certificateSerial,
+        // Any listed certificate (all share the platform key pair): during a rotation both are accepted.
+        certificateSerial: certificates.lists(requestedSerial, runtime.clock.now())
+          ? requestedSerial!.toUpperCase()
+          : certificates.current.serial,
       },
     );
     checkRoles(operation, caller, input);
@@ -109,7 +153,10 @@ async function handleApiRequest(
  * the bytes as sent; every response carries a `Request-ID`.
  */
 export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): FastifyInstance {
+  const limits = serverLimits(options.limits);
   const app = Fastify({
+    ...fastifyServerOptions(limits),
+    clientErrorHandler: answerClientError,
     loggerInstance: runtime.logger as FastifyBaseLogger,
     genReqId: newRequestId,
     logController: new LogController({ disableRequestLogging: true }),
@@ -125,6 +172,7 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
       );
     },
   });
+  applyServerLimits(app.server, limits);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.addHook('onRequest', async (request, reply) => {
@@ -145,7 +193,13 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     return sendError(reply, runtime.signing, apiError, { sign: false });
   });
 
-  registerControlApi(app, runtime, { controlApi: options.controlApi ?? 'loopback' });
+  registerRequestJournal(app, runtime, CONTROL_PREFIX);
+  healthRoute(app, runtime);
+  registerControlApi(app, runtime, {
+    controlApi: options.controlApi ?? 'loopback',
+    controlToken: options.controlToken,
+  });
+  registerDashboard(app, { prefix: CONTROL_PREFIX, controlApi: options.controlApi ?? 'loopback' });
 
   const handlers = new Map<string, OperationHandler>();
   for (const family of runtime.families) {

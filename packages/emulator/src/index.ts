@@ -1,28 +1,55 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { type AppOptions, buildApp } from './app.js';
+import { describeControlActions } from './control/action-catalogue.js';
+import { CONTROL_PREFIX } from './control/index.js';
+import { type ControlClient, createControlClient } from './control-client/control-client.js';
 import { clientOptionsFor, type EmulatorClientOptions } from './core/client-options.js';
-import { createRuntime } from './core/create-runtime.js';
+import { createRuntime, type NotificationOptions } from './core/create-runtime.js';
 import { MERCHANT_KEYS, type MerchantKey } from './core/credentials.js';
 import type { RunReport } from './core/scheduler.js';
 import type { ClockMode } from './core/virtual-clock.js';
 import { MEMORY } from './db/open-database.js';
 import type { FamilyModule } from './families/family.js';
+import type { JournalLimits } from './journal/journal-store.js';
+import type { ServerLimits } from './wire/http-limits.js';
 
 export { type AppOptions, buildApp } from './app.js';
+export type { ControlActionDescriptor } from './control/action-catalogue.js';
+export type { JournalRow, JournalSummary } from './control/requests.js';
+export type { FamilyControl } from './control-client/actions.generated.js';
+export {
+  type ClockView,
+  type ControlClient,
+  connectEmulator,
+  createControlClient,
+  EmulatorControlError,
+  type FaultInput,
+  type RequestFilter,
+} from './control-client/control-client.js';
+export type { ControlCall, ControlFields, ControlResult } from './control-client/types.js';
 export type { EmulatorClientOptions } from './core/client-options.js';
-export { createRuntime, type EmulatorRuntime, type RuntimeOptions } from './core/create-runtime.js';
+export {
+  createRuntime,
+  type EmulatorRuntime,
+  type NotificationOptions,
+  type RuntimeOptions,
+} from './core/create-runtime.js';
 export {
   type Credentials,
   generateCredentials,
   MERCHANT_KEYS,
   type MerchantKey,
 } from './core/credentials.js';
+export { DEV_MERCHANTS } from './core/dev-merchants.js';
 export { formatTime } from './core/format-time.js';
 export type { RunReport, TimerRun } from './core/scheduler.js';
 export { type ClockMode, VirtualClock } from './core/virtual-clock.js';
 export type { FamilyModule } from './families/family.js';
+export type { SignatureDiagnosis } from './journal/diagnose-signature.js';
 export { ApiError } from './wire/api-error.js';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './wire/http-limits.js';
 
 export interface StartEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -39,13 +66,22 @@ export interface StartEmulatorOptions {
   probe?: boolean | number;
   /** Accept http:// and loopback notify URLs (default true: notifications can reach a local test server). */
   allowInsecureNotifyUrls?: boolean;
+  /** `loopback` (default): the control API answers this machine only; `open`: any client with the bearer token. */
   controlApi?: AppOptions['controlApi'];
+  /** The bearer token of an open control API; generated when left out (see `RunningEmulator.controlToken`). */
+  controlToken?: string;
   /** Enforce the catalogue's rate limits (default true). */
   rateLimits?: boolean;
   /** Delay of automatic system steps (ACCEPTED→PROCESSING, …), virtual ms. */
   asyncStepMs?: number;
   /** The resource families to serve; all four by default. */
   families?: readonly FamilyModule[];
+  /** Bounds of the request journal: `maxRows` (default 10,000) and `maxAgeMs` (default 7 days; 0 = none). */
+  journal?: Partial<JournalLimits>;
+  /** Notification delivery: answer timeout, concurrency bounds, how long a clock advance waits for answers. */
+  notifications?: NotificationOptions;
+  /** HTTP server timeouts (headers, whole request, idle, keep-alive) and the connection cap. */
+  limits?: ServerLimits;
 }
 
 export interface EmulatorMerchant {
@@ -79,6 +115,13 @@ export interface RunningEmulator {
     /** Moves virtual time forward; resolves once every timer and notification due on the way has run. */
     advance(ms: number): Promise<ClockAdvanceResult>;
   };
+  /**
+   * The typed control client: `control.transferBills.fail({ out_bill_no, fail_reason })`, `control.clock.advance`,
+   * `control.faults`, `control.notifications`, `control.requests`, `control.reset({ clock: true })`, …
+   */
+  control: ControlClient;
+  /** The bearer token of an open control API (undefined in loopback mode). */
+  controlToken: string | undefined;
   close(): Promise<void>;
 }
 
@@ -96,8 +139,21 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       : { allowInsecureNotifyUrls: options.allowInsecureNotifyUrls }),
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     ...(options.asyncStepMs === undefined ? {} : { asyncStepMs: options.asyncStepMs }),
+    ...(options.journal ? { journal: options.journal } : {}),
+    ...(options.notifications ? { notifications: options.notifications } : {}),
   });
-  const app = buildApp(runtime, { controlApi: options.controlApi ?? 'loopback' });
+  const controlApi = options.controlApi ?? 'loopback';
+  if (options.controlToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(options.controlToken)) {
+    await runtime.close();
+    throw new RangeError('controlToken must be at least 16 printable ASCII characters without spaces');
+  }
+  const controlToken =
+    controlApi === 'open' ? (options.controlToken ?? randomBytes(24).toString('base64url')) : undefined;
+  const app = buildApp(runtime, {
+    controlApi,
+    ...(controlToken ? { controlToken } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   try {
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   } catch (error) {
@@ -149,6 +205,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       now: () => runtime.clock.now(),
       advance: (ms) => runtime.scheduler.advanceBy(ms),
     },
+    control: createControlClient({
+      url,
+      token: controlToken,
+      actions: describeControlActions(runtime.families, CONTROL_PREFIX, credentials),
+    }),
+    controlToken,
     close() {
       closing ??= (async () => {
         // Stopping first lets a request that waits on the scheduler (a clock advance delivering to a merchant

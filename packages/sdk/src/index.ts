@@ -23,6 +23,13 @@ export {
   type RateLimit,
   type SensitiveFields,
 } from './catalogue/index.js';
+export { MemoryPlatformCertificateStore } from './certificates/memory-platform-certificate-store.js';
+export type {
+  PlatformCertificateEntry,
+  PlatformCertificateRefreshLock,
+  PlatformCertificateStore,
+  StoredPlatformCertificates,
+} from './certificates/platform-certificate-store.js';
 export type {
   FamilyMethods,
   FamilyName as ClientFamilyName,
@@ -31,6 +38,7 @@ export type {
 } from './client/build-families.js';
 export type { WechatPayNotifications } from './client/notifications-api.js';
 export type { GenericRequest, HttpMethod } from './client/prepare-generic.js';
+export { type ResponseInfo, WechatPayPromise, type WithResponse } from './client/response-promise.js';
 export { SDK_VERSION } from './client/sdk-version.js';
 export { WechatPay } from './client/wechat-pay.js';
 export type {
@@ -42,11 +50,13 @@ export type {
 } from './client/wechat-pay-options.js';
 export {
   type ApiErrorDetail,
+  type CertificateFailureReason,
   type DecryptFailureReason,
   type SignatureFailureReason,
   type ValidationLocation,
   WechatPayAbortError,
   WechatPayApiError,
+  WechatPayCertificateError,
   WechatPayConfigError,
   WechatPayDecryptError,
   WechatPayError,
@@ -69,4 +79,4 @@ export { BACKUP_BASE_URL, PRIMARY_BASE_URL } from './transport/failover.js';
 export { MemoryTokenStore } from './transport/memory-token-store.js';
 export type { RetryOptions } from './transport/retry-policy.js';
 export type { RetryEvent } from './transport/run-attempts.js';
-export type { TokenStore, TokenTakeResult } from './transport/token-store.js';
+export type { TokenStore, TokenTakeOptions, TokenTakeResult } from './transport/token-store.js';

@@ -57,6 +57,39 @@ export function clockRoutes(app: FastifyInstance, runtime: EmulatorRuntime): voi
     const report = await ('by' in advance
       ? scheduler.advanceBy(advance.by)
       : scheduler.advanceTo(advance.to));
-    return { ...view(), ran: { timers: report.timers, notificationAttempts: report.notificationAttempts } };
+    return {
+      ...view(),
+      ran: {
+        timers: report.timers,
+        notificationAttempts: report.notificationAttempts,
+        // Attempts whose merchant had not answered when the advance stopped waiting (advanceWaitMs).
+        inFlight: report.inFlight.map((attempt) => ({
+          id: attempt.id,
+          url: attempt.url,
+          dueTime: formatTime(attempt.dueAt),
+        })),
+      },
+    };
+  });
+
+  // What falls due next, soonest first: the timers of the families and the scheduled notification attempts. An
+  // advance past these runs them in this order.
+  app.get('/clock/due', async () => {
+    const timers = runtime.db
+      .prepare(
+        `SELECT id, family, kind, ref, due_at AS dueAt FROM timers WHERE state = 'pending' ORDER BY due_at, id LIMIT 100`,
+      )
+      .all() as { id: number; family: string; kind: string; ref: string; dueAt: number }[];
+    const attempts = runtime.db
+      .prepare(
+        `SELECT id, family, event_type AS eventType, resource_key AS resourceKey, url, next_due_at AS dueAt
+         FROM notify_notifications WHERE next_due_at IS NOT NULL ORDER BY next_due_at, id LIMIT 100`,
+      )
+      .all() as { id: number; dueAt: number }[];
+    return {
+      ...view(),
+      timers: timers.map((t) => ({ ...t, dueTime: formatTime(t.dueAt) })),
+      notificationAttempts: attempts.map((a) => ({ ...a, dueTime: formatTime(a.dueAt) })),
+    };
   });
 }

@@ -1,4 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_ECHO_CHARS, parseBoundedJson } from '../wire/bounded-json.js';
+
+/** Messages quote the refused input; a long one is cut (a body may be up to 1 MiB). */
+const MAX_MESSAGE_CHARS = 4 * MAX_ECHO_CHARS;
 
 /** A refused control request: 400 unless said otherwise, with a message naming what was wrong. */
 export class ControlInputError extends Error {
@@ -7,7 +11,15 @@ export class ControlInputError extends Error {
     readonly status = 400,
     readonly code = 'INVALID_INPUT',
   ) {
-    super(message);
+    super(message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message);
+  }
+}
+
+function parseControlJson(raw: string): unknown {
+  try {
+    return parseBoundedJson(raw);
+  } catch (error) {
+    throw new ControlInputError(`the body is not valid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -15,12 +27,7 @@ export class ControlInputError extends Error {
 export function jsonBody(request: FastifyRequest): Record<string, unknown> {
   const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
   if (raw.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    throw new ControlInputError(`the body is not valid JSON: ${(error as Error).message}`);
-  }
+  const parsed = parseControlJson(raw);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ControlInputError('the body must be a JSON object');
   }
@@ -31,11 +38,7 @@ export function jsonBody(request: FastifyRequest): Record<string, unknown> {
 export function anyJsonBody(request: FastifyRequest): unknown {
   const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
   if (raw.trim() === '') return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    throw new ControlInputError(`the body is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseControlJson(raw);
 }
 
 /** Query values as single strings (the last one wins when repeated). */

@@ -2,6 +2,7 @@ import type { FamilyName } from '@wxpay-kit/sdk/catalogue';
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorRuntime } from '../core/create-runtime.js';
 import { runInTransaction } from '../db/transaction.js';
+import { describeControlActions } from './action-catalogue.js';
 import { anyJsonBody, queryOf } from './control-input.js';
 
 /** `transferBills` → `transfer-bills`: the URL segment of a family's control actions. */
@@ -13,7 +14,10 @@ export function familyKebab(family: FamilyName | string): string {
  * Mounts each family's user/system actions under `/_emulator/<family-kebab>`. Each runs in one transaction
  * (through the family's machine), and whatever it scheduled or queued runs right after.
  */
-export function familyActionRoutes(app: FastifyInstance, runtime: EmulatorRuntime): void {
+export function familyActionRoutes(app: FastifyInstance, runtime: EmulatorRuntime, prefix: string): void {
+  const descriptors = describeControlActions(runtime.families, prefix, runtime.credentials);
+  // What the typed control client calls: every action, named, with the merchant it may infer.
+  app.get('/actions', async () => ({ actions: descriptors }));
   for (const family of runtime.families) {
     for (const action of family.control) {
       app.route<{ Params: Record<string, string> }>({

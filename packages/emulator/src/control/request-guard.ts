@@ -1,8 +1,10 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ControlInputError } from './control-input.js';
 import { isLoopback, isLoopbackHost, isLoopbackOrigin } from './loopback.js';
 
-const OPEN_HINT = "start the emulator with controlApi: 'open' to allow it";
+const OPEN_HINT =
+  "start the emulator with --control-api open (controlApi: 'open') to allow it, with a bearer token";
 
 function forbidden(message: string): ControlInputError {
   return new ControlInputError(message, 403, 'FORBIDDEN');
@@ -51,4 +53,25 @@ export function controlRequestRefusal(request: FastifyRequest): ControlInputErro
     );
   }
   return undefined;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * In open mode every control request carries `Authorization: Bearer <token>`. A web page of another site cannot
+ * add that header to a request without a CORS preflight the control API never grants, so the token alone also
+ * keeps browsers out.
+ */
+export function bearerRefusal(request: FastifyRequest, token: string): ControlInputError | undefined {
+  const header = request.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  // Compared as digests: equal lengths for timingSafeEqual, and no timing hint about the token's length.
+  if (match && timingSafeEqual(digest(match[1]!), digest(token))) return undefined;
+  return new ControlInputError(
+    match
+      ? "the bearer token is not this emulator's control token"
+      : "this emulator's control API is open to the network and needs Authorization: Bearer <token> (the token the emulator printed at start, or WXPAY_EMULATOR_CONTROL_TOKEN)",
+    401,
+    'UNAUTHORIZED',
+  );
 }

@@ -1,7 +1,7 @@
 import { type FamilyName, isOperationName, notificationList } from '@wxpay-kit/sdk/catalogue';
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorRuntime } from '../core/create-runtime.js';
-import type { RuntimeSettings } from '../core/settings.js';
+import { type RuntimeSettings, saveSettings } from '../core/settings.js';
 import { assertRetrySchedule, retryScheduleFor, setRetrySchedule } from '../notify/retry-schedule.js';
 import { CERTIFICATES_OPERATION } from '../wire/certificates.js';
 import { ControlInputError, jsonBody, rejectUnknownKeys } from './control-input.js';
@@ -131,6 +131,7 @@ export function settingsRoutes(app: FastifyInstance, runtime: EmulatorRuntime): 
     // Parsed before anything is applied, so a bad schedule changes no other setting either.
     const schedules = retrySchedules === undefined ? [] : parseRetrySchedules(retrySchedules);
     apply(runtime.settings, rest);
+    saveSettings(runtime.db, runtime.settings, Object.keys(rest) as (keyof RuntimeSettings)[]);
     for (const [family, schedule] of schedules) setRetrySchedule(runtime.db, family, schedule);
     return view(runtime);
   });

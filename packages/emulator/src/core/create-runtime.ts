@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import { migrate } from '../db/migrate.js';
 import { MEMORY, openDatabase } from '../db/open-database.js';
 import type { Database, FamilyDeps, FamilyModule } from '../families/family.js';
+import { DEFAULT_JOURNAL_LIMITS, type JournalLimits, RequestJournal } from '../journal/journal-store.js';
 import { DeliveryWorker } from '../notify/delivery-worker.js';
 import { FaultInjector } from '../wire/fault-injection.js';
 import { RateLimiter } from '../wire/rate-limit.js';
@@ -15,6 +16,7 @@ import { Scheduler } from './scheduler.js';
 import {
   DEFAULT_ASYNC_STEP_MS,
   DEFAULT_PROBE_FRACTION,
+  loadStoredSettings,
   type RuntimeSettings,
   rollProbe,
 } from './settings.js';
@@ -33,9 +35,25 @@ export interface RuntimeOptions {
   allowInsecureNotifyUrls?: boolean;
   rateLimits?: boolean;
   asyncStepMs?: number;
+  /** Bounds of the request journal (default: 10,000 rows, 7 days). */
+  journal?: Partial<JournalLimits>;
   /** The notification worker's fetch (tests). */
   fetch?: typeof fetch;
   notifyTimeoutMs?: number;
+  /** Notification delivery bounds (see NotificationOptions). */
+  notifications?: NotificationOptions;
+}
+
+/** How notifications are delivered; every field has a default. */
+export interface NotificationOptions {
+  /** A merchant must answer within this many ms (default 5000). */
+  timeoutMs?: number;
+  /** Attempts in flight at once, all notify URLs together (default 64). */
+  concurrency?: number;
+  /** Attempts in flight at once to one notify URL origin (default 8): a dead receiver holds only these. */
+  perDestination?: number;
+  /** Longest real time a clock advance waits for notification answers, in all (default 2000 ms). */
+  advanceWaitMs?: number;
 }
 
 /** Everything the app, the control API and the scheduler share; built once per emulator. */
@@ -52,6 +70,7 @@ export interface EmulatorRuntime {
   signing: ReplySigning;
   rateLimiter: RateLimiter;
   faults: FaultInjector;
+  journal: RequestJournal;
   worker: DeliveryWorker;
   scheduler: Scheduler;
   logger: Logger;
@@ -88,27 +107,49 @@ function checkAsyncStep(ms: number): number {
   return ms;
 }
 
+/** The fields that are set: optional properties stay absent rather than undefined (exactOptionalPropertyTypes). */
+function definedOnly<T extends Record<string, unknown>>(
+  fields: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
 export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRuntime> {
   if (options.credentials && options.dataDir !== MEMORY) {
     throw new Error('createRuntime: ready-made credentials are for :memory: only; a data dir keeps its own');
   }
   const logger = options.logger ?? pino({ level: 'silent' });
   const start = startInstant(options.clock?.start);
-  const settings: RuntimeSettings = {
-    asyncStepMs: checkAsyncStep(options.asyncStepMs ?? DEFAULT_ASYNC_STEP_MS),
-    allowInsecureNotifyUrls: options.allowInsecureNotifyUrls ?? true,
-    probe: probeSettings(options.probe),
-    rateLimits: { enabled: options.rateLimits ?? true, perSecond: {} },
-  };
+  if (options.asyncStepMs !== undefined) checkAsyncStep(options.asyncStepMs);
+  const probe = options.probe === undefined ? undefined : probeSettings(options.probe);
   const credentials = options.credentials ?? (await loadOrCreateCredentials(options.dataDir));
   const db = openDatabase(options.dataDir);
   try {
     migrate(db, options.families);
+    // What `POST /_emulator/settings` saved in this data folder, unless this start's options say otherwise.
+    const stored = loadStoredSettings(db);
+    const settings: RuntimeSettings = {
+      asyncStepMs: options.asyncStepMs ?? stored?.asyncStepMs ?? DEFAULT_ASYNC_STEP_MS,
+      allowInsecureNotifyUrls: options.allowInsecureNotifyUrls ?? stored?.allowInsecureNotifyUrls ?? true,
+      probe: probe ?? { ...probeSettings(undefined), ...stored?.probe },
+      rateLimits: {
+        enabled: options.rateLimits ?? stored?.rateLimits?.enabled ?? true,
+        perSecond: { ...stored?.rateLimits?.perSecond },
+      },
+    };
     const clock = new VirtualClock({
       mode: options.clock?.mode ?? 'real',
       ...(start === undefined ? {} : { start }),
       db,
     });
+    if (clock.recoveredFrom !== undefined) {
+      logger.warn(
+        { storedNow: clock.recoveredFrom, now: clock.now() },
+        'the stored virtual time was out of range (an advance past year 9999 by an older version); the clock starts again from the start option or wall time',
+      );
+    }
     const directory = new MerchantDirectory(credentials);
     const signer = createResponseSigner({
       privateKey: directory.platformPrivateKey,
@@ -123,9 +164,23 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
       logger,
       probeFirstAttempt: () => rollProbe(settings.probe),
       ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.notifyTimeoutMs ? { timeoutMs: options.notifyTimeoutMs } : {}),
+      ...definedOnly({
+        timeoutMs: options.notifications?.timeoutMs ?? options.notifyTimeoutMs,
+        concurrency: options.notifications?.concurrency,
+        perDestination: options.notifications?.perDestination,
+      }),
     });
-    const scheduler = new Scheduler({ db, clock, families: options.families, familyDeps, worker, logger });
+    const scheduler = new Scheduler({
+      db,
+      clock,
+      families: options.families,
+      familyDeps,
+      worker,
+      logger,
+      ...definedOnly({ advanceWaitMs: options.notifications?.advanceWaitMs }),
+    });
+    // An answer may make a retry due at once, and frees a slot for a notification that waited for one.
+    worker.onSettled(() => scheduler.wake());
     let stopping: Promise<void> | undefined;
     // Both are told at once (each marks itself stopped before it waits), so the scheduler's run in progress
     // finds its delivery abandoned instead of waiting out the merchant's answer window.
@@ -147,6 +202,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
       signing: { signer, probe: () => rollProbe(settings.probe) },
       rateLimiter: new RateLimiter(clock, settings.rateLimits),
       faults: new FaultInjector(db, clock),
+      journal: new RequestJournal(db, { ...DEFAULT_JOURNAL_LIMITS, ...options.journal }),
       worker,
       scheduler,
       logger,

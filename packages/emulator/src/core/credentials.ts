@@ -12,6 +12,7 @@ import type { MerchantRole } from '@wxpay-kit/sdk/catalogue';
 import { generateNonce } from '@wxpay-kit/sdk/protocol';
 import { createSelfSignedCertificate } from '@wxpay-kit/sdk/testing';
 import { MEMORY } from '../db/open-database.js';
+import { DEV_MERCHANTS } from './dev-merchants.js';
 
 export const MERCHANT_KEYS = ['ordinary', 'serviceProvider', 'platform'] as const;
 export type MerchantKey = (typeof MERCHANT_KEYS)[number];
@@ -100,23 +101,12 @@ function digits(count: number): string {
   return out;
 }
 
-function createMchidFactory(): (leading: string) => string {
-  const used = new Set<string>();
-  return (leading) => {
-    for (;;) {
-      const mchid = leading + digits(10 - leading.length);
-      if (!used.has(mchid)) {
-        used.add(mchid);
-        return mchid;
-      }
-    }
-  };
-}
-
-const appid = () => `wx${randomBytes(8).toString('hex')}`;
 const pem = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ format: 'pem', type }) as string;
 
-/** Generates a fresh set: the platform key pair and certificate, three callers, four sub-merchants. */
+/**
+ * Generates a fresh set: the platform key pair and certificate, three callers, four sub-merchants. Merchant numbers
+ * and appids are the documented DEV_MERCHANTS; keys, serials and APIv3 keys are new each time.
+ */
 export async function generateCredentials(now = Date.now()): Promise<Credentials> {
   const [platformPair, ...merchantPairs] = await Promise.all([
     generateRsaKeyPair(),
@@ -124,7 +114,6 @@ export async function generateCredentials(now = Date.now()): Promise<Credentials
   ]);
   const notBefore = new Date(now - 24 * 3600 * 1000);
   const notAfter = new Date(now + CERT_VALIDITY_MS);
-  const mchid = createMchidFactory();
   const platformSerial = certificateSerial();
   const platform: PlatformCredentials = {
     publicKeyId: `PUB_KEY_ID_${digits(34)}`,
@@ -144,12 +133,14 @@ export async function generateCredentials(now = Date.now()): Promise<Credentials
   };
   const entries = MERCHANT_KEYS.map((key, index): [MerchantKey, MerchantCredentials] => {
     const pair = merchantPairs[index]!;
-    const id = mchid(key === 'ordinary' ? '19' : '16');
+    const dev = DEV_MERCHANTS[key];
+    const id = dev.mchid;
     const serialNo = certificateSerial();
-    const subMerchants =
-      key === 'ordinary'
-        ? []
-        : [1, 2].map((n) => ({ mchid: mchid('19'), name: `${NAME_OF[key]} 子商户 ${n}`, appid: appid() }));
+    const subMerchants = dev.subMerchants.map((sub, n) => ({
+      mchid: sub.mchid,
+      name: `${NAME_OF[key]} 子商户 ${n + 1}`,
+      appid: sub.appid,
+    }));
     return [
       key,
       {
@@ -157,7 +148,7 @@ export async function generateCredentials(now = Date.now()): Promise<Credentials
         mchid: id,
         kind: KIND_OF[key],
         name: NAME_OF[key],
-        appid: appid(),
+        appid: dev.appid,
         serialNo,
         privateKeyPem: pem(pair.privateKey, 'pkcs8'),
         certificatePem: createSelfSignedCertificate({

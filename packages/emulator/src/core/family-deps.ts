@@ -1,5 +1,6 @@
 import { rsaOaepEncrypt } from '@wxpay-kit/sdk/protocol';
 import type { Database, FamilyDeps, TimerRequest } from '../families/family.js';
+import { recordTransition } from '../history/transition-log.js';
 import { enqueueNotification } from '../notify/outbox.js';
 import { formatTime } from './format-time.js';
 import { createIdGenerator } from './ids.js';
@@ -53,6 +54,9 @@ export function createFamilyDeps(options: {
     },
     schedule(timer) {
       insertTimer(db, timer);
+    },
+    recordTransition(entry) {
+      recordTransition(db, { ...entry, at: entry.at ?? clock.now() });
     },
     settings,
   };

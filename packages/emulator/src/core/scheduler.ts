@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
 import { runInTransaction } from '../db/transaction.js';
 import type { Database, DueTimer, FamilyDeps, FamilyModule } from '../families/family.js';
-import type { VirtualClock } from './virtual-clock.js';
+import { assertAdvance, type VirtualClock, virtualTimeProblem } from './virtual-clock.js';
 
 /** The part of the notification DeliveryWorker the scheduler drives. */
 export interface DueWork {
-  /** Makes at most `limit` of the attempts due now; resolves to how many were made. */
-  runDue(limit?: number): Promise<number>;
+  /** Starts the attempts due now, as far as the concurrency bounds allow, without waiting for answers. */
+  dispatchDue(): Array<Promise<unknown>>;
+  /** Earliest due time of a notification with no attempt in flight. */
   nextDueAt(): number | undefined;
+  /** Resolves when an attempt in flight settles, or at `deadline` (performance.now() ms). */
+  waitForSettle(deadline: number): Promise<void>;
+  inFlight(): Array<{ id: number; url: string; dueAt: number }>;
+  /** Scheduled attempts made so far (a counter). */
+  readonly attemptsMade: number;
   /** Abandons the attempts in flight and starts none until the returned function is called. */
   pause(): () => void;
 }
@@ -25,7 +31,13 @@ export interface TimerRun {
 /** What one run (or one clock advance) did. */
 export interface RunReport {
   timers: TimerRun[];
+  /** Notification attempts made (answered, timed out or refused) during the run. */
   notificationAttempts: number;
+  /**
+   * Attempts still waiting for the merchant's answer when the run returned (a clock advance waits at most
+   * `advanceWaitMs` for them): their outcome is recorded when it comes, and retries follow from there.
+   */
+  inFlight: Array<{ id: number; url: string; dueAt: number }>;
 }
 
 export interface SchedulerDeps {
@@ -37,7 +49,14 @@ export interface SchedulerDeps {
   logger: Logger;
   /** Longest real-time sleep between checks. */
   maxSleepMs?: number;
+  /**
+   * Longest real time a clock advance waits for notification answers, in all (default 2000 ms): a merchant that
+   * never answers delays an advance by this much at most, and its attempt is reported as still in flight.
+   */
+  advanceWaitMs?: number;
 }
+
+export const DEFAULT_ADVANCE_WAIT_MS = 2000;
 
 interface TimerRow {
   id: number;
@@ -50,12 +69,6 @@ interface TimerRow {
 
 // A family that keeps scheduling timers already due would otherwise spin forever inside one run.
 const MAX_STEPS_PER_RUN = 100_000;
-
-/**
- * Attempts made between two looks at the timers: each may take a merchant's whole answer window (5 s), and a due
- * 24 h or 30 d timeout must not wait behind a queue of slow merchants.
- */
-const ATTEMPTS_PER_BATCH = 1;
 
 /** Another connection holds the write lock: the work is still to do, on a later run. */
 function isLockContention(error: unknown): boolean {
@@ -74,6 +87,7 @@ function isLockContention(error: unknown): boolean {
 export class Scheduler {
   readonly #deps: SchedulerDeps;
   readonly #maxSleepMs: number;
+  readonly #advanceWaitMs: number;
   readonly #nextTimer;
   readonly #pendingTimer;
   readonly #markDone;
@@ -90,6 +104,9 @@ export class Scheduler {
   constructor(deps: SchedulerDeps) {
     this.#deps = deps;
     this.#maxSleepMs = deps.maxSleepMs ?? 1000;
+    this.#advanceWaitMs = deps.advanceWaitMs ?? DEFAULT_ADVANCE_WAIT_MS;
+    if (!(this.#advanceWaitMs >= 0))
+      throw new RangeError(`advanceWaitMs must be a number of ms ≥ 0, got ${this.#advanceWaitMs}`);
     this.#nextTimer = deps.db.prepare(
       `SELECT id, family, kind, ref, due_at, payload FROM timers
        WHERE state = 'pending' ORDER BY due_at, id LIMIT 1`,
@@ -119,19 +136,34 @@ export class Scheduler {
     this.#wakePending = true;
     setImmediate(() => {
       this.#wakePending = false;
-      if (!this.#stopped) void this.runDue();
+      if (!this.#stopped) void this.#tick();
     });
   }
 
-  /** Runs everything due at the current virtual time. */
-  runDue(): Promise<RunReport> {
+  /**
+   * Runs everything due at the current virtual time and waits for the notification answers (and for the retries
+   * that fall due meanwhile). Timers and other runs do not wait behind those answers.
+   */
+  async runDue(): Promise<RunReport> {
+    const made = this.#deps.worker.attemptsMade;
+    const report: RunReport = { timers: [], notificationAttempts: 0, inFlight: [] };
+    for (;;) {
+      await this.#tick(report);
+      if (this.#stopped || this.#deps.worker.inFlight().length === 0) break;
+      await this.#deps.worker.waitForSettle(Number.POSITIVE_INFINITY);
+    }
+    report.notificationAttempts = this.#deps.worker.attemptsMade - made;
+    report.inFlight = this.#deps.worker.inFlight();
+    return report;
+  }
+
+  /** One serialised pass: fires the due timers and starts the due attempts, without waiting for answers. */
+  #tick(report: RunReport = { timers: [], notificationAttempts: 0, inFlight: [] }): Promise<void> {
     return this.#serial(async () => {
-      const report: RunReport = { timers: [], notificationAttempts: 0 };
       this.#productive = true;
-      const ran = await this.#runDueNow(report);
+      const ran = this.#runDueNow(report);
       const next = this.#earliestDue();
       if (!ran && next !== undefined && next <= this.#deps.clock.now()) this.#productive = false;
-      return report;
     });
   }
 
@@ -141,9 +173,8 @@ export class Scheduler {
    */
   advanceTo(target: number): Promise<RunReport & { now: number }> {
     return this.#serial(() => {
-      if (!Number.isFinite(target))
-        throw new RangeError(`advanceTo: expected epoch ms, got ${String(target)}`);
-      return this.#advance(target);
+      checkedTarget(target);
+      return this.#advance(() => target);
     });
   }
 
@@ -152,9 +183,18 @@ export class Scheduler {
    * run in progress must not eat into the advance.
    */
   advanceBy(ms: number): Promise<RunReport & { now: number }> {
-    if (!Number.isFinite(ms) || ms < 0)
-      throw new RangeError(`advance: ms must be a finite number ≥ 0, got ${String(ms)}`);
-    return this.#serial(() => this.#advance(this.#deps.clock.now() + ms));
+    assertAdvance(ms);
+    return this.#serial(() => {
+      const { clock } = this.#deps;
+      const start = clock.snapshot();
+      checkedTarget(start.now + ms);
+      // In real mode the advance adds `ms` to the offset from wall time, however long it waits for answers.
+      const target =
+        clock.mode === 'manual'
+          ? () => start.now + ms
+          : () => clock.now() - clock.snapshot().offsetMs + start.offsetMs + ms;
+      return this.#advance(target);
+    });
   }
 
   /**
@@ -174,18 +214,34 @@ export class Scheduler {
     await this.#chain.catch(() => undefined);
   }
 
-  async #advance(target: number): Promise<RunReport & { now: number }> {
-    const { clock } = this.#deps;
-    const report: RunReport = { timers: [], notificationAttempts: 0 };
+  /**
+   * Steps the clock from one due time to the next up to `target`. At each step the due timers fire and the due
+   * attempts start; the step waits for their answers before moving on, but all the waiting of one advance together
+   * is at most advanceWaitMs of real time: after that, time moves on without waiting, and what is still in flight
+   * is reported. Its outcome is recorded when it comes (retries count from the attempt's scheduled time).
+   */
+  async #advance(targetNow: () => number): Promise<RunReport & { now: number }> {
+    const { clock, worker } = this.#deps;
+    const made = worker.attemptsMade;
+    const report: RunReport = { timers: [], notificationAttempts: 0, inFlight: [] };
+    const deadline = performance.now() + this.#advanceWaitMs;
     this.#productive = true;
     for (let step = 0; step < MAX_STEPS_PER_RUN && !this.#stopped; step++) {
+      const ran = this.#runDueNow(report);
+      if (worker.inFlight().length > 0 && performance.now() < deadline) {
+        await worker.waitForSettle(deadline);
+        continue;
+      }
       const next = this.#earliestDue();
-      if (next === undefined || next > target) break;
-      if (next > clock.now()) clock.set(next);
-      if (!(await this.#runDueNow(report))) break;
+      const now = clock.now();
+      const target = targetNow();
+      if (next !== undefined && next > now && next <= target) clock.set(next);
+      else if (next !== undefined && next <= now && ran) continue;
+      else if (now < target) clock.set(target);
+      else break;
     }
-    if (target > clock.now()) clock.set(target);
-    await this.#runDueNow(report);
+    report.notificationAttempts = worker.attemptsMade - made;
+    report.inFlight = worker.inFlight();
     return { ...report, now: clock.now() };
   }
 
@@ -205,35 +261,25 @@ export class Scheduler {
 
   /**
    * Everything due now: every due timer first (they are quick, and a timer may queue an attempt due at once), then
-   * a few attempts, then the timers again. False if nothing ran.
+   * the due attempts are started (not awaited). False if nothing ran or started.
    */
-  async #runDueNow(report: RunReport): Promise<boolean> {
+  #runDueNow(report: RunReport): boolean {
     let ranAnything = false;
     for (let step = 0; step < MAX_STEPS_PER_RUN && !this.#stopped; step++) {
       const now = this.#deps.clock.now();
       const timer = this.#nextTimer.get() as TimerRow | undefined;
-      if (timer && timer.due_at <= now) {
-        const fired = this.#fire(timer, now);
-        // Locked by another connection: leave it (and what is due after it) to a later, slower-paced run.
-        if (fired === 'locked') {
-          this.#productive = false;
-          return ranAnything;
-        }
-        if (fired) report.timers.push(fired);
-        ranAnything = true;
-        continue;
+      if (!timer || timer.due_at > now) break;
+      const fired = this.#fire(timer, now);
+      // Locked by another connection: leave it (and what is due after it) to a later, slower-paced run.
+      if (fired === 'locked') {
+        this.#productive = false;
+        return ranAnything;
       }
-      const attemptDue = this.#deps.worker.nextDueAt();
-      if (attemptDue !== undefined && attemptDue <= now) {
-        const attempts = await this.#deps.worker.runDue(ATTEMPTS_PER_BATCH);
-        report.notificationAttempts += attempts;
-        if (attempts === 0) break;
-        ranAnything = true;
-        continue;
-      }
-      return ranAnything;
+      if (fired) report.timers.push(fired);
+      ranAnything = true;
     }
-    return ranAnything;
+    if (this.#stopped) return ranAnything;
+    return this.#deps.worker.dispatchDue().length > 0 || ranAnything;
   }
 
   /**
@@ -295,10 +341,17 @@ export class Scheduler {
       next === undefined ? this.#maxSleepMs : Math.max(next - now, this.#productive ? 0 : this.#maxSleepMs);
     const delay = Math.min(due, this.#maxSleepMs);
     this.#sleeper = setTimeout(() => {
-      if (!this.#stopped) void this.runDue();
+      if (!this.#stopped) void this.#tick();
     }, delay);
     this.#sleeper.unref();
   }
+}
+
+/** Checked before the clock moves at all, so a refused advance leaves everything as it was. */
+function checkedTarget(target: number): number {
+  const problem = virtualTimeProblem(target);
+  if (problem) throw new RangeError(`advance: ${problem}`);
+  return target;
 }
 
 function dueTimer(row: TimerRow): DueTimer {

@@ -1,4 +1,6 @@
 import type { Database, FamilyModule } from '../families/family.js';
+import { migrateTransitionLog } from '../history/transition-log.js';
+import { migrateJournal } from '../journal/journal-store.js';
 import { migrateOutbox } from '../notify/outbox.js';
 
 /** Core tables; every statement is idempotent so the migration runs at every start. */
@@ -40,9 +42,11 @@ CREATE TABLE IF NOT EXISTS fault_rules (
  */
 export const KEPT_ON_RESET = new Set(['meta', 'id_sequences', 'sqlite_sequence', 'notify_retry_schedules']);
 
-/** Core tables, then the notification outbox, then each family's own tables. */
+/** Core tables, then the notification outbox and the request journal, then each family's own tables. */
 export function migrate(db: Database, families: readonly FamilyModule[]): void {
   db.exec(CORE_SCHEMA);
   migrateOutbox(db);
+  migrateJournal(db);
+  migrateTransitionLog(db);
   for (const family of families) family.migrate(db);
 }

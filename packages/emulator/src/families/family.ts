@@ -1,6 +1,7 @@
 import type { FamilyName, MerchantRole, OperationSpec } from '@wxpay-kit/sdk/catalogue';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../core/clock.js';
+import type { TransitionEntry } from '../history/transition-log.js';
 
 /**
  * The contract between the emulator's framework (wire, db, notify, control) and each resource family.
@@ -77,6 +78,8 @@ export interface FamilyDeps {
   notify(notification: OutgoingNotification): void;
   /** Inserts a durable timer within the current transaction. */
   schedule(timer: TimerRequest): void;
+  /** Logs a state change of a resource (its timeline) within the current transaction; `at` defaults to now. */
+  recordTransition(entry: Omit<TransitionEntry, 'at'> & { at?: number }): void;
   /** Settings a test may change (e.g. the delays of asynchronous steps). */
   settings: EmulatorSettings;
 }
@@ -117,6 +120,11 @@ export interface ControlAction {
   method: 'GET' | 'POST';
   /** Fastify path relative to /_emulator/<family-kebab>, e.g. `/:mchid/:out_authorization_no/confirm`. */
   path: string;
+  /**
+   * The method name in the typed control client (`emulator.control.<family>.<name>`); by default derived from
+   * the path (control/action-catalogue.ts: `/…/confirm` → `confirm`, GET `/balances/:id` → `getBalances`).
+   */
+  name?: string;
   summary: string;
   actor: Actor;
   handler(

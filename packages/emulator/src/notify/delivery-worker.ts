@@ -7,8 +7,9 @@ import type { ResponseSigner } from '../wire/response-signer.js';
 import {
   type AttemptInput,
   type AttemptRecord,
-  earliestDueAt,
-  findNextDue,
+  type DueEntry,
+  earliestDue,
+  findDue,
   findNotification,
   listAttempts,
   listNotifications,
@@ -36,14 +37,44 @@ export interface DeliveryWorkerDeps {
   fetch?: typeof fetch;
   /** Default 5000: a merchant must answer within 5 s. */
   timeoutMs?: number;
+  /** Attempts in flight at once, all destinations together (default 64). */
+  concurrency?: number;
+  /** Attempts in flight at once to one destination (scheme, host and port of the notify URL; default 8). */
+  perDestination?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_DELIVERY_CONCURRENCY = 64;
+export const DEFAULT_DELIVERY_PER_DESTINATION = 8;
+/** Due notifications read per dispatch, to find some for destinations not yet at their bound. */
+const DISPATCH_SCAN = 1000;
+
+/** A scheduled attempt that has been sent and not yet answered (or timed out). */
+export interface InFlightAttempt {
+  id: number;
+  url: string;
+  /** Virtual ms the attempt was due. */
+  dueAt: number;
+}
+
+function destinationOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new Error(`DeliveryWorker: ${name} must be an integer ≥ 1, got ${value}`);
+  return value;
+}
 
 /** The merchant cannot be sent anything (no APIv3 key, unsealable resource): retrying cannot help. */
 class NotSendableError extends Error {}
 
-type AttemptResult = 'made' | 'skipped' | 'abandoned';
+export type AttemptResult = 'made' | 'skipped' | 'abandoned';
 
 /**
  * Delivers the outbox. All state is in SQLite, so a new worker on the same database resumes where a previous one
@@ -51,23 +82,29 @@ type AttemptResult = 'made' | 'skipped' | 'abandoned';
  * worker abandons (on close() or pause()) before the merchant answered.
  *
  * Every network exchange happens outside any transaction; its result is recorded in one short transaction.
- * Attempts run one at a time in due order: runDue() calls never overlap, and each notification has a lock shared
- * with redeliver(), so no notification ever has two attempts in flight. Two workers (processes) on one database
- * are not guarded against: the emulator runs one.
+ * Attempts run concurrently, in due order, at most `concurrency` at once and `perDestination` to one notify URL
+ * origin: a merchant that never answers holds only its own slots, never anyone else's delivery. Each notification
+ * has a lock shared with redeliver(), so no notification ever has two attempts in flight. Two workers (processes)
+ * on one database are not guarded against: the emulator runs one.
  */
 export class DeliveryWorker {
   readonly #deps: DeliveryWorkerDeps;
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
+  readonly #concurrency: number;
+  readonly #perDestination: number;
   #closed = false;
   /** pause() calls not yet resumed. */
   #paused = 0;
   /** Aborted (and replaced) to abandon every exchange in flight. */
   #abandon = new AbortController();
-  #runQueue: Promise<unknown> = Promise.resolve();
-  #queuedRun: { limit: number; run: Promise<number> } | undefined;
   readonly #locks = new Map<number, Promise<unknown>>();
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Scheduled attempts sent and not yet settled, by notification id. */
+  readonly #scheduled = new Map<number, InFlightAttempt>();
+  readonly #perOrigin = new Map<string, number>();
+  readonly #settledListeners = new Set<() => void>();
+  #attemptsMade = 0;
 
   constructor(deps: DeliveryWorkerDeps) {
     const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -78,25 +115,115 @@ export class DeliveryWorker {
     }
     this.#deps = deps;
     this.#timeoutMs = timeoutMs;
+    this.#concurrency = positiveInteger(deps.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY, 'concurrency');
+    this.#perDestination = positiveInteger(
+      deps.perDestination ?? DEFAULT_DELIVERY_PER_DESTINATION,
+      'perDestination',
+    );
     this.#fetch = deps.fetch ?? fetch;
   }
 
+  /** Scheduled attempts made (answered, timed out or refused) since this worker started. */
+  get attemptsMade(): number {
+    return this.#attemptsMade;
+  }
+
+  /** The scheduled attempts sent and not yet settled. */
+  inFlight(): InFlightAttempt[] {
+    return [...this.#scheduled.values()];
+  }
+
+  /** Called each time a scheduled attempt settles (so the scheduler can run what that made due). */
+  onSettled(listener: () => void): () => void {
+    this.#settledListeners.add(listener);
+    return () => this.#settledListeners.delete(listener);
+  }
+
   /**
-   * Performs the attempts due at clock.now(), in due order, at most `limit` of them (so a caller can do other due
-   * work between slow merchants); resolves to how many were made.
+   * Starts the attempts due at clock.now(), in due order, as far as the bounds allow (at most `limit` of them),
+   * without waiting for any answer; returns the attempts started, each resolving to what became of it.
+   */
+  dispatchDue(limit = Number.POSITIVE_INFINITY): Array<Promise<AttemptResult>> {
+    const started: Array<Promise<AttemptResult>> = [];
+    if (this.#closed || this.#paused > 0) return started;
+    const bound = this.#deps.clock.now();
+    const free = () => Math.min(this.#concurrency - this.#scheduled.size, limit - started.length);
+    if (free() <= 0) return started;
+    for (const entry of findDue(this.#deps.db, bound, DISPATCH_SCAN + this.#scheduled.size)) {
+      if (free() <= 0) break;
+      if (this.#scheduled.has(entry.id)) continue;
+      const origin = destinationOf(entry.url);
+      const busy = this.#perOrigin.get(origin) ?? 0;
+      if (busy >= this.#perDestination) continue;
+      started.push(this.#start(entry, origin, bound));
+    }
+    return started;
+  }
+
+  /**
+   * Makes the attempts due at clock.now() and waits for them (and for the retries they make due by then), at
+   * most `limit` attempts; resolves to how many were made. Attempts already in flight are not made twice.
    */
   runDue(limit = Number.POSITIVE_INFINITY): Promise<number> {
     if (!(limit >= 1)) throw new RangeError(`DeliveryWorker.runDue: limit must be ≥ 1, got ${limit}`);
-    // Calls made while a run is in progress share the one queued behind it, which reads the clock when it
-    // starts: a scheduler that calls on every tick cannot pile up runs behind a slow merchant.
-    if (this.#queuedRun?.limit === limit) return this.#queuedRun.run;
-    const run = this.#runQueue.then(() => {
-      if (this.#queuedRun?.run === run) this.#queuedRun = undefined;
-      return this.#track(this.#runDueNow(limit));
+    return this.#runDue(limit);
+  }
+
+  async #runDue(limit: number): Promise<number> {
+    const mine = new Set<Promise<AttemptResult>>();
+    let made = 0;
+    let stopped = false;
+    for (;;) {
+      if (!stopped) for (const attempt of this.dispatchDue(limit - made - mine.size)) mine.add(attempt);
+      if (mine.size === 0) {
+        // Due work held back by the bounds (slots taken by others' attempts) waits for a slot.
+        const due = this.nextDueAt();
+        const waiting = !stopped && made < limit && due !== undefined && due <= this.#deps.clock.now();
+        if (!waiting || this.#scheduled.size === 0 || this.#closed || this.#paused > 0) break;
+        await this.waitForSettle(Number.POSITIVE_INFINITY);
+        continue;
+      }
+      const { attempt, result } = await Promise.race(
+        [...mine].map((p) => p.then((r) => ({ attempt: p, result: r }))),
+      );
+      mine.delete(attempt);
+      if (result === 'made') made++;
+      if (result === 'abandoned') stopped = true;
+    }
+    return made;
+  }
+
+  /** Resolves when any scheduled attempt in flight settles, or at `deadline` (performance.now() ms). */
+  waitForSettle(deadline: number): Promise<void> {
+    if (this.#scheduled.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, deadline - performance.now()));
+      const unsubscribe = this.onSettled(done);
+      function done() {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      }
     });
-    this.#queuedRun = { limit, run };
-    this.#runQueue = run.catch(() => undefined);
-    return run;
+  }
+
+  #start(entry: DueEntry, origin: string, bound: number): Promise<AttemptResult> {
+    this.#scheduled.set(entry.id, { id: entry.id, url: entry.url, dueAt: entry.nextDueAt });
+    this.#perOrigin.set(origin, (this.#perOrigin.get(origin) ?? 0) + 1);
+    const attempt = this.#track(this.#withLock(entry.id, () => this.#scheduledAttempt(entry.id, bound)));
+    const settle = (result: AttemptResult) => {
+      this.#scheduled.delete(entry.id);
+      const left = (this.#perOrigin.get(origin) ?? 1) - 1;
+      if (left === 0) this.#perOrigin.delete(origin);
+      else this.#perOrigin.set(origin, left);
+      if (result === 'made') this.#attemptsMade++;
+      for (const listener of this.#settledListeners) listener();
+      return result;
+    };
+    return attempt.then(settle, (error: unknown) => {
+      this.#deps.logger.error({ err: error, notification: entry.id }, 'notification attempt crashed');
+      return settle('skipped');
+    });
   }
 
   /**
@@ -115,9 +242,10 @@ export class DeliveryWorker {
     };
   }
 
-  /** Earliest pending due time (virtual ms), for the scheduler. */
+  /** Earliest due time (virtual ms) of a pending notification that has no attempt in flight, for the scheduler. */
   nextDueAt(): number | undefined {
-    return earliestDueAt(this.#deps.db);
+    const rows = earliestDue(this.#deps.db, this.#scheduled.size + 1);
+    return rows.find((row) => !this.#scheduled.has(row.id))?.nextDueAt;
   }
 
   /**
@@ -162,21 +290,6 @@ export class DeliveryWorker {
   #abandonInFlight(): void {
     this.#abandon.abort();
     this.#abandon = new AbortController();
-  }
-
-  async #runDueNow(limit: number): Promise<number> {
-    // Each attempt uses up a schedule element, so the loop ends even with zero delays; what falls due while it
-    // runs is left to the next run, which reads the clock again.
-    const bound = this.#deps.clock.now();
-    let made = 0;
-    while (!this.#closed && this.#paused === 0 && made < limit) {
-      const next = findNextDue(this.#deps.db, bound);
-      if (!next) break;
-      const result = await this.#withLock(next.id, () => this.#scheduledAttempt(next.id, bound));
-      if (result === 'abandoned') break;
-      if (result === 'made') made++;
-    }
-    return made;
   }
 
   async #scheduledAttempt(id: number, bound: number): Promise<AttemptResult> {

@@ -231,23 +231,37 @@ export function listNotifications(db: Database, filter: NotificationFilter): Not
   return (db.prepare(sql).all(...args) as NotificationRow[]).map(toNotification);
 }
 
-/** The pending notification whose next attempt is due earliest, if it is due at or before `bound`. */
-export function findNextDue(db: Database, bound: number): NotificationRecord | undefined {
-  const row = db
-    .prepare(
-      `SELECT * FROM notify_notifications
-       WHERE next_due_at IS NOT NULL AND next_due_at <= ? AND state = 'pending'
-       ORDER BY next_due_at, id LIMIT 1`,
-    )
-    .get(bound) as NotificationRow | undefined;
-  return row ? toNotification(row) : undefined;
+/** A pending notification's place in the delivery queue. */
+export interface DueEntry {
+  id: number;
+  url: string;
+  nextDueAt: number;
 }
 
-export function earliestDueAt(db: Database): number | undefined {
-  const row = db
-    .prepare(`SELECT MIN(next_due_at) AS due FROM notify_notifications WHERE state = 'pending'`)
-    .get() as { due: number | null };
-  return row.due ?? undefined;
+/*
+ * Only a pending notification has a next due time (delivered and failed ones have NULL), so the queries below read
+ * the partial index notify_notifications_due (next_due_at, id) WHERE next_due_at IS NOT NULL: their cost does not
+ * grow with the delivered history. A `state = 'pending'` test would make SQLite read every row ever sent.
+ */
+
+/** Up to `limit` notifications due at or before `bound`, earliest first. */
+export function findDue(db: Database, bound: number, limit: number): DueEntry[] {
+  return db
+    .prepare(
+      `SELECT id, url, next_due_at AS nextDueAt FROM notify_notifications INDEXED BY notify_notifications_due
+       WHERE next_due_at IS NOT NULL AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?`,
+    )
+    .all(bound, limit) as DueEntry[];
+}
+
+/** The earliest next-due times, earliest first (at most `limit`), to skip those already in flight. */
+export function earliestDue(db: Database, limit: number): Array<{ id: number; nextDueAt: number }> {
+  return db
+    .prepare(
+      `SELECT id, next_due_at AS nextDueAt FROM notify_notifications INDEXED BY notify_notifications_due
+       WHERE next_due_at IS NOT NULL ORDER BY next_due_at, id LIMIT ?`,
+    )
+    .all(limit) as Array<{ id: number; nextDueAt: number }>;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { boundedEcho } from './bounded-json.js';
+
 /** `detail` of an APIv3 error body, as WeChat Pay spells it. */
 export interface ApiErrorDetail {
   field?: string;
@@ -21,7 +23,8 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
-    this.detail = detail;
+    // A refused value is echoed, but never a whole megabyte of it.
+    this.detail = detail && 'value' in detail ? { ...detail, value: boundedEcho(detail.value) } : detail;
   }
 
   toBody(): { code: string; message: string; detail?: ApiErrorDetail } {

@@ -3,6 +3,7 @@ import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { TLocalizedValidationError } from 'typebox/error';
 import { ApiError, type ApiErrorDetail } from './api-error.js';
+import { JsonTooDeepError, parseBoundedJson } from './bounded-json.js';
 import { escapePointerToken, getAtPointer } from './json-pointer.js';
 
 type Location = 'body' | 'url' | 'query';
@@ -133,8 +134,14 @@ function parseQuery(rawUrl: string): Record<string, string> {
 
 function parseJson(rawBody: Buffer): unknown {
   try {
-    return JSON.parse(rawBody.toString('utf8'));
+    return parseBoundedJson(rawBody.toString('utf8'));
   } catch (error) {
+    if (error instanceof JsonTooDeepError) {
+      throw paramError(`请求体嵌套过深 (the request body nests deeper than ${error.maxDepth} levels)`, {
+        location: 'body',
+        issue: error.message,
+      });
+    }
     throw paramError('请求体不是合法的JSON (the request body is not valid JSON)', {
       location: 'body',
       issue: (error as Error).message,

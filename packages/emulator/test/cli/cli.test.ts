@@ -63,7 +63,9 @@ beforeAll(async () => {
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 describe('wxpay-emulator CLI', () => {
-  it('prints the credentials table and an SDK configuration that works, reuses them on the next start, and stops on SIGINT', async () => {
+  it('prints the credentials table and an SDK configuration that works, reuses them on the next start, and stops on SIGINT', {
+    timeout: 60_000,
+  }, async () => {
     const first = await startCli(['--port', '0', '--data', dataDir]);
     const mchids = [...first.output.matchAll(/^(ordinary|serviceProvider|platform)\s+(\d{10})\s/gm)].map(
       (m) => m[2],
@@ -72,15 +74,26 @@ describe('wxpay-emulator CLI', () => {
     expect(first.output).toMatch(/WeChat Pay public key: PUB_KEY_ID_\d+/);
     expect(first.output).toContain(join(dataDir, 'credentials'));
 
-    // The printed configuration (file paths for the keys) is what a user pastes: it must work as printed.
-    const config = /new WechatPay\((\{[\s\S]*?\})\);/.exec(first.output)?.[1];
-    expect(config).toBeDefined();
-    const options = new Function(`return (${config});`)();
-    const wxpay = new WechatPay(options);
-    await expect(wxpay.authorizations.get({ out_authorization_no: 'nope1' })).rejects.toMatchObject({
-      status: 404,
-      code: 'NOT_FOUND',
-    });
+    // The printed configurations (file paths for the keys), one per caller, are what a user pastes: each must
+    // work as printed.
+    const configs = [...first.output.matchAll(/new WechatPay\((\{[\s\S]*?\})\);/g)].map((m) => m[1]);
+    expect(configs).toHaveLength(3);
+    const [ordinary, serviceProvider, platform] = configs.map(
+      (config) => new WechatPay(new Function(`return (${config});`)()),
+    );
+    const notFound = { status: 404, code: 'NOT_FOUND' };
+    await expect(ordinary!.authorizations.get({ out_authorization_no: 'nope1' })).rejects.toMatchObject(
+      notFound,
+    );
+    await expect(
+      serviceProvider!.transferBills.get({ out_bill_no: 'nope1', sub_mchid: '1900000211' }),
+    ).rejects.toMatchObject(notFound);
+    await expect(
+      platform!.recharges.get({ out_recharge_no: 'nope1', sub_mchid: '1900001121' }),
+    ).rejects.toMatchObject(notFound);
+    const health = await fetch(`${first.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
     expect(await stop(first.child)).toBe('code 0');
 
     const second = await startCli(['--port', '0', '--data', dataDir]);

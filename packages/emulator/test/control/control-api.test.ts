@@ -39,11 +39,35 @@ describe('control API access', () => {
     expect((await h.control('GET', '/_emulator/clock', undefined, '::ffff:127.0.0.1')).statusCode).toBe(200);
   });
 
-  it("answers any client when controlApi is 'open'", async () => {
-    const open = await createHarness({ controlApi: 'open' });
+  it("answers any client with the bearer token when controlApi is 'open', and no one without it", async () => {
+    const token = 'team-token-0123456789abcdef';
+    const open = await createHarness({ controlApi: 'open', controlToken: token });
     try {
-      expect((await open.control('GET', '/_emulator/clock', undefined, '10.1.2.3')).statusCode).toBe(200);
-      // Nor are Host, Origin or the body's content type checked then.
+      const bare = await open.control('GET', '/_emulator/clock', undefined, '10.1.2.3');
+      expect(bare.statusCode).toBe(401);
+      expect(bare.json()).toMatchObject({ code: 'UNAUTHORIZED' });
+      expect(bare.json().message).toContain('Authorization: Bearer');
+      const withToken = (value: string) =>
+        open.app.inject({
+          method: 'GET',
+          url: '/_emulator/merchants',
+          remoteAddress: '10.1.2.3',
+          headers: { authorization: value },
+        });
+      expect((await withToken(`Bearer ${token}`)).statusCode).toBe(200);
+      expect((await withToken(`Bearer ${token}x`)).json().message).toMatch(
+        /not this emulator's control token/,
+      );
+      expect((await withToken(token)).statusCode).toBe(401);
+      // Every route, the families' own actions included.
+      const action = await open.app.inject({
+        method: 'POST',
+        url: '/_emulator/recharges/CZ1/pay',
+        remoteAddress: '10.1.2.3',
+      });
+      expect(action.statusCode).toBe(401);
+      // With the token, Host, Origin and the body's content type are not checked: a page of another site cannot
+      // attach the header without a CORS preflight, which the control API never grants.
       const foreign = await open.app.inject({
         method: 'POST',
         url: '/_emulator/clock/advance',
@@ -51,6 +75,7 @@ describe('control API access', () => {
           host: 'evil.example.com',
           origin: 'https://evil.example.com',
           'content-type': 'text/plain',
+          authorization: `Bearer ${token}`,
         },
         payload: '{"seconds":1}',
       });
@@ -58,6 +83,10 @@ describe('control API access', () => {
     } finally {
       await open.close();
     }
+  });
+
+  it('refuses to build an open control API without a token', async () => {
+    await expect(createHarness({ controlApi: 'open' })).rejects.toThrow(/needs a controlToken/);
   });
 });
 
@@ -329,5 +358,21 @@ describe('control API: clock, resources, notifications, reset', () => {
     const missing = await h.control('POST', '/_emulator/recharges/NOPE/pay');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ code: 'NOT_FOUND', message: 'no item NOPE' });
+  });
+});
+
+describe('control API body size', () => {
+  it('a body over 1 MiB is 413, on built-in routes and family actions alike', async () => {
+    const payload = `{"a":"${'x'.repeat(1024 * 1024)}"}`;
+    for (const url of ['/_emulator/faults', '/_emulator/settings', '/_emulator/recharges/CZ1/pay']) {
+      const res = await h.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.statusCode, url).toBe(413);
+      expect(res.json(), url).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    }
   });
 });

@@ -34,9 +34,19 @@ describe('credentials', () => {
       ...m.subMerchants.map((s) => s.mchid),
     ]);
     expect(new Set(mchids).size).toBe(7);
+    // The documented dev numbers, the same in every fresh data folder (README, core/dev-merchants.ts).
+    expect(mchids).toEqual([
+      '1900000001',
+      '1230000109',
+      '1900000211',
+      '1900000212',
+      '1900001109',
+      '1900001121',
+      '1900000109',
+    ]);
     for (const m of [ordinary, serviceProvider, platform]) {
       expect(m.mchid).toMatch(/^\d{10}$/);
-      expect(m.appid).toMatch(/^wx[0-9a-f]{16}$/);
+      expect(m.appid).toMatch(/^wx[0-9a-z]{16}$/);
       expect(m.apiV3Key).toMatch(/^[0-9A-Za-z]{32}$/);
       const cert = loadCertificate(m.certificatePem);
       expect(cert.serialNo).toBe(m.serialNo);

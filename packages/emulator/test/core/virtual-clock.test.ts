@@ -87,3 +87,28 @@ describe('VirtualClock', () => {
     db.close();
   });
 });
+
+describe('VirtualClock bounds', () => {
+  it('refuses a time past the range or an over-long advance, and changes nothing', () => {
+    const clock = new VirtualClock({ mode: 'manual', start: 50_000 });
+    expect(() => clock.set(9e15)).toThrow(RangeError);
+    expect(() => clock.advance(1e16)).toThrow(/100 years/);
+    expect(clock.now()).toBe(50_000);
+  });
+
+  it('a data folder whose stored time is out of range (bricked by an older version) starts again', () => {
+    const open = freshDb();
+    const db = open();
+    db.prepare("INSERT INTO meta (key, value) VALUES ('clock', ?)").run(
+      JSON.stringify({ mode: 'real', offsetMs: 1e16, instantMs: 0 }),
+    );
+    const clock = new VirtualClock({ db, wallNow: () => 1_000_000 });
+    expect(clock.recoveredFrom).toBe(1e16 + 1_000_000);
+    expect(clock.now()).toBe(1_000_000);
+    db.close();
+    // The repaired time is what is stored now.
+    const again = open();
+    expect(new VirtualClock({ db: again, wallNow: () => 1_000_000 }).now()).toBe(1_000_000);
+    again.close();
+  });
+});

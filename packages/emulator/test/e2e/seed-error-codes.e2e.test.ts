@@ -127,7 +127,7 @@ describe('every error code the seed pages document, reached through the SDK', ()
   const specificWays: Record<string, ReachFn> = {
     // 400 PARAM_ERROR: a malformed path parameter, a missing query parameter, a bad body.
     'authorizations.close 400 PARAM_ERROR': () => ({
-      call: unchecked('authorizations.close', { params: { out_authorization_no: 'AUTH-0001' } }),
+      call: unchecked('authorizations.close', { params: { out_authorization_no: 'AUTH-0001'.repeat(4) } }),
       field: 'out_authorization_no',
       location: 'url',
     }),

@@ -47,7 +47,15 @@ async function merchant(
   return server;
 }
 
-function setup(options: { timeoutMs?: number; probe?: boolean; db?: Database } = {}) {
+function setup(
+  options: {
+    timeoutMs?: number;
+    probe?: boolean;
+    db?: Database;
+    concurrency?: number;
+    perDestination?: number;
+  } = {},
+) {
   const db = options.db ?? memoryDb();
   const clock = new ManualClock();
   const worker = buildWorker(keys, {
@@ -55,6 +63,8 @@ function setup(options: { timeoutMs?: number; probe?: boolean; db?: Database } =
     clock,
     probeFirstAttempt: () => options.probe === true,
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.perDestination ? { perDestination: options.perDestination } : {}),
   });
   cleanups.push(() => worker.close());
   return { db, clock, worker };
@@ -412,32 +422,49 @@ describe('DeliveryWorker redeliver', () => {
 });
 
 describe('DeliveryWorker concurrency', () => {
-  test('two concurrent runDue calls deliver once', async () => {
+  test('two concurrent runDue calls deliver once: an attempt in flight is not made again', async () => {
     const server = await merchant(() => 200, { delayMs: 50 });
     const { db, clock, worker } = setup();
     const id = enqueueNotification(db, clock.now(), transferBillNotification(server.url));
-    // Calls made before a run starts share it.
     const counts = await Promise.all([worker.runDue(), worker.runDue()]);
-    expect(counts).toEqual([1, 1]);
+    expect(counts[0]! + counts[1]!).toBe(1);
     expect(server.requests).toHaveLength(1);
     expect(states(worker, id).attempts).toHaveLength(1);
   });
 
-  test('runDue calls made during a run wait for it, then share one run that sees what became due', async () => {
-    const server = await merchant(() => 200, { delayMs: 50 });
+  test('a merchant that never answers delays only itself: others are delivered meanwhile', async () => {
+    const dead = await merchant(() => 'hang');
+    const healthy = await merchant(() => 200);
     const { db, clock, worker } = setup();
-    enqueueNotification(db, clock.now(), transferBillNotification(server.url, 'bill-a'));
-    const running = worker.runDue();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    // Due after the running call read the clock: only a later run can see it.
-    setRetrySchedule(db, 'transferBills', [1]);
-    enqueueNotification(db, clock.now(), transferBillNotification(server.url, 'bill-b'));
-    clock.advance(1_000);
-    const queued = [worker.runDue(), worker.runDue()];
-    expect(queued[0]).toBe(queued[1]);
-    expect(await Promise.all([running, ...queued])).toEqual([1, 1, 1]);
-    expect(server.requests.map((r) => r.body)).toHaveLength(2);
-    expect(server.maxConcurrent).toBe(1);
+    const stuck = ['d1', 'd2', 'd3', 'd4'].map((no) =>
+      enqueueNotification(db, clock.now(), transferBillNotification(dead.url, no)),
+    );
+    const fine = enqueueNotification(db, clock.now(), transferBillNotification(healthy.url, 'h1'));
+    const run = worker.runDue();
+    await until(
+      () => states(worker, fine).state === 'delivered',
+      'the healthy merchant got its notification',
+    );
+    expect(worker.inFlight().map((a) => a.id)).toEqual(stuck);
+    await until(() => dead.requests.length === 4, 'the dead merchant got all four at once');
+    await worker.close();
+    await run;
+  });
+
+  test('attempts to one destination are bounded, and so are all attempts together', async () => {
+    const slow = await merchant(() => 200, { delayMs: 100 });
+    const { db, clock, worker } = setup({ concurrency: 3, perDestination: 2 });
+    for (const no of ['a1', 'a2', 'a3', 'a4', 'a5'])
+      enqueueNotification(db, clock.now(), transferBillNotification(slow.url, no));
+    const other = await merchant(() => 200, { delayMs: 100 });
+    for (const no of ['b1', 'b2', 'b3'])
+      enqueueNotification(db, clock.now(), transferBillNotification(other.url, no));
+    expect(worker.dispatchDue().length).toBe(3);
+    expect(worker.inFlight().length).toBe(3);
+    expect(await worker.runDue()).toBe(5);
+    expect(slow.maxConcurrent).toBe(2);
+    expect(other.maxConcurrent).toBeLessThanOrEqual(2);
+    expect(slow.requests.length + other.requests.length).toBe(8);
   });
 
   test('redeliver and runDue never overlap on one notification', async () => {
@@ -450,18 +477,18 @@ describe('DeliveryWorker concurrency', () => {
     expect(states(worker, id).attempts).toHaveLength(5);
   });
 
-  test('close abandons the attempt in flight (not logged, still due) instead of waiting for the merchant', async () => {
+  test('close abandons the attempts in flight (not logged, still due) instead of waiting for the merchant', async () => {
     const server = await merchant(() => 'hang');
     const { db, clock, worker } = setup();
     const id = enqueueNotification(db, clock.now(), transferBillNotification(server.url));
     enqueueNotification(db, clock.now(), transferBillNotification(server.url, 'second'));
     const run = worker.runDue();
-    await until(() => server.requests.length === 1, 'the first attempt reached the merchant');
+    await until(() => server.requests.length === 2, 'both attempts reached the merchant');
     await worker.close();
     expect(await run).toBe(0);
     expect(states(worker, id)).toMatchObject({ state: 'pending', attemptsMade: 0, attempts: [] });
-    await until(() => server.abandoned === 1, 'the merchant saw the connection closed');
-    expect(server.requests).toHaveLength(1);
+    await until(() => server.abandoned === 2, 'the merchant saw the connections closed');
+    expect(server.requests).toHaveLength(2);
     expect(await worker.runDue()).toBe(0);
   });
 
@@ -582,5 +609,41 @@ describe('DeliveryWorker list', () => {
     expect(() => buildWorker(keys, { db: memoryDb(), clock: new ManualClock(), timeoutMs: 0 })).toThrow(
       'timeoutMs must be a positive number of milliseconds, got 0',
     );
+  });
+});
+
+describe('DeliveryWorker reads little of an answer', () => {
+  test('an endless 200 answer is cut after the excerpt: the attempt succeeds and the rest is never read', async () => {
+    const { createServer } = await import('node:http');
+    let written = 0;
+    let closed = false;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        const chunk = Buffer.alloc(64 * 1024, 'x');
+        const pump = () => {
+          while (!closed && res.write(chunk)) written += chunk.length;
+          if (!closed) res.once('drain', pump);
+        };
+        res.on('close', () => {
+          closed = true;
+        });
+        pump();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    cleanups.push(() => server.closeAllConnections());
+    const port = (server.address() as { port: number }).port;
+    // A long answer window: reading the whole body would run until it, and fail the attempt or the test.
+    const { db, clock, worker } = setup({ timeoutMs: 60_000 });
+    const id = enqueueNotification(db, clock.now(), transferBillNotification(`http://127.0.0.1:${port}/n`));
+    expect(await worker.runDue()).toBe(1);
+    const [attempt] = states(worker, id).attempts;
+    expect(attempt).toMatchObject({ ok: true, httpStatus: 200, error: null });
+    expect(attempt?.responseExcerpt).toBe('x'.repeat(512));
+    await until(() => closed, 'the emulator closed the connection');
+    expect(written).toBeLessThan(16 * 1024 * 1024);
   });
 });

@@ -49,10 +49,10 @@ export interface Harness {
 }
 
 export async function createHarness(
-  options: Partial<RuntimeOptions> & { controlApi?: 'loopback' | 'open' } = {},
+  options: Partial<RuntimeOptions> & { controlApi?: 'loopback' | 'open'; controlToken?: string } = {},
 ): Promise<Harness> {
   const credentials = await sharedCredentials();
-  const { controlApi, ...runtimeOptions } = options;
+  const { controlApi, controlToken, ...runtimeOptions } = options;
   const runtime = await createRuntime({
     dataDir: ':memory:',
     credentials,
@@ -60,7 +60,10 @@ export async function createHarness(
     clock: { mode: 'manual', start: START },
     ...runtimeOptions,
   });
-  const app = buildApp(runtime, controlApi ? { controlApi } : {});
+  const app = buildApp(runtime, {
+    ...(controlApi ? { controlApi } : {}),
+    ...(controlToken ? { controlToken } : {}),
+  });
   return {
     runtime,
     app,

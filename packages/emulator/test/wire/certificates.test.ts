@@ -65,3 +65,66 @@ describe('GET /v3/certificates', () => {
     expect(sm2.json()).toEqual({ data: [] });
   });
 });
+
+describe('GET /v3/certificates and the key the request names', () => {
+  it('signs with the WeChat Pay public key when the request names it (a merchant migrating to the public key)', async () => {
+    const { publicKeyId, publicKeyPem } = h.credentials.platform;
+    const res = await h.call('ordinary', {
+      method: 'GET',
+      url: '/v3/certificates',
+      headers: { 'wechatpay-serial': publicKeyId },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['wechatpay-serial']).toBe(publicKeyId);
+    await verifySignedMessage({
+      headers: res.headers as Record<string, string>,
+      body: res.rawPayload,
+      keyring: new PlatformKeyring({ publicKey: { id: publicKeyId, key: publicKeyPem } }),
+      now: Math.floor(Date.now() / 1000),
+    });
+    expect(res.json().data).toHaveLength(1);
+  });
+});
+
+describe('platform certificate rotation (control API)', () => {
+  it('lists old and new during the overlap, signs certificate-mode answers with the new one, and drops the old after', async () => {
+    const local = await createHarness({ rateLimits: false });
+    try {
+      const before = (await local.control('GET', '/_emulator/platform-certificates')).json();
+      expect(before.listed).toHaveLength(1);
+      const rotated = await local.control('POST', '/_emulator/platform-certificates/rotate', {});
+      expect(rotated.statusCode).toBe(200);
+      const { previous, current } = rotated.json();
+      expect(previous.serial_no).toBe(before.current);
+      expect(current.serial_no).not.toBe(previous.serial_no);
+      const nowMs = local.runtime.clock.now();
+      expect(Date.parse(previous.expire_time)).toBeLessThanOrEqual(nowMs + 24 * 3600 * 1000);
+
+      const download = await local.call('ordinary', { method: 'GET', url: '/v3/certificates' });
+      expect(download.json().data.map((e: { serial_no: string }) => e.serial_no)).toEqual([
+        previous.serial_no,
+        current.serial_no,
+      ]);
+      expect(download.headers['wechatpay-serial']).toBe(current.serial_no);
+      // A client that still names the old certificate is answered under the new one, and so learns of it.
+      const old = await local.call('ordinary', {
+        method: 'GET',
+        url: '/v3/certificates',
+        headers: { 'wechatpay-serial': previous.serial_no },
+      });
+      expect(old.headers['wechatpay-serial']).toBe(current.serial_no);
+
+      await local.control('POST', '/_emulator/clock/advance', { ms: 24 * 3600 * 1000 + 1000 });
+      const after = await local.call('ordinary', { method: 'GET', url: '/v3/certificates' });
+      expect(after.json().data.map((e: { serial_no: string }) => e.serial_no)).toEqual([current.serial_no]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('refuses a bad overlap', async () => {
+    const res = await h.control('POST', '/_emulator/platform-certificates/rotate', { overlapMs: -1 });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/overlapMs/);
+  });
+});

@@ -55,19 +55,19 @@ describe('roles (NO_AUTH)', () => {
     expect(ok.statusCode).toBe(200);
     const res = await h.call('platform', {
       method: 'GET',
-      url: '/v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/1900000109',
+      url: '/v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/1900009999',
     });
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({
       code: 'NO_AUTH',
-      detail: { field: 'sub_mchid', value: '1900000109', location: 'url' },
+      detail: { field: 'sub_mchid', value: '1900009999', location: 'url' },
     });
   });
 
   it('cancelWithdraws.confirm: an unbound body sub_mchid answers NO_AUTH with the documented status 400', async () => {
     const body = JSON.stringify({
       out_request_no: 'P1',
-      sub_mchid: '1900000109',
+      sub_mchid: '1900009999',
       operator_identification: 'id1102',
       confirm_time: '2015-05-20T13:29:35+08:00',
       cancel_contract_version: 'V20241213',
@@ -80,7 +80,7 @@ describe('roles (NO_AUTH)', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
       code: 'NO_AUTH',
-      detail: { field: '/sub_mchid', value: '1900000109', location: 'body' },
+      detail: { field: '/sub_mchid', value: '1900009999', location: 'body' },
     });
   });
 });

@@ -33,14 +33,14 @@ function expectParamError(res: Awaited<ReturnType<Harness['call']>>, detail: Rec
 
 describe('validate-request (400 PARAM_ERROR)', () => {
   it('recharges.apply: a wrong nested body field is named by its JSON pointer', async () => {
-    const body = rechargeBody({ recharge_amount: { amount: 100, currency: 'USD' } });
+    const body = rechargeBody({ recharge_amount: { amount: 100, currency: 'C'.repeat(17) } });
     const res = await h.call('platform', { method: 'POST', url: APPLY, body: JSON.stringify(body) });
     const error = expectParamError(res, {
       field: '/recharge_amount/currency',
-      value: 'USD',
+      value: 'C'.repeat(17),
       location: 'body',
     });
-    expect(error.detail.issue).toContain('"CNY"');
+    expect(error.detail.issue).toContain('16');
     expect(error.message).toContain('/body/recharge_amount/currency');
   });
 
@@ -71,9 +71,14 @@ describe('validate-request (400 PARAM_ERROR)', () => {
   });
 
   it('authorizations.get: a bad path parameter is named plainly, location url', async () => {
-    const url = '/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/bad-no%21';
+    const tooLong = `bad-no%21${'x'.repeat(30)}`;
+    const url = `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${tooLong}`;
     const res = await h.call('ordinary', { method: 'GET', url });
-    expectParamError(res, { field: 'out_authorization_no', value: 'bad-no!', location: 'url' });
+    expectParamError(res, {
+      field: 'out_authorization_no',
+      value: `bad-no!${'x'.repeat(30)}`,
+      location: 'url',
+    });
   });
 
   it('recharges.get: a missing query parameter is named plainly, location query', async () => {

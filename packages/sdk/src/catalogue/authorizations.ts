@@ -3,7 +3,8 @@ import {
   ASSUMED_NO_AUTH,
   COMMON_ERRORS,
   documented,
-  outNo,
+  knownValues,
+  optionalText,
   responseObject,
   responseText,
   rfc3339,
@@ -11,7 +12,7 @@ import {
   stringEnum,
   text,
 } from './schemas.js';
-import { TRANSFER_SCENE_IDS } from './transfer-scenes.js';
+import { TRANSFER_SCENE_IDS, TRANSFER_SCENE_IDS_MENTIONED } from './transfer-scenes.js';
 import { defineOperation } from './types.js';
 
 const BASE = '/v3/fund-app/mch-transfer/user-confirm-authorization';
@@ -29,10 +30,15 @@ export const AUTHORIZATION_CLOSE_REASONS = [
 const RATE_LIMIT_ERROR = documented(429, 'RATELIMIT_EXCEEDED', '频率超限');
 const NOT_FOUND = documented(404, 'NOT_FOUND', '免确认收款授权不存在');
 
-const outAuthorizationNo = outNo(
+/** `string(32)` on the apply, query and close pages; none of them restricts its characters. */
+const outAuthorizationNo = text(
   32,
-  '【商户侧授权单号】Merchant authorization number, digits and letters only',
+  '【商户侧授权单号】Merchant authorization number, unique within the merchant',
+  ['seed 000', 'seed 001', 'DOC 4015901167'],
 );
+
+/** Apply page body table [DOC 4015901167]. */
+const APPLY: ['DOC 4015901167'] = ['DOC 4015901167'];
 
 const pathParams = strictObject({ out_authorization_no: outAuthorizationNo });
 
@@ -96,25 +102,28 @@ export const authorizationsApply = defineOperation({
   query: undefined,
   body: strictObject({
     out_authorization_no: outAuthorizationNo,
-    appid: text(32, '【商户AppID】AppID the openid belongs to'),
-    openid: text(64, '【收款用户OpenID】The user under the AppID'),
-    transfer_scene_id: stringEnum(
-      TRANSFER_SCENE_IDS,
-      '【转账场景ID】Transfer scene the authorization covers',
+    appid: text(32, '【商户AppID】AppID the openid belongs to', APPLY),
+    openid: text(64, '【收款用户OpenID】The user under the AppID', APPLY),
+    transfer_scene_id: knownValues(
+      [...TRANSFER_SCENE_IDS, ...TRANSFER_SCENE_IDS_MENTIONED],
+      '【转账场景ID】Transfer scene the authorization covers, as applied for in the merchant platform ' +
+        '(e.g. 1000 现金营销, 1006 企业报销)',
+      { required: true, maxLength: 36, source: APPLY },
     ),
-    user_display_name: text(32, '【用户展示昵称】Nickname shown in the authorization details'),
-    user_recv_perception: Type.Optional(text(256, '【用户收款感知】Receiving reason shown to the user')),
+    user_display_name: text(32, '【用户展示名称】Account name shown in the authorization details', APPLY),
+    user_recv_perception: optionalText(256, '【用户收款感知】Receiving reason shown to the user', APPLY),
     authorization_notify_url: text(
       256,
       '【授权结果通知地址】HTTPS URL without query for authorization events',
+      APPLY,
     ),
     scene_info: Type.Optional(
       strictObject(
         {
-          client_ip: Type.Optional(text(45, '【用户终端IP】Client IP address')),
-          device_id: Type.Optional(text(128, '【设备ID】Device id')),
+          client_ip: optionalText(45, '【用户终端IP】Client IP address (IPv4 or IPv6)', APPLY),
+          device_id: optionalText(128, '【用户设备ID】Device id', APPLY),
           device_type: Type.Optional(
-            stringEnum(['IOS', 'ANDROID', 'HARMONY', 'OTHER'], '【设备类型】Device type'),
+            stringEnum(['IOS', 'ANDROID', 'HARMONY', 'OTHER'], '【用户设备类型】Device type', APPLY),
           ),
         },
         '【场景信息】Scene information',

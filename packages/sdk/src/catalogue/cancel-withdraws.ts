@@ -1,14 +1,17 @@
 import Type from 'typebox';
 import {
+  anyText,
   assumed,
   assumedRateLimitError,
   COMMON_ERRORS,
   documented,
   mchid,
+  optionalText,
   outNo,
   responseObject,
   responseText,
   rfc3339,
+  type Sources,
   strictObject,
   stringEnum,
   text,
@@ -48,9 +51,22 @@ export const ID_DOC_TYPES = [
   'IDENTIFICATION_TYPE_TAIWAN_RESIDENT',
 ] as const;
 
-const subMchid = mchid('【二级商户号】Sub-merchant number to cancel');
-const outRequestNo = outNo(32, '【商户注销申请单号】Merchant application number, digits and letters only');
-const applymentId = text(32, '【微信支付注销单号】WeChat Pay application number');
+/** Partner pages: apply, the two queries, the pre-check; confirm is seed 002. */
+const APPLY: Sources = ['DOC 4013892756'];
+const VALIDATE: Sources = ['DOC 4016420099'];
+const CONFIRM: Sources = ['seed 002'];
+
+const subMchidDescription = '【二级商户号】Sub-merchant number to cancel';
+/**
+ * The apply page: 必须仅包含大小写字母与数字, `string(32)`. The query and confirm pages take the number the apply
+ * call was given, so the same characters are all they can ever be passed.
+ */
+const outRequestNo = (source: Sources) =>
+  outNo(32, '【商户注销申请单号】Merchant application number, digits and letters only', [
+    ...APPLY,
+    ...source,
+  ]);
+const applymentIdDescription = '【微信支付注销单号】WeChat Pay application number';
 
 /** Rates are not documented for this family; these are the emulator's defaults. */
 const RATE_CODE = 'FREQUENCY_LIMITED';
@@ -119,7 +135,7 @@ export const cancelWithdrawsValidate = defineOperation({
   method: 'GET',
   path: `${BASE}/validate-cancel/{sub_mchid}`,
   role: 'platform',
-  params: strictObject({ sub_mchid: subMchid }),
+  params: strictObject({ sub_mchid: mchid(subMchidDescription, VALIDATE) }),
   query: undefined,
   body: undefined,
   response: responseObject({
@@ -167,53 +183,71 @@ export const cancelWithdrawsApply = defineOperation({
   params: undefined,
   query: undefined,
   body: strictObject({
-    sub_mchid: subMchid,
-    out_request_no: outRequestNo,
-    withdraw: Type.Optional(stringEnum(WITHDRAW_OPTIONS, '【是否提现】Cancel and pay out, or cancel only')),
+    sub_mchid: mchid(subMchidDescription, APPLY),
+    out_request_no: outRequestNo(APPLY),
+    withdraw: Type.Optional(
+      stringEnum(WITHDRAW_OPTIONS, '【是否提取资金】Cancel and pay out, or cancel only', APPLY),
+    ),
     payee_info: Type.Optional(
       strictObject(
         {
           account_type: stringEnum(
             ['ACCOUNT_TYPE_CORPORATE', 'ACCOUNT_TYPE_PERSONAL'],
             '【账户类型】Corporate or personal account',
+            APPLY,
           ),
           bank_account_info: strictObject(
             {
-              account_name: text(2048, '【开户名称】Account name; plaintext, the SDK encrypts it'),
-              account_bank: text(128, '【开户银行】Bank'),
-              bank_branch_id: Type.Optional(text(128, '【开户银行联行号】Branch id')),
-              bank_branch_name: Type.Optional(text(128, '【开户银行全称（含支行）】Branch name')),
-              account_number: text(2048, '【银行账号】Account number; plaintext, the SDK encrypts it'),
+              account_name: text(2048, '【开户名称】Account name; plaintext, the SDK encrypts it', APPLY),
+              account_bank: text(128, '【开户银行】Bank', APPLY),
+              bank_branch_id: optionalText(128, '【开户银行联行号】Branch id', APPLY),
+              bank_branch_name: optionalText(128, '【开户银行全称（含支行）】Branch name', APPLY),
+              account_number: text(2048, '【银行账号】Account number; plaintext, the SDK encrypts it', APPLY),
             },
-            '【银行账户信息】Bank account',
+            '【银行账户】Bank account',
           ),
+          // The three members are 选填 in the table and 必填 for a personal account: a cross-field rule.
           identity_info: Type.Optional(
             strictObject(
               {
-                id_doc_type: stringEnum(ID_DOC_TYPES, '【证件类型】Identity document type'),
-                identification_name: text(2048, '【证件姓名】Name on the document; plaintext, encrypted'),
-                identification_no: text(2048, '【证件号码】Document number; plaintext, encrypted'),
+                id_doc_type: Type.Optional(
+                  stringEnum(ID_DOC_TYPES, '【证件类型】Identity document type', APPLY),
+                ),
+                identification_name: optionalText(
+                  2048,
+                  '【证件姓名】Name on the document; plaintext, encrypted',
+                  APPLY,
+                ),
+                identification_no: optionalText(
+                  2048,
+                  '【证件号码】Document number; plaintext, encrypted',
+                  APPLY,
+                ),
               },
-              '【身份信息】Identity, required for personal accounts',
+              '【收款人账号对应的证件信息】Identity, required for personal accounts',
             ),
           ),
         },
-        '【收款账户信息】Payee account, needed with APPLY_WITHDRAW',
+        '【收款账号信息】Payee account, needed with APPLY_WITHDRAW',
       ),
     ),
     proof_medias: Type.Optional(
       Type.Array(
         strictObject({
-          proof_media_type: stringEnum(['WITHDRAWAL_APPLICATION'], '【证明材料类型】Proof type'),
-          proof_media: text(1024, '【证明材料】media_id of an uploaded image'),
+          proof_media_type: stringEnum(['WITHDRAWAL_APPLICATION'], '【付款申请材料类型】Proof type', APPLY),
+          proof_media: text(1024, '【证明材料照片】media_id of an uploaded image', APPLY),
         }),
-        { minItems: 1, description: '【证明材料】Proof documents, for revoked licences and public bodies' },
+        { description: '【付款申请材料】Proof documents, for revoked licences and public bodies' },
       ),
     ),
     additional_materials: Type.Optional(
-      Type.Array(text(1024, 'media_id'), { maxItems: 10, description: '【补充材料】Up to 10 media_ids' }),
+      Type.Array(anyText('media_id'), {
+        maxItems: 10,
+        description: '【其他补充材料】Up to 10 media_ids (最多可上传10张图片)',
+        source: APPLY,
+      }),
     ),
-    remark: Type.Optional(text(32, '【备注】Passed to the receiving bank')),
+    remark: optionalText(32, '【备注】Passed to the receiving bank', APPLY),
   }),
   response: responseObject({
     applyment_id: responseText('【微信支付注销单号】WeChat Pay application number'),
@@ -252,7 +286,7 @@ export const cancelWithdrawsGet = defineOperation({
   method: 'GET',
   path: `${BASE}/out-request-no/{out_request_no}`,
   role: 'platform',
-  params: strictObject({ out_request_no: outRequestNo }),
+  params: strictObject({ out_request_no: outRequestNo(['DOC 4013892759']) }),
   query: undefined,
   body: undefined,
   response: CancelWithdrawApplicationEntity,
@@ -270,7 +304,7 @@ export const cancelWithdrawsGetByApplymentId = defineOperation({
   method: 'GET',
   path: `${BASE}/applyment-id/{applyment_id}`,
   role: 'platform',
-  params: strictObject({ applyment_id: applymentId }),
+  params: strictObject({ applyment_id: text(32, applymentIdDescription, ['DOC 4013892765']) }),
   query: undefined,
   body: undefined,
   response: CancelWithdrawApplicationEntity,
@@ -293,20 +327,25 @@ export const cancelWithdrawsConfirm = defineOperation({
   params: undefined,
   query: undefined,
   body: strictObject({
-    applyment_id: Type.Optional(applymentId),
-    out_request_no: Type.Optional(outRequestNo),
-    sub_mchid: mchid('【申请注销的二级商户号】Sub-merchant number being cancelled'),
-    operator_identification: Type.String({
-      minLength: 1,
-      maxLength: 100,
-      pattern: '^[0-9A-Za-z\\u4e00-\\u9fff]+$',
-      description:
-        '【平台确认操作人标识】Platform staff id kept as evidence; letters, digits and Chinese characters',
-    }),
+    // Both 选填; at least one of the two is a cross-field rule (二选一传入).
+    applyment_id: optionalText(32, applymentIdDescription, CONFIRM),
+    out_request_no: Type.Optional(outRequestNo(CONFIRM)),
+    sub_mchid: mchid('【申请注销的二级商户号】Sub-merchant number being cancelled', CONFIRM),
+    // 支持包含大小写字母、数字和汉字 says what the field supports, not that nothing else is accepted.
+    operator_identification: text(
+      100,
+      '【平台确认操作人标识】Platform staff id kept as evidence (letters, digits and Chinese characters are supported)',
+      CONFIRM,
+    ),
     confirm_time: rfc3339(
       '【注销确认时间】When the sub-merchant agreed to the cancellation terms (RFC 3339)',
+      CONFIRM,
     ),
-    cancel_contract_version: text(32, '【注销协议版本号】Version of 《微信支付注销申请书》, e.g. V20241213'),
+    cancel_contract_version: text(
+      32,
+      '【注销协议版本号】Version of 《微信支付注销申请书》, e.g. V20241213',
+      CONFIRM,
+    ),
   }),
   response: responseObject({
     applyment_id: Type.Optional(responseText('【微信支付注销提现申请单号】WeChat Pay application number')),

@@ -1,45 +1,46 @@
 import { escapePointerToken, getAtPointer } from '../protocol/json-pointer.js';
-import { RECHARGE_SCENE_ACCOUNT_TYPES } from './recharges.js';
+import { RECHARGE_APPLY_PAGE, RECHARGE_SCENE_ACCOUNT_TYPES } from './recharges.js';
+import type { Sources } from './schemas.js';
 import { TRANSFER_USER_NAME_REQUIRED_FROM } from './transfer-bills.js';
 import { TRANSFER_SCENE_REPORT_INFO_TYPES } from './transfer-scenes.js';
 
 export type RuleLocation = 'url' | 'query' | 'body';
 
-/** At least one of the fields must be present. */
-export interface AtLeastOneRule {
-  readonly kind: 'atLeastOne';
+/** What every rule carries: where it applies, what to tell the caller, and the page that states it. */
+interface RuleBase {
   readonly location: RuleLocation;
-  readonly fields: readonly string[];
   readonly issue: string;
+  /** The seed or official page that states the rule (see `ConstraintSource`); a test fails without one. */
+  readonly source: Sources;
+}
+
+/** At least one of the fields must be present. */
+export interface AtLeastOneRule extends RuleBase {
+  readonly kind: 'atLeastOne';
+  readonly fields: readonly string[];
 }
 
 /** When all fields are present they must name the same stored resource: only the emulator can tell. */
-export interface SameResourceRule {
+export interface SameResourceRule extends RuleBase {
   readonly kind: 'sameResource';
-  readonly location: RuleLocation;
   readonly fields: readonly string[];
-  readonly issue: string;
 }
 
 /** `dependent` must equal `pairs[value of key]` whenever the key has an entry. */
-export interface PairedValuesRule {
+export interface PairedValuesRule extends RuleBase {
   readonly kind: 'pairedValues';
-  readonly location: RuleLocation;
   readonly key: string;
   readonly dependent: string;
   readonly pairs: Readonly<Record<string, string>>;
-  readonly issue: string;
 }
 
 /** Items of `array` must carry each value `required[value of selector]` lists in `itemKey`, exactly once. */
-export interface RequiredItemsRule {
+export interface RequiredItemsRule extends RuleBase {
   readonly kind: 'requiredItems';
-  readonly location: RuleLocation;
   readonly selector: string;
   readonly array: string;
   readonly itemKey: string;
   readonly required: Readonly<Record<string, readonly string[]>>;
-  readonly issue: string;
 }
 
 /** A test on the value at `field` (a JSON pointer into the part); an absent value never passes it. */
@@ -49,14 +50,13 @@ export type RuleCondition =
 
 /**
  * `field` must be present whenever `when` holds. Both are JSON pointers, so nested members can be named
- * (`/payee_info/identity_info`); a condition on a member of an absent object simply does not hold.
+ * (`/payee_info/identity_info`); a condition on a member of an absent object simply does not hold, and a
+ * required member of an absent object is left to the rule that requires the object.
  */
-export interface RequiredWhenRule {
+export interface RequiredWhenRule extends RuleBase {
   readonly kind: 'requiredWhen';
-  readonly location: RuleLocation;
   readonly field: string;
   readonly when: RuleCondition;
-  readonly issue: string;
 }
 
 export type CrossFieldRule =
@@ -80,15 +80,27 @@ export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>
       when: { field: '/withdraw', equals: 'APPLY_WITHDRAW' },
       issue:
         '申请提现时须填写收款账户信息 (payee_info is required when withdraw is APPLY_WITHDRAW: the balances need an account to go to)',
+      // withdraw: 填写后需要填写注销的提现银行卡信息
+      source: ['DOC 4013892756'],
     },
-    {
-      kind: 'requiredWhen',
-      location: 'body',
-      field: '/payee_info/identity_info',
-      when: { field: '/payee_info/account_type', equals: 'ACCOUNT_TYPE_PERSONAL' },
-      issue:
-        '对私账户须填写身份信息 (identity_info is required for a personal account, account_type ACCOUNT_TYPE_PERSONAL)',
-    },
+    ...(
+      [
+        'identity_info',
+        'identity_info/id_doc_type',
+        'identity_info/identification_name',
+        'identity_info/identification_no',
+      ] as const
+    ).map(
+      (member): RequiredWhenRule => ({
+        kind: 'requiredWhen',
+        location: 'body',
+        field: `/payee_info/${member}`,
+        when: { field: '/payee_info/account_type', equals: 'ACCOUNT_TYPE_PERSONAL' },
+        issue: `对私账户须填写证件信息 (payee_info/${member} is required for a personal account, account_type ACCOUNT_TYPE_PERSONAL)`,
+        // identity_info: 当收款账户为付款到对私银行卡时…必填，以下 id_doc_type、identification_name、identification_no 必填
+        source: ['DOC 4013892756'],
+      }),
+    ),
   ],
   'cancelWithdraws.confirm': [
     {
@@ -96,12 +108,15 @@ export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>
       location: 'body',
       fields: ['applyment_id', 'out_request_no'],
       issue: 'pass applyment_id or out_request_no (at least one)',
+      // 跟out_request_no二选一传入; the page's own example passes both
+      source: ['seed 002'],
     },
     {
       kind: 'sameResource',
       location: 'body',
       fields: ['applyment_id', 'out_request_no'],
       issue: 'applyment_id and out_request_no name different applications',
+      source: ['seed 002'],
     },
   ],
   'recharges.apply': [
@@ -112,6 +127,8 @@ export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>
       dependent: 'account_type',
       pairs: RECHARGE_SCENE_ACCOUNT_TYPES,
       issue: 'account_type must match recharge_scene',
+      // account_type: 使用充值场景所支持的入账账户 (保证金 → 保证金账户, 运营资金 → 运营账户)
+      source: [RECHARGE_APPLY_PAGE],
     },
   ],
   'transferBills.create': [
@@ -123,6 +140,8 @@ export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>
       itemKey: 'info_type',
       required: TRANSFER_SCENE_REPORT_INFO_TYPES,
       issue: 'transfer_scene_report_infos must report the info types the transfer scene requires',
+      // 转账场景报备信息字段说明, one page per scene
+      source: ['DOC 4013774588'],
     },
     {
       kind: 'requiredWhen',
@@ -130,6 +149,8 @@ export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>
       field: '/user_name',
       when: { field: '/transfer_amount', atLeast: TRANSFER_USER_NAME_REQUIRED_FROM },
       issue: `转账金额达到2000元时须填写收款用户姓名 (user_name is required when transfer_amount is ${TRANSFER_USER_NAME_REQUIRED_FROM} fen, i.e. 2,000 CNY, or more)`,
+      // user_name: 转账金额 >= 2,000元时,该笔明细必须填写
+      source: ['DOC 4015469096'],
     },
   ],
 };
@@ -225,10 +246,14 @@ function checkRule(rule: CrossFieldRule, part: Record<string, unknown>): CrossFi
       }
       return violations;
     }
-    case 'requiredWhen':
-      return holds(rule.when, part) && getAtPointer(part, rule.field) === undefined
+    case 'requiredWhen': {
+      // A member of an absent object is not reported: the rule for the object itself says what is missing.
+      const parent = rule.field.slice(0, rule.field.lastIndexOf('/'));
+      const parentPresent = parent === '' || getAtPointer(part, parent) !== undefined;
+      return holds(rule.when, part) && parentPresent && getAtPointer(part, rule.field) === undefined
         ? [at(rule.field, undefined, rule.issue)]
         : [];
+    }
   }
 }
 

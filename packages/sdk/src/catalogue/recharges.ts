@@ -5,26 +5,37 @@ import {
   assumedRateLimitError,
   COMMON_ERRORS,
   documented,
+  knownValues,
   mchid,
+  optionalText,
   outNo,
   responseObject,
   responseText,
   rfc3339,
+  type Sources,
   strictObject,
   stringEnum,
-  text,
 } from './schemas.js';
 import { defineOperation } from './types.js';
 
 const BASE = '/v3/platsolution/ecommerce/recharges';
 const DOC = 'https://pay.weixin.qq.com/docs/partner/apis/platsolution-mch-recharge/recharge/';
 
+/** The recharge pages have no numeric id; their addresses are their sources. */
+export const RECHARGE_APPLY_PAGE = `${DOC}apply.html` as const;
+const APPLY: Sources = [RECHARGE_APPLY_PAGE];
+const QUERY: Sources = [`${DOC}get-by-out-no.html`];
+const CLOSE: Sources = ['seed 003'];
+
 export const RECHARGE_STATES = ['RECHARGING', 'SUCCESS', 'CLOSED'] as const;
 export const RECHARGE_SCENES = ['ECOMMERCE_DEPOSIT', 'ECOMMERCE_PAYMENT'] as const;
 export const RECHARGE_ACCOUNT_TYPES = ['DEPOSIT', 'OPERATION'] as const;
 export const RECHARGE_CHANNELS = ['BANK_TRANSFER', 'QR_RECHARGE', 'ONLINE_BANK'] as const;
 
-/** Seed 003: a bank transfer recharge may be up to 8亿元 (80,000,000,000 fen); no channel takes more. */
+/**
+ * Seed 003 (recharge_amount: 单笔限额规则 1、银行转账最多8亿元 2、扫码充值5万元): no recharge may exceed
+ * 8亿元 (80,000,000,000 fen), whatever channel pays it.
+ */
 export const RECHARGE_MAX_AMOUNT = 80_000_000_000;
 
 /** Each scene credits one account (spec P2.3); the pair is checked as a cross-field rule. */
@@ -33,16 +44,20 @@ export const RECHARGE_SCENE_ACCOUNT_TYPES = {
   ECOMMERCE_PAYMENT: 'OPERATION',
 } as const satisfies Record<(typeof RECHARGE_SCENES)[number], (typeof RECHARGE_ACCOUNT_TYPES)[number]>;
 
-const outRechargeNo = outNo(
-  64,
-  '【商户充值单号】Merchant recharge number, digits and letters only, unique within the platform',
-);
-const subMchid = mchid('【二级商户号】Sub-merchant number that pays the recharge');
+/** 只能由数字、大小写字母组成, `string(64)`, on the apply, query and close pages alike. */
+const outRechargeNo = (source: Sources) =>
+  outNo(
+    64,
+    '【商户充值单号】Merchant recharge number, digits and letters only, unique within the platform',
+    source,
+  );
+const subMchid = (source: Sources) =>
+  mchid('【二级商户号】Sub-merchant number that pays the recharge', source);
 
-const pathParams = strictObject({ out_recharge_no: outRechargeNo });
-const subMchidQuery = strictObject({ sub_mchid: subMchid });
+const pathParams = (source: Sources) => strictObject({ out_recharge_no: outRechargeNo(source) });
+const subMchidQuery = (source: Sources) => strictObject({ sub_mchid: subMchid(source) });
 
-const optionalText = (description: string) => Type.Optional(responseText(description));
+const optionalResponseText = (description: string) => Type.Optional(responseText(description));
 
 export const RechargeEntity = responseObject(
   {
@@ -56,7 +71,7 @@ export const RechargeEntity = responseObject(
     account_type: stringEnum(RECHARGE_ACCOUNT_TYPES, '【充值入账账户】Account credited'),
     recharge_state: stringEnum(RECHARGE_STATES, '【充值状态】Recharge state'),
     recharge_scene: stringEnum(RECHARGE_SCENES, '【充值场景】Recharge scene'),
-    recharge_state_desc: optionalText('【充值状态描述】Why the recharge was closed, for example'),
+    recharge_state_desc: optionalResponseText('【充值状态描述】Why the recharge was closed, for example'),
     recharge_amount: responseObject(
       {
         amount: Type.Integer({ description: '【总金额】Amount in fen' }),
@@ -67,13 +82,13 @@ export const RechargeEntity = responseObject(
     bank_transfer_info: Type.Optional(
       responseObject(
         {
-          bill_no: optionalText('【银行流水号】Bank serial number'),
-          memo: optionalText('【转账附言】Transfer memo'),
+          bill_no: optionalResponseText('【银行流水号】Bank serial number'),
+          memo: optionalResponseText('【转账附言】Transfer memo'),
           return_time: Type.Optional(rfc3339('【退回时间】When the funds were returned (RFC 3339)')),
-          return_reason: optionalText('【退回原因】Why the funds were returned'),
-          bank_name: optionalText('【付款银行名称】Paying bank'),
-          bank_card_tail: optionalText('【付款卡号尾号】Last four digits of the paying account'),
-          bank_account_name: optionalText('【付款户名】Paying account name'),
+          return_reason: optionalResponseText('【退回原因】Why the funds were returned'),
+          bank_name: optionalResponseText('【付款银行名称】Paying bank'),
+          bank_card_tail: optionalResponseText('【付款卡号尾号】Last four digits of the paying account'),
+          bank_account_name: optionalResponseText('【付款户名】Paying account name'),
         },
         '【转账充值的付款信息】Bank transfer payment information',
       ),
@@ -81,7 +96,7 @@ export const RechargeEntity = responseObject(
     qr_recharge_info: Type.Optional(
       responseObject(
         {
-          openid: optionalText('【充值用户OpenID】The paying staff member'),
+          openid: optionalResponseText('【充值用户OpenID】The paying staff member'),
           employee_type: Type.Optional(
             stringEnum(['ADMIN', 'STAFF', 'LEGAL_PERSON'], '【员工类型】Role of the paying staff member'),
           ),
@@ -92,18 +107,18 @@ export const RechargeEntity = responseObject(
     online_bank_recharge_info: Type.Optional(
       responseObject(
         {
-          bill_no: optionalText('【银行交易订单号】Online bank order number'),
+          bill_no: optionalResponseText('【银行交易订单号】Online bank order number'),
           return_time: Type.Optional(rfc3339('【退回时间】When the funds were returned (RFC 3339)')),
-          return_reason: optionalText('【退回原因】Why the funds were returned'),
-          bank_name: optionalText('【付款银行名称】Paying bank'),
+          return_reason: optionalResponseText('【退回原因】Why the funds were returned'),
+          bank_name: optionalResponseText('【付款银行名称】Paying bank'),
           online_bank_type: Type.Optional(
             stringEnum(
               ['ONLINE_BANK_TYPE_CORPORATE', 'ONLINE_BANK_TYPE_PERSONAL'],
               '【网银类型】Online bank type',
             ),
           ),
-          bank_card_tail: optionalText('【付款卡号尾号】Last four digits of the paying account'),
-          bank_account_name: optionalText('【付款户名】Paying account name'),
+          bank_card_tail: optionalResponseText('【付款卡号尾号】Last four digits of the paying account'),
+          bank_account_name: optionalResponseText('【付款户名】Paying account name'),
         },
         '【网银充值的付款信息】Online bank payment information',
       ),
@@ -141,32 +156,47 @@ export const rechargesApply = defineOperation({
   params: undefined,
   query: undefined,
   body: strictObject({
-    sub_mchid: subMchid,
-    out_recharge_no: outRechargeNo,
-    recharge_scene: stringEnum(RECHARGE_SCENES, '【充值场景】Deposit (保证金) or operating funds (运营资金)'),
+    sub_mchid: subMchid(APPLY),
+    out_recharge_no: outRechargeNo(APPLY),
+    recharge_scene: stringEnum(
+      RECHARGE_SCENES,
+      '【充值场景】Deposit (保证金) or operating funds (运营资金)',
+      APPLY,
+    ),
     account_type: stringEnum(
       RECHARGE_ACCOUNT_TYPES,
       '【充值入账账户】Account to credit; must match the scene',
+      APPLY,
     ),
+    // amount and currency are 选填 on the apply page: the SDK leaves it to WeChat Pay to ask for them.
     recharge_amount: strictObject(
       {
-        amount: amount(
-          '【总金额】Amount in fen; at most 8亿元 (by bank transfer; a QR recharge takes at most 5万元)',
-          RECHARGE_MAX_AMOUNT,
+        amount: Type.Optional(
+          amount(
+            '【总金额】Amount in fen; at most 8亿元 (by bank transfer; a QR recharge takes at most 5万元)',
+            {
+              value: RECHARGE_MAX_AMOUNT,
+              source: CLOSE,
+            },
+          ),
         ),
-        currency: stringEnum(['CNY'], '【货币类型】Currency, CNY only'),
+        currency: Type.Optional(
+          knownValues(['CNY'], '【货币类型】Currency; 人民币为CNY', {
+            required: false,
+            maxLength: 16,
+            source: APPLY,
+          }),
+        ),
       },
-      '【充值金额】Recharge amount',
+      '【充值金额】Recharge amount in fen (the page: 仅支持CNY)',
     ),
-    notify_url: Type.Optional(text(1024, '【通知地址】HTTPS URL without query for RECHARGE.* events')),
+    notify_url: optionalText(1024, '【商户回调地址】HTTPS URL without query for RECHARGE.* events', APPLY),
     available_recharge_channels: Type.Optional(
-      Type.Array(stringEnum(RECHARGE_CHANNELS, '【充值渠道】Channel'), {
-        minItems: 1,
-        uniqueItems: true,
+      Type.Array(stringEnum(RECHARGE_CHANNELS, '【充值渠道】Channel', APPLY), {
         description: '【可用充值渠道列表】Channels the payer may use; all when absent',
       }),
     ),
-    remark: Type.Optional(text(20, '【备注】Shown on the recharge page, at most 20 characters')),
+    remark: optionalText(20, '【充值备注】Shown on the recharge page, at most 20 characters', APPLY),
   }),
   response: responseObject({
     recharge_id: responseText('【微信支付充值单号】WeChat Pay recharge number'),
@@ -187,8 +217,8 @@ export const rechargesGet = defineOperation({
   method: 'GET',
   path: `${BASE}/out-recharge-no/{out_recharge_no}`,
   role: 'platform',
-  params: pathParams,
-  query: subMchidQuery,
+  params: pathParams(QUERY),
+  query: subMchidQuery(QUERY),
   body: undefined,
   response: RechargeEntity,
   errors: [...COMMON_ERRORS, NOT_FOUND_ASSUMED, NO_AUTH_ASSUMED, assumedRateLimitError('FREQUENCY_LIMITED')],
@@ -205,8 +235,8 @@ export const rechargesClose = defineOperation({
   method: 'POST',
   path: `${BASE}/out-recharge-no/{out_recharge_no}/close`,
   role: 'platform',
-  params: pathParams,
-  query: subMchidQuery,
+  params: pathParams(CLOSE),
+  query: subMchidQuery(CLOSE),
   body: undefined,
   response: RechargeEntity,
   errors: [

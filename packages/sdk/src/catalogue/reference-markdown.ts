@@ -24,8 +24,12 @@ function typeOf(schema: Json): string {
 }
 
 function constraints(schema: Json): string {
-  if (schema['pattern'] === RFC3339_PATTERN) return 'RFC 3339 date-time';
   const parts: string[] = [];
+  if (schema['pattern'] === RFC3339_PATTERN) {
+    parts.push('RFC 3339 date-time');
+    if (Array.isArray(schema['source'])) parts.push(`[${(schema['source'] as string[]).join('; ')}]`);
+    return parts.join(', ');
+  }
   if (schema['minLength'] !== undefined || schema['maxLength'] !== undefined) {
     parts.push(`length ${schema['minLength'] ?? 0}..${schema['maxLength'] ?? '∞'}`);
   }
@@ -34,6 +38,12 @@ function constraints(schema: Json): string {
   if (schema['maximum'] !== undefined) parts.push(`≤ ${schema['maximum']}`);
   if (schema['minItems'] !== undefined) parts.push(`≥ ${schema['minItems']} items`);
   if (schema['maxItems'] !== undefined) parts.push(`≤ ${schema['maxItems']} items`);
+  if (Array.isArray(schema['examples'])) {
+    parts.push(
+      `known values ${(schema['examples'] as unknown[]).map((v) => `\`${v}\``).join(', ')}, others accepted`,
+    );
+  }
+  if (Array.isArray(schema['source'])) parts.push(`[${(schema['source'] as string[]).join('; ')}]`);
   return parts.join(', ');
 }
 
@@ -89,7 +99,7 @@ function operationSection(operation: OperationSpec): string[] {
     );
   }
   for (const rule of crossFieldRules[operation.name] ?? [])
-    lines.push(`- rule (${rule.kind}): ${rule.issue}`);
+    lines.push(`- rule (${rule.kind}): ${rule.issue} [${rule.source.join('; ')}]`);
   lines.push('');
   lines.push(...fieldTable('Path parameters', operation.params));
   lines.push(...fieldTable('Query parameters', operation.query));
@@ -115,7 +125,9 @@ export function toMarkdownReference(): string {
     'Each operation is one row in `packages/sdk/src/catalogue/<family>.ts`. The SDK method, the emulator handler,',
     'this page and `packages/sdk/openapi.json` are all derived from those rows. Request objects reject unknown',
     'members; response objects allow them. `source: assumed` marks a reasoned choice where the official page is',
-    'silent.',
+    'silent. Every request constraint beyond required and type names its source in brackets: a seed page',
+    '(`seed 004`), an official page by id (`DOC 4015469131`, pay.weixin.qq.com/doc/v3/…/<id>) or by address.',
+    'Response schemas are types only: nothing checks a response against them at run time.',
     '',
     '| operation | method | path | role | rate/s |',
     '|---|---|---|---|---|',

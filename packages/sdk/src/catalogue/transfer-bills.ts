@@ -2,20 +2,24 @@ import Type from 'typebox';
 import {
   ASSUMED_NO_AUTH,
   amount,
+  anyText,
   assumed,
   assumedRateLimitError,
   COMMON_ERRORS,
   documented,
+  knownValues,
   mchid,
+  optionalText,
   outNo,
   responseObject,
   responseText,
   rfc3339,
+  type Sources,
   strictObject,
   stringEnum,
   text,
 } from './schemas.js';
-import { TRANSFER_SCENE_IDS } from './transfer-scenes.js';
+import { TRANSFER_SCENE_IDS, TRANSFER_SCENE_IDS_MENTIONED } from './transfer-scenes.js';
 import { defineOperation } from './types.js';
 
 /** The partner (服务商) endpoints: the service provider transfers on behalf of a sub-merchant. */
@@ -77,15 +81,18 @@ export const TRANSFER_FAIL_REASONS = [
   'TRANSFER_SCENE_UNAVAILABLE',
 ] as const;
 
-const outBillNo = outNo(
-  32,
-  '【商户单号】Merchant bill number, digits and letters only, unique within the merchant',
-);
-const subMchid = mchid(
-  '【子商户号】Sub-merchant number (出资商户号), the merchant whose funds are transferred',
-);
+/** Partner pages: create [DOC 4015469096], query by out_bill_no [DOC 4015469131], cancel (seed 004). */
+const CREATE: Sources = ['DOC 4015469096'];
+const QUERY: Sources = ['DOC 4015469131'];
+const CANCEL: Sources = ['seed 004'];
+/** The merchant twin of the create page, for the fields the partner page was not captured with. */
+const MERCHANT_CREATE: Sources = ['DOC 4012716434'];
 
-const pathParams = strictObject({ out_bill_no: outBillNo });
+/** Every partner page: 只能由数字、大小写字母组成, `string(32)`. */
+const outBillNo = (source: Sources) =>
+  outNo(32, '【商户单号】Merchant bill number, digits and letters only, unique within the merchant', source);
+const subMchidDescription =
+  '【子商户号】Sub-merchant number (出资商户号), the merchant whose funds are transferred';
 
 /** The partner bill entity as the cancel page (seed 004) documents it. */
 export const PartnerTransferBillEntity = responseObject(
@@ -117,53 +124,57 @@ export const transferBillsCreate = defineOperation({
   description:
     'Creates a transfer bill in user-confirm mode; hand `package_info` to the client for the user to confirm. ' +
     'After any non-200 answer, query the bill before considering a new `out_bill_no`.',
+  docs: 'https://pay.weixin.qq.com/doc/v3/partner/4015469096',
   method: 'POST',
   path: BASE,
   role: 'serviceProvider',
   params: undefined,
   query: undefined,
   body: strictObject({
-    sub_mchid: subMchid,
-    appid: text(32, '【商户AppID】AppID the openid belongs to'),
-    out_bill_no: outBillNo,
-    transfer_scene_id: stringEnum(
-      TRANSFER_SCENE_IDS,
-      '【转账场景ID】Transfer scene, enabled for the merchant',
+    sub_mchid: mchid(subMchidDescription, CREATE),
+    appid: text(32, '【商户AppID】AppID the openid belongs to', CREATE),
+    out_bill_no: outBillNo(CREATE),
+    transfer_scene_id: knownValues(
+      [...TRANSFER_SCENE_IDS, ...TRANSFER_SCENE_IDS_MENTIONED],
+      '【转账场景ID】Transfer scene, as applied for in the merchant platform (e.g. 1000 现金营销, 1005 佣金报酬)',
+      { required: true, maxLength: 36, source: CREATE },
     ),
-    openid: text(64, '【收款用户OpenID】The receiving user under the AppID'),
+    openid: text(64, '【收款用户OpenID】The receiving user under the AppID', CREATE),
     user_name: Type.Optional(
-      text(
-        2048,
+      anyText(
         '【收款用户姓名】Receiver real name; pass plaintext, the SDK encrypts it. Required from 2,000 CNY',
       ),
     ),
     transfer_amount: amount('【转账金额】Amount in fen'),
-    transfer_remark: text(32, '【转账备注】Remark shown to the user, at most 32 characters'),
-    notify_url: Type.Optional(text(256, '【通知地址】HTTPS URL without query for MCHTRANSFER.BILL.FINISHED')),
-    user_recv_perception: Type.Optional(text(256, '【用户收款感知】Receiving reason shown to the user')),
+    transfer_remark: text(32, '【转账备注】Remark shown to the user, at most 32 characters', CREATE),
+    notify_url: optionalText(
+      256,
+      '【通知地址】HTTPS URL without query for MCHTRANSFER.BILL.FINISHED',
+      CREATE,
+    ),
+    user_recv_perception: Type.Optional(
+      anyText('【用户收款感知】Receiving reason shown to the user; empty shows the scene default'),
+    ),
     transfer_scene_report_infos: Type.Array(
       strictObject({
-        info_type: Type.String({ minLength: 1, maxLength: 15, description: '【信息类型】Report info type' }),
-        info_content: Type.String({
-          minLength: 1,
-          maxLength: 32,
-          description: '【信息内容】Report info content',
-        }),
+        info_type: text(15, '【信息类型】Report info type', MERCHANT_CREATE),
+        info_content: text(32, '【信息内容】Report info content', MERCHANT_CREATE),
       }),
       {
-        minItems: 1,
         description: '【转账场景报备信息】Scene report items; each scene requires specific info_type values',
       },
     ),
     user_recv_style: Type.Optional(
       strictObject(
         {
-          type: stringEnum(
+          // 可选取值可能新增，请兼容新增值 [DOC 4012716434]: the list is open by the page's own words.
+          type: knownValues(
             ['CONFIRM_PAGE', 'RED_PACKET'],
-            '【收款方式】Confirm page or red packet (≤ 200 CNY)',
+            '【用户收款样式类型】Confirm page or red packet (≤ 200 CNY); more types may be added',
+            { required: true, source: MERCHANT_CREATE },
           ),
         },
-        '【用户收款方式】How the user receives the transfer',
+        '【用户收款样式】How the user receives the transfer',
       ),
     ),
   }),
@@ -197,11 +208,13 @@ export const transferBillsGet = defineOperation({
   verb: 'get',
   summary: '商户单号查询转账单 (partner: query a transfer bill by merchant number)',
   description: 'Returns the bill (last 30 days). `user_name` comes back encrypted with the merchant key.',
+  docs: 'https://pay.weixin.qq.com/doc/v3/partner/4015469131',
   method: 'GET',
   path: `${BASE}/out-bill-no/{out_bill_no}`,
   role: 'serviceProvider',
-  params: pathParams,
-  query: strictObject({ sub_mchid: subMchid }),
+  params: strictObject({ out_bill_no: outBillNo(QUERY) }),
+  // sub_mchid 选填 on the partner query page.
+  query: strictObject({ sub_mchid: optionalText(32, subMchidDescription, QUERY) }),
   body: undefined,
   response: PartnerTransferBillEntity,
   errors: [
@@ -221,12 +234,13 @@ export const transferBillsCancel = defineOperation({
   summary: '撤销转账 (partner: cancel a transfer before the user confirms)',
   description:
     'Success means the cancellation was accepted (CANCELING); refunds run asynchronously, query for the result.',
+  docs: 'https://pay.weixin.qq.com/doc/v3/partner/4015469118',
   method: 'POST',
   path: `${BASE}/out-bill-no/{out_bill_no}/cancel`,
   role: 'serviceProvider',
-  params: pathParams,
+  params: strictObject({ out_bill_no: outBillNo(CANCEL) }),
   query: undefined,
-  body: strictObject({ sub_mchid: subMchid }),
+  body: strictObject({ sub_mchid: mchid(subMchidDescription, CANCEL) }),
   response: PartnerTransferBillEntity,
   errors: [
     ...COMMON_ERRORS,

@@ -1,6 +1,6 @@
 import { isOperationName, operations } from '../catalogue/operations.js';
 import { type ApiErrorDetail, WechatPayApiError } from '../errors/index.js';
-import type { HttpResponse } from '../transport/fetch-transport.js';
+import type { HttpResponse } from '../transport/http-exchange.js';
 
 function parseErrorBody(body: string): { code?: unknown; message?: unknown; detail?: unknown } {
   try {

@@ -4,13 +4,17 @@ import {
   type OperationOutput,
   operations,
 } from '../catalogue/operations.js';
+import type { WechatPayPromise } from './response-promise.js';
 import type { CallOptions } from './wechat-pay-options.js';
 
-/** `wxpay.transferBills.cancel`'s type: the row's flat input in, its success body out. */
+/**
+ * `wxpay.transferBills.cancel`'s type: the row's flat input in, its success body out (and, through
+ * `.withResponse()`, the answer's status, headers and `Request-ID`).
+ */
 export type OperationMethod<N extends OperationName> = (
   input: OperationInput<N>,
   options?: CallOptions,
-) => Promise<OperationOutput<N>>;
+) => WechatPayPromise<OperationOutput<N>>;
 
 type FamilyOf<N extends string> = N extends `${infer F}.${string}` ? F : never;
 export type FamilyName = FamilyOf<OperationName>;
@@ -26,7 +30,7 @@ export type InvokeOperation = (
   name: OperationName,
   input: unknown,
   options?: CallOptions,
-) => Promise<unknown>;
+) => WechatPayPromise<unknown>;
 
 /** Builds `{ authorizations: { apply, get, close }, transferBills: { … }, … }` from the catalogue rows. */
 export function buildFamilies(invoke: InvokeOperation): FamilyNamespaces {

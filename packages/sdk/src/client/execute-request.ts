@@ -1,11 +1,19 @@
 import { WechatPayDecryptError, WechatPayProtocolError } from '../errors/index.js';
-import { rsaOaepDecrypt, signRequest, unixSeconds, verifySignedMessage } from '../protocol/index.js';
-import { type HttpResponse, sendHttpRequest } from '../transport/fetch-transport.js';
+import {
+  getHeader,
+  type HeadersLike,
+  rsaOaepDecrypt,
+  signRequest,
+  unixSeconds,
+  verifySignedMessage,
+} from '../protocol/index.js';
+import type { HttpResponse } from '../transport/http-exchange.js';
 import { type AttemptContext, runAttempts } from '../transport/run-attempts.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
 import type { PreparedRequest } from './prepared-request.js';
 import { redactHeaders } from './redact-authorization.js';
 import { type ClientContext, resolveCallDeadline, resolveCallTimeout } from './resolve-options.js';
+import type { WithResponse } from './response-promise.js';
 import { callHook } from './safe-hooks.js';
 import { transformAtPointers } from './sensitive-fields.js';
 import type { CallOptions } from './wechat-pay-options.js';
@@ -61,6 +69,27 @@ function parseSuccessBody(
   });
 }
 
+/**
+ * Verifies a response or notification with the client's keyring; with managed certificates, first brings the
+ * keyring up to date for the serial the message names (a download on first need or for an unknown serial).
+ */
+export async function verifyWithClientKeys(
+  context: ClientContext,
+  headers: HeadersLike,
+  body: string | Uint8Array,
+): Promise<void> {
+  await context.certificates?.prepare(getHeader(headers, 'Wechatpay-Serial'));
+  await verifySignedMessage({ headers, body, keyring: context.keyring, now: unixSeconds(context.now()) });
+}
+
+/**
+ * The transport already lower-cased every name, so a lookup is one property read rather than a scan of all
+ * headers per name (getHeader's path for plain records).
+ */
+function lowerCaseLookup(headers: Record<string, string>): { get(name: string): string | null } {
+  return { get: (name) => headers[name.toLowerCase()] ?? null };
+}
+
 /** One attempt: sign afresh (new timestamp and nonce), send, then verify and decode a 2xx or raise the error. */
 async function sendAttempt(
   context: ClientContext,
@@ -68,7 +97,7 @@ async function sendAttempt(
   attempt: AttemptContext,
   timeoutMs: number,
   signal: AbortSignal | undefined,
-): Promise<unknown> {
+): Promise<WithResponse<unknown>> {
   const { method, pathAndQuery, body } = prepared;
   const url = attempt.baseUrl + pathAndQuery;
   const signed = await signRequest({
@@ -86,47 +115,60 @@ async function sendAttempt(
     'User-Agent': context.userAgent,
   };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (prepared.wechatpaySerial !== undefined) headers['Wechatpay-Serial'] = prepared.wechatpaySerial;
+  // Name the verification key on every request, as the official SDKs do (wechatpay-java ≥ 0.2.16 sends the
+  // public key id): the request's Wechatpay-Serial picks the key of the answer (public key or certificate).
+  const serialHeader =
+    prepared.wechatpaySerial ?? context.keyring.preferredSerial(unixSeconds(context.now()));
+  if (serialHeader !== undefined) headers['Wechatpay-Serial'] = serialHeader;
 
-  callHook(context.hooks, 'onRequest', {
-    operation: prepared.label,
-    method,
-    url,
-    attempt: attempt.attempt,
-    headers: redactHeaders(headers),
-  });
-  const started = performance.now();
-  const response = await sendHttpRequest(
+  const { hooks } = context;
+  // Events are built only for hooks that exist: the hot path pays nothing for observability it does not use.
+  if (hooks.onRequest) {
+    callHook(hooks, 'onRequest', {
+      operation: prepared.label,
+      method,
+      url,
+      attempt: attempt.attempt,
+      headers: redactHeaders(headers),
+    });
+  }
+  const started = hooks.onResponse ? performance.now() : 0;
+  const response = await context.send(
     { method, url, headers, body },
-    { fetch: context.fetch, timeoutMs: attempt.timeoutMs ?? timeoutMs, signal },
+    { timeoutMs: attempt.timeoutMs ?? timeoutMs, signal },
   );
-  callHook(context.hooks, 'onResponse', {
-    operation: prepared.label,
-    status: response.status,
-    requestId: response.headers['request-id'],
-    durationMs: Math.round(performance.now() - started),
-    attempt: attempt.attempt,
-  });
+  if (hooks.onResponse) {
+    callHook(hooks, 'onResponse', {
+      operation: prepared.label,
+      status: response.status,
+      requestId: response.headers['request-id'],
+      durationMs: Math.round(performance.now() - started),
+      attempt: attempt.attempt,
+    });
+  }
 
   if (response.status < 200 || response.status >= 300) {
     throw apiErrorFromResponse({ response, operation: prepared.operation, method, url });
   }
   // Fail closed: nothing from an unverified 2xx reaches the caller.
-  await verifySignedMessage({
+  if (prepared.verifyResponse) await prepared.verifyResponse(response, unixSeconds(context.now()));
+  else await verifyWithClientKeys(context, lowerCaseLookup(response.headers), response.bodyBytes);
+  return {
+    data: parseSuccessBody(context, prepared, response),
+    status: response.status,
     headers: response.headers,
-    body: response.bodyBytes,
-    keyring: context.keyring,
-    now: unixSeconds(context.now()),
-  });
-  return parseSuccessBody(context, prepared, response);
+    requestId: response.headers['request-id'],
+    url,
+    attempts: attempt.attempt,
+  };
 }
 
-/** Runs a prepared call through rate limiting, retries and failover. */
+/** Runs a prepared call through rate limiting, retries and failover; resolves with the body and its answer's metadata. */
 export function executeRequest(
   context: ClientContext,
   prepared: PreparedRequest,
   options: CallOptions,
-): Promise<unknown> {
+): Promise<WithResponse<unknown>> {
   const timeoutMs = resolveCallTimeout(context, options.timeoutMs);
   const deadlineMs = resolveCallDeadline(context, options.deadlineMs);
   const { signal } = options;

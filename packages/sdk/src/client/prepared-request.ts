@@ -1,3 +1,5 @@
+import type { HttpResponse } from '../transport/http-exchange.js';
+
 /** One logical call, ready to be signed and sent (as many times as retries need). */
 export interface PreparedRequest {
   /** The operation name (`transferBills.cancel`) or, for `request()`, `METHOD /path/{template}`; for hooks. */
@@ -17,4 +19,9 @@ export interface PreparedRequest {
   responseSensitive: readonly string[];
   /** The operation's documented rate; `undefined` applies no client-side limit. */
   ratePerSecond: number | undefined;
+  /**
+   * Replaces the usual verification with the client's keys, for a response that carries its own keys
+   * (`GET /v3/certificates`). Throws to fail the attempt; `nowSeconds` is the client's clock.
+   */
+  verifyResponse?: ((response: HttpResponse, nowSeconds: number) => Promise<void>) | undefined;
 }

@@ -1,10 +1,16 @@
 import type { KeyObject } from 'node:crypto';
+import { Agent } from 'node:http';
+import { MemoryPlatformCertificateStore } from '../certificates/memory-platform-certificate-store.js';
+import type { PlatformCertificateManager } from '../certificates/platform-certificate-manager.js';
+import type { PlatformCertificateStore } from '../certificates/platform-certificate-store.js';
 import { WechatPayConfigError } from '../errors/index.js';
-import { loadPrivateKey } from '../protocol/keys.js';
+import { type CertificateInput, loadPrivateKey } from '../protocol/keys.js';
 import { PlatformKeyring } from '../protocol/platform-keyring.js';
 import { BACKUP_BASE_URL, PRIMARY_BASE_URL } from '../transport/failover.js';
-import type { FetchFunction } from '../transport/fetch-transport.js';
+import { createFetchSender, type FetchFunction } from '../transport/fetch-transport.js';
+import type { HttpSender } from '../transport/http-exchange.js';
 import { MemoryTokenStore } from '../transport/memory-token-store.js';
+import { createNodeHttpSender } from '../transport/node-http-transport.js';
 import { RateLimiter } from '../transport/rate-limiter.js';
 import {
   DEFAULT_RETRY_OPTIONS,
@@ -13,7 +19,7 @@ import {
 } from '../transport/retry-policy.js';
 import { sleep as realSleep, type Sleep } from '../transport/sleep.js';
 import { defaultUserAgent } from './user-agent.js';
-import type { WechatPayHooks, WechatPayOptions } from './wechat-pay-options.js';
+import type { ManagedPlatformCertificates, WechatPayHooks, WechatPayOptions } from './wechat-pay-options.js';
 
 /** Everything a call needs, checked and loaded once at construction. */
 export interface ClientContext {
@@ -21,6 +27,10 @@ export interface ClientContext {
   serialNo: string;
   privateKey: KeyObject;
   keyring: PlatformKeyring;
+  /** Set when platform certificates are managed (`'auto'`). */
+  managedCertificates: ManagedCertificateSettings | undefined;
+  /** The manager built from `managedCertificates` by the client, which owns the download call. */
+  certificates: PlatformCertificateManager | undefined;
   apiV3Key: string | undefined;
   baseUrl: string;
   backupBaseUrl: string | false;
@@ -30,7 +40,8 @@ export interface ClientContext {
   retry: RetryOptions | false;
   limiter: RateLimiter | undefined;
   userAgent: string;
-  fetch: FetchFunction;
+  /** Sends one attempt: node:http by default, or the user's `fetch`. */
+  send: HttpSender;
   hooks: WechatPayHooks;
   now: () => number;
   sleep: Sleep;
@@ -88,16 +99,87 @@ function checkPositiveInteger(input: string, value: unknown): number {
   return value;
 }
 
-function resolveKeyring(options: WechatPayOptions): PlatformKeyring {
-  const certificates = options.platformCertificates;
-  if (certificates !== undefined && !Array.isArray(certificates)) {
-    fail('platformCertificates', 'must be an array of certificates (PEM text, file paths or bytes)');
+/** Settings of managed platform certificates, checked; the manager itself is built by the client. */
+export interface ManagedCertificateSettings {
+  apiV3Key: string;
+  store: PlatformCertificateStore;
+  refreshIntervalMs: number | undefined;
+  unknownSerialCooldownMs: number | undefined;
+}
+
+function isStore(value: unknown): value is PlatformCertificateStore {
+  const store = value as PlatformCertificateStore;
+  return (
+    typeof store === 'object' &&
+    store !== null &&
+    typeof store.load === 'function' &&
+    typeof store.save === 'function' &&
+    (store.acquireRefreshLock === undefined || typeof store.acquireRefreshLock === 'function')
+  );
+}
+
+function resolveManaged(
+  options: WechatPayOptions,
+  apiV3Key: string | undefined,
+): ManagedCertificateSettings | undefined {
+  const setting = options.platformCertificates;
+  const implicit = setting === undefined && !options.wechatpayPublicKey && apiV3Key !== undefined;
+  if (
+    !implicit &&
+    setting !== 'auto' &&
+    (typeof setting !== 'object' || Array.isArray(setting) || !setting)
+  ) {
+    return undefined;
   }
-  if (!options.wechatpayPublicKey && (certificates === undefined || certificates.length === 0)) {
+  const managed: Partial<ManagedPlatformCertificates> =
+    typeof setting === 'object' && setting !== null && !Array.isArray(setting)
+      ? (setting as ManagedPlatformCertificates)
+      : {};
+  if (typeof setting === 'object' && managed.auto !== true) {
+    fail(
+      'platformCertificates',
+      "must be an array of certificates, 'auto', or { auto: true, store?, refreshIntervalMs? }",
+    );
+  }
+  if (apiV3Key === undefined) {
+    fail(
+      'apiV3Key',
+      "is needed for platformCertificates: 'auto': downloaded certificates are encrypted with the APIv3 key",
+    );
+  }
+  const store = managed.store ?? new MemoryPlatformCertificateStore();
+  if (!isStore(store)) {
+    fail(
+      'platformCertificates.store',
+      'must implement PlatformCertificateStore (load, save, optional acquireRefreshLock)',
+    );
+  }
+  const interval = (name: 'refreshIntervalMs' | 'unknownSerialCooldownMs') =>
+    managed[name] === undefined
+      ? undefined
+      : checkPositiveInteger(`platformCertificates.${name}`, managed[name]);
+  return {
+    apiV3Key,
+    store,
+    refreshIntervalMs: interval('refreshIntervalMs'),
+    unknownSerialCooldownMs: interval('unknownSerialCooldownMs'),
+  };
+}
+
+function resolveKeyring(options: WechatPayOptions, managed: boolean): PlatformKeyring {
+  const setting = options.platformCertificates;
+  const certificates = Array.isArray(setting) ? (setting as readonly CertificateInput[]) : undefined;
+  if (setting !== undefined && !managed && certificates === undefined) {
+    fail(
+      'platformCertificates',
+      "must be an array of certificates (PEM text, file paths or bytes) or 'auto'",
+    );
+  }
+  if (!managed && !options.wechatpayPublicKey && (certificates === undefined || certificates.length === 0)) {
     fail(
       'wechatpayPublicKey',
-      'configure the WeChat Pay public key ({ id: "PUB_KEY_ID_…", key }) or at least one entry in platformCertificates; ' +
-        'without one, responses cannot be verified',
+      'configure the WeChat Pay public key ({ id: "PUB_KEY_ID_…", key }), platform certificates, or an apiV3Key ' +
+        '(certificates are then downloaded); without one, responses cannot be verified',
     );
   }
   if (options.wechatpayPublicKey !== undefined && typeof options.wechatpayPublicKey !== 'object') {
@@ -129,6 +211,44 @@ function resolveLimiter(options: WechatPayOptions, now: () => number, sleep: Sle
   return new RateLimiter({ store, now, sleep });
 }
 
+/** `http://host:port` or `https://…` of a forward proxy, credentials allowed; nothing after the authority. */
+function checkProxyUrl(value: unknown): URL {
+  let url: URL;
+  try {
+    url = new URL(value as string);
+  } catch {
+    return fail(
+      'proxy',
+      `must be a URL such as http://proxy.example.com:3128, got ${JSON.stringify(String(value))}`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail('proxy', `must use http: or https: (the scheme to reach the proxy itself), got ${url.protocol}`);
+  }
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    fail(
+      'proxy',
+      `must be scheme, credentials, host and port only, got ${url.protocol}//${url.host}${url.pathname}`,
+    );
+  }
+  return url;
+}
+
+/** The transport: the user's fetch, or node:http with the user's agent or proxy (at most one of the three). */
+function resolveSender(options: WechatPayOptions): HttpSender {
+  const { fetch: fetchFunction, proxy, agent } = options;
+  const given = (['fetch', 'proxy', 'agent'] as const).filter((name) => options[name] !== undefined);
+  if (given.length > 1) {
+    fail(given[1] as string, `cannot be combined with ${given[0]}: each one decides how requests are sent`);
+  }
+  if (fetchFunction !== undefined)
+    return createFetchSender(checkFunction<FetchFunction>('fetch', fetchFunction));
+  if (agent !== undefined && !(agent instanceof Agent)) {
+    fail('agent', 'must be an http.Agent or https.Agent (or an object extending one)');
+  }
+  return createNodeHttpSender({ agent, proxy: proxy === undefined ? undefined : checkProxyUrl(proxy) });
+}
+
 /** Validates every option eagerly, so a bad key path fails at startup rather than on the first payment. */
 export function resolveOptions(options: WechatPayOptions): ClientContext {
   if (typeof options !== 'object' || options === null)
@@ -150,7 +270,6 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     );
   }
   const privateKey = loadPrivateKey(options.privateKey, 'privateKey');
-  const keyring = resolveKeyring(options);
 
   const { apiV3Key } = options;
   if (
@@ -160,6 +279,8 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     // Never echo the key itself.
     fail('apiV3Key', 'must be the 32-character APIv3 key set in the merchant platform');
   }
+  const managedCertificates = resolveManaged(options, apiV3Key);
+  const keyring = resolveKeyring(options, managedCertificates !== undefined);
 
   const baseUrl = options.baseUrl === undefined ? PRIMARY_BASE_URL : checkBaseUrl('baseUrl', options.baseUrl);
   let backupBaseUrl: string | false;
@@ -176,10 +297,7 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     options.deadlineMs === undefined ? undefined : checkPositiveInteger('deadlineMs', options.deadlineMs);
   const now = options.now === undefined ? Date.now : checkFunction<() => number>('now', options.now);
   const sleep = options.sleep === undefined ? realSleep : checkFunction<Sleep>('sleep', options.sleep);
-  const fetchFunction =
-    options.fetch === undefined
-      ? (globalThis.fetch as FetchFunction)
-      : checkFunction<FetchFunction>('fetch', options.fetch);
+  const send = resolveSender(options);
 
   let userAgent = defaultUserAgent();
   if (options.userAgent !== undefined) {
@@ -208,6 +326,8 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     serialNo,
     privateKey,
     keyring,
+    managedCertificates,
+    certificates: undefined,
     apiV3Key,
     baseUrl,
     backupBaseUrl,
@@ -216,7 +336,7 @@ export function resolveOptions(options: WechatPayOptions): ClientContext {
     retry: resolveRetry(options.retry),
     limiter: resolveLimiter(options, now, sleep),
     userAgent,
-    fetch: fetchFunction,
+    send,
     hooks,
     now,
     sleep,

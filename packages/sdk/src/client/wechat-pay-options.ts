@@ -1,3 +1,5 @@
+import type { Agent } from 'node:http';
+import type { PlatformCertificateStore } from '../certificates/platform-certificate-store.js';
 import type { CertificateInput, KeyInput } from '../protocol/keys.js';
 import type { FetchFunction } from '../transport/fetch-transport.js';
 import type { RetryOptions } from '../transport/retry-policy.js';
@@ -12,11 +14,19 @@ export interface WechatPayOptions {
   serialNo: string;
   /** Merchant API private key (`apiclient_key.pem`): PEM text, a file path, the file's bytes or a KeyObject. */
   privateKey: KeyInput;
-  /** WeChat Pay public key (微信支付公钥) and its id `PUB_KEY_ID_…`. This or `platformCertificates` is required. */
+  /**
+   * WeChat Pay public key (微信支付公钥) and its id `PUB_KEY_ID_…`. This, `platformCertificates`, or an
+   * `apiV3Key` (which turns on managed certificates) is required.
+   */
   wechatpayPublicKey?: { id: string; key: KeyInput } | undefined;
-  /** Platform certificates (平台证书), for merchants that have not moved to the public key. */
-  platformCertificates?: readonly CertificateInput[] | undefined;
-  /** APIv3 key (APIv3密钥), 32 characters; needed only to decrypt notifications. */
+  /**
+   * Platform certificates (平台证书), for merchants that have not moved to the public key: a fixed list, or
+   * `'auto'` (the default when `apiV3Key` is set and there is neither a public key nor a list) to download
+   * `GET /v3/certificates` on first need and keep it current. Alongside `wechatpayPublicKey` (a merchant
+   * migrating), each response's `Wechatpay-Serial` picks the key.
+   */
+  platformCertificates?: readonly CertificateInput[] | 'auto' | ManagedPlatformCertificates | undefined;
+  /** APIv3 key (APIv3密钥), 32 characters; decrypts notifications and downloaded platform certificates. */
   apiV3Key?: string | undefined;
   /** Defaults to https://api.mch.weixin.qq.com. Scheme, host and port only. */
   baseUrl?: string | undefined;
@@ -39,13 +49,37 @@ export interface WechatPayOptions {
   rateLimit?: { store?: TokenStore | undefined } | false | undefined;
   /** Replaces the default `wxpay-kit/<version> (node <version>; <platform>)`. */
   userAgent?: string | undefined;
-  /** Defaults to the global `fetch`. */
+  /**
+   * Sends through this `fetch` instead of the built-in node:http transport (e.g. a test double, or undici's fetch
+   * with a `dispatcher`). Cannot be combined with `proxy` or `agent`.
+   */
   fetch?: FetchFunction | undefined;
+  /**
+   * An HTTP(S) forward proxy for every request, `http://[user:password@]host:port` (or `https://` to reach the
+   * proxy over TLS). https targets go through a CONNECT tunnel, so the proxy sees neither body nor signature.
+   */
+  proxy?: string | URL | undefined;
+  /**
+   * Your own `http.Agent`/`https.Agent` (or a proxy agent from another library) for every request, in place of
+   * the SDK's keep-alive agents: custom CA, client certificate, socket limits. It must fit the base URL's scheme.
+   */
+  agent?: Agent | undefined;
   hooks?: WechatPayHooks | undefined;
   /** Clock in epoch milliseconds (signing timestamps, verification skew, rate limits); defaults to Date.now. */
   now?: (() => number) | undefined;
   /** Waits between retries and for rate-limit tokens; inject it in tests to skip real waiting. */
   sleep?: Sleep | undefined;
+}
+
+/** `platformCertificates: 'auto'` with settings. */
+export interface ManagedPlatformCertificates {
+  auto: true;
+  /** Where downloads are kept; share one (e.g. Redis) between processes. Default: in memory, per client. */
+  store?: PlatformCertificateStore | undefined;
+  /** Download again once the set is this old (ms); default 3 600 000 (60 min, as wechatpay-java). */
+  refreshIntervalMs?: number | undefined;
+  /** At most one download per this many ms for serials the set does not know; default 60 000. */
+  unknownSerialCooldownMs?: number | undefined;
 }
 
 /** Per-call options of every operation method and of `request()`. */

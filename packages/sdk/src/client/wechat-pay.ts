@@ -3,10 +3,13 @@ import { WechatPayConfigError } from '../errors/index.js';
 import type { CertificateInput, LoadedCertificate } from '../protocol/index.js';
 import { buildFamilies, type FamilyNamespaces } from './build-families.js';
 import { executeRequest } from './execute-request.js';
+import { createCertificateManager } from './managed-certificates.js';
 import { createNotificationsApi, type WechatPayNotifications } from './notifications-api.js';
 import { type GenericRequest, prepareGeneric } from './prepare-generic.js';
 import { prepareOperation } from './prepare-operation.js';
+import type { PreparedRequest } from './prepared-request.js';
 import { type ClientContext, resolveOptions } from './resolve-options.js';
+import { WechatPayPromise, type WithResponse } from './response-promise.js';
 import { callHook } from './safe-hooks.js';
 import type { CallOptions, WechatPayOptions } from './wechat-pay-options.js';
 
@@ -40,6 +43,8 @@ export class WechatPay {
 
   constructor(options: WechatPayOptions) {
     this.#context = resolveOptions(options);
+    const managed = this.#context.managedCertificates;
+    if (managed) this.#context.certificates = createCertificateManager(this.#context, managed);
     this.notifications = createNotificationsApi(this.#context);
     Object.assign(
       this,
@@ -64,27 +69,48 @@ export class WechatPay {
   /**
    * Calls any APIv3 endpoint with the client's signing, verification, retries and failover. Resolves with the
    * parsed JSON body (`undefined` for 204); the type parameter is an unchecked assertion about its shape.
+   * `.withResponse()` on the result adds the status, headers and `Request-ID`.
    */
-  async request<T = unknown>(request: GenericRequest): Promise<T> {
-    try {
-      const options = checkCallOptions({
-        signal: request?.signal,
-        timeoutMs: request?.timeoutMs,
-        deadlineMs: request?.deadlineMs,
-      });
-      const prepared = prepareGeneric(this.#context, request);
-      return (await executeRequest(this.#context, prepared, options)) as T;
-    } catch (error) {
-      callHook(this.#context.hooks, 'onError', error);
-      throw error;
-    }
+  request<T = unknown>(request: GenericRequest): WechatPayPromise<T> {
+    const call = this.#call<T>(
+      () =>
+        checkCallOptions({
+          signal: request?.signal,
+          timeoutMs: request?.timeoutMs,
+          deadlineMs: request?.deadlineMs,
+        }),
+      () => prepareGeneric(this.#context, request),
+    );
+    return new WechatPayPromise(call);
   }
 
-  async #invoke(name: OperationName, input: unknown, callOptions: CallOptions | undefined): Promise<unknown> {
+  #invoke(
+    name: OperationName,
+    input: unknown,
+    callOptions: CallOptions | undefined,
+  ): WechatPayPromise<unknown> {
+    const call = this.#call(
+      () => checkCallOptions(callOptions),
+      () => prepareOperation(this.#context, operations[name], input),
+    );
+    return new WechatPayPromise(call);
+  }
+
+  /**
+   * Managed certificates with no public key: sensitive fields are encrypted with the newest certificate, so
+   * the first call downloads them (and a due refresh starts in the background). Otherwise nothing to do.
+   */
+  #certificatesForEncryption(): Promise<void> | undefined {
+    const { certificates, keyring } = this.#context;
+    return certificates?.prepare(undefined, { needCertificates: keyring.publicKeyId === undefined });
+  }
+
+  /** Checks the options, prepares (validates, encrypts), then runs the call; every failure reaches `onError`. */
+  async #call<T>(readOptions: () => CallOptions, prepare: () => PreparedRequest): Promise<WithResponse<T>> {
     try {
-      const options = checkCallOptions(callOptions);
-      const prepared = prepareOperation(this.#context, operations[name], input);
-      return await executeRequest(this.#context, prepared, options);
+      const options = readOptions();
+      await this.#certificatesForEncryption();
+      return (await executeRequest(this.#context, prepare(), options)) as WithResponse<T>;
     } catch (error) {
       callHook(this.#context.hooks, 'onError', error);
       throw error;

@@ -4,6 +4,7 @@ export {
   WechatPayApiError,
   type WechatPayApiErrorInit,
 } from './wechat-pay-api-error.js';
+export { type CertificateFailureReason, WechatPayCertificateError } from './wechat-pay-certificate-error.js';
 export { WechatPayConfigError } from './wechat-pay-config-error.js';
 export { type DecryptFailureReason, WechatPayDecryptError } from './wechat-pay-decrypt-error.js';
 export { WechatPayError } from './wechat-pay-error.js';

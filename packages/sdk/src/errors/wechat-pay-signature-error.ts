@@ -5,7 +5,9 @@ export type SignatureFailureReason =
   | 'UNKNOWN_SERIAL'
   | 'BAD_SIGNATURE'
   | 'STALE_TIMESTAMP'
-  | 'UNSUPPORTED_SIGNATURE_TYPE';
+  | 'UNSUPPORTED_SIGNATURE_TYPE'
+  /** A notification's body is missing or was parsed before it reached the SDK: no raw bytes to check. */
+  | 'UNVERIFIABLE_BODY';
 
 /**
  * A response or notification failed verification. Verification fails closed: the payload must not be trusted.

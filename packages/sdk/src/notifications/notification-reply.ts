@@ -1,3 +1,5 @@
+import { WechatPaySignatureError } from '../errors/wechat-pay-signature-error.js';
+
 /** What to answer WeChat Pay's notification POST with; hand the three parts to your web framework. */
 export interface NotificationReply {
   status: number;
@@ -13,9 +15,20 @@ export function successReply(): NotificationReply {
   return { status: 200, headers: {}, body: '' };
 }
 
-/** Failure: 500 with `{"code":"FAIL","message":…}`; WeChat Pay will re-deliver on its retry schedule. */
-export function failureReply(message = '失败'): NotificationReply {
-  // The documented limit for message is 256 characters.
-  const body = JSON.stringify({ code: 'FAIL', message: message.slice(0, 256) });
-  return { status: 500, headers: { 'Content-Type': 'application/json' }, body };
+const FAILURE_MESSAGE = '失败';
+
+/**
+ * The documented failure answer (spec §5.2): a 4XX or 5XX with `{"code":"FAIL","message":"失败"}`; WeChat Pay
+ * delivers again on its retry schedule.
+ *
+ * - `failureReply(error)`, with what your handler caught: a notification that failed verification
+ *   (`WechatPaySignatureError`) gets 401, as the official SDKs answer it; anything else (decryption, your own
+ *   processing) gets 500. The error's text is never sent: the sender of a forged notification learns nothing.
+ * - `failureReply('message')`: 500 with that message (at most 256 characters, the documented limit).
+ */
+export function failureReply(errorOrMessage?: unknown): NotificationReply {
+  const message = typeof errorOrMessage === 'string' ? errorOrMessage.slice(0, 256) : FAILURE_MESSAGE;
+  const status = errorOrMessage instanceof WechatPaySignatureError ? 401 : 500;
+  const body = JSON.stringify({ code: 'FAIL', message });
+  return { status, headers: { 'Content-Type': 'application/json' }, body };
 }

@@ -1,3 +1,5 @@
+import { WechatPayConfigError } from '../errors/wechat-pay-config-error.js';
+import { WechatPaySignatureError } from '../errors/wechat-pay-signature-error.js';
 import type { HeadersLike } from '../protocol/headers.js';
 import { type NotificationEnvelope, openNotification } from '../protocol/notification-envelope.js';
 import type { PlatformKeyring } from '../protocol/platform-keyring.js';
@@ -30,26 +32,61 @@ export interface ParseNotificationInput {
   maxSkewSeconds?: number | undefined;
 }
 
-function checkRawBody(body: unknown): void {
-  if (typeof body === 'string' || body instanceof Uint8Array) return;
-  if (body === undefined || body === null) {
-    throw new TypeError('parseNotification: body is missing; pass the raw request body (string or Buffer)');
-  }
-  throw new TypeError(
-    'parseNotification: body must be the raw request body (string or Buffer), not a parsed object: the signature ' +
-      'covers the exact bytes WeChat Pay sent, which re-serialising cannot reproduce. Read the body as text ' +
-      "(e.g. express.raw({ type: 'application/json' }), or fastify's addContentTypeParser with parseAs: 'string').",
-  );
+const RAW_BODY_HINT =
+  "read the body as text (e.g. express.raw({ type: 'application/json' }), fastify's addContentTypeParser with " +
+  "parseAs: 'string', koa-body's includeUnparsed with ctx.request.rawBody, or await request.text())";
+
+function unverifiable(message: string): WechatPaySignatureError {
+  return new WechatPaySignatureError('UNVERIFIABLE_BODY', `parseNotification: ${message}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 /**
- * Verifies a notification's signature over the raw body, then decrypts its resource. Throws
- * `WechatPaySignatureError` (answer with a failure so WeChat Pay re-delivers) or `WechatPayDecryptError`.
+ * What a web framework hands over when it is not set up for notifications: nothing, a parsed object, a stream.
+ * Each is a verification failure with a reason, never a TypeError, so `failureReply(error)` answers it.
+ */
+function checkRequest(input: unknown): asserts input is ParseNotificationInput {
+  if (!isObject(input)) {
+    throw unverifiable('pass { headers, body } with the request headers and the raw body as received');
+  }
+  const { body, headers, keyring, now } = input;
+  if (body === undefined || body === null) {
+    throw unverifiable(`the body is missing: ${RAW_BODY_HINT}`);
+  }
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    throw unverifiable(
+      'the body must be the raw request body (string or Buffer), not a parsed object: the signature covers ' +
+        `the exact bytes WeChat Pay sent, which re-serialising cannot reproduce; ${RAW_BODY_HINT}`,
+    );
+  }
+  if (!isObject(headers)) {
+    throw new WechatPaySignatureError(
+      'MISSING_HEADER',
+      'parseNotification: the request headers are missing; pass them as received (Wechatpay-* carry the signature)',
+      { header: 'Wechatpay-Signature' },
+    );
+  }
+  if (!isObject(keyring) || typeof keyring['find'] !== 'function') {
+    throw new WechatPayConfigError('keyring', 'parseNotification needs the PlatformKeyring to verify with');
+  }
+  if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now) || now > 1e11)) {
+    throw new WechatPayConfigError('now', `must be Unix seconds, got ${String(now)}`);
+  }
+}
+
+/**
+ * Verifies a notification's signature over the raw body, then decrypts its resource. Every failure is a
+ * `WechatPayError`: `WechatPaySignatureError` (answer `failureReply(error)`, 401, so WeChat Pay re-delivers),
+ * `WechatPayDecryptError` (an envelope that is not WeChat Pay's shape, or the wrong APIv3 key), or
+ * `WechatPayConfigError` for a keyring or clock this function cannot use.
  */
 export async function parseNotification<T = unknown>(
   input: ParseNotificationInput,
 ): Promise<NotificationEvent<T>> {
-  checkRawBody(input.body);
+  checkRequest(input);
   const { envelope, resource } = await openNotification({
     headers: input.headers,
     body: input.body,

@@ -50,6 +50,11 @@ export class PlatformKeyring {
     return certificate;
   }
 
+  /** Stops trusting a certificate, e.g. once its `expire_time` has passed; answers whether it was held. */
+  removeCertificate(serial: string): boolean {
+    return this.#certificates.delete(serial.toUpperCase());
+  }
+
   get certificates(): readonly LoadedCertificate[] {
     return [...this.#certificates.values()];
   }
@@ -72,16 +77,30 @@ export class PlatformKeyring {
   }
 
   /**
-   * The key to encrypt sensitive request fields with: the public key if set, else the newest certificate valid
-   * at `nowSeconds` (Unix seconds).
+   * The key id to name in a request's `Wechatpay-Serial`, so that WeChat Pay signs the answer with a key this
+   * keyring holds: the public key id if set, else the newest certificate valid at `nowSeconds`, else undefined.
    */
-  encryptionKey(nowSeconds: number): { serial: string; key: KeyObject } {
-    if (this.publicKeyId && this.#publicKey) return { serial: this.publicKeyId, key: this.#publicKey };
+  preferredSerial(nowSeconds: number): string | undefined {
+    if (this.publicKeyId) return this.publicKeyId;
+    return this.#newestValid(nowSeconds)?.serialNo;
+  }
+
+  #newestValid(nowSeconds: number): LoadedCertificate | undefined {
     let newest: LoadedCertificate | undefined;
     for (const certificate of this.#certificates.values()) {
       if (validity(certificate, nowSeconds) !== 'valid') continue;
       if (!newest || certificate.validFrom > newest.validFrom) newest = certificate;
     }
+    return newest;
+  }
+
+  /**
+   * The key to encrypt sensitive request fields with: the public key if set, else the newest certificate valid
+   * at `nowSeconds` (Unix seconds).
+   */
+  encryptionKey(nowSeconds: number): { serial: string; key: KeyObject } {
+    if (this.publicKeyId && this.#publicKey) return { serial: this.publicKeyId, key: this.#publicKey };
+    const newest = this.#newestValid(nowSeconds);
     if (newest) return { serial: newest.serialNo, key: newest.publicKey };
     if (this.#certificates.size === 0) {
       throw new WechatPayConfigError(

@@ -26,7 +26,8 @@ const REQUIRED_HEADERS = [
 ] as const;
 
 const REFRESH_HINT =
-  'refresh the platform certificates (download GET /v3/certificates and pass each to wxpay.addPlatformCertificate)';
+  "refresh the platform certificates (platformCertificates: 'auto' does it; by hand, download GET /v3/certificates " +
+  'and pass each to wxpay.addPlatformCertificate)';
 
 function unknownSerialMessage(serial: string, keyring: PlatformKeyring, now: number): string {
   if (serial.startsWith(PUBLIC_KEY_ID_PREFIX)) {

@@ -7,6 +7,7 @@ export {
   buildSignedNotification,
   formatChinaTime,
 } from './build-signed-notification.js';
+export { checkPlatformCertificateStore } from './check-platform-certificate-store.js';
 export {
   createSelfSignedCertificate,
   type SelfSignedCertificateInput,

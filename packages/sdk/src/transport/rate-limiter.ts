@@ -33,7 +33,10 @@ export class RateLimiter {
     for (;;) {
       signal?.throwIfAborted();
       const nowMs = this.#now();
-      const result = await this.#store.take(key, ratePerSecond, Math.max(1, burst), nowMs);
+      const result = await this.#store.take(key, ratePerSecond, Math.max(1, burst), nowMs, {
+        signal,
+        waitUntilMs,
+      });
       if (result.ok) return true;
       // At least 1 ms: a store answering 0 must not turn this into a busy loop.
       const waitMs = Math.max(1, result.retryAfterMs);

@@ -146,6 +146,20 @@ describe('crossFieldRules', () => {
       expect(apply({ payee_info: { ...personal, identity_info: identity } })).toEqual([]);
       expect(apply({ payee_info: { ...corporate, identity_info: identity } })).toEqual([]);
     });
+
+    it('a personal account needs all three identity members; a corporate one may send some or none', () => {
+      const personal = { ...corporate, account_type: 'ACCOUNT_TYPE_PERSONAL' };
+      const { identification_no: _n, ...withoutNumber } = identity;
+      expect(apply({ payee_info: { ...personal, identity_info: withoutNumber } })).toEqual([
+        expect.objectContaining({ field: '/payee_info/identity_info/identification_no', location: 'body' }),
+      ]);
+      expect(apply({ payee_info: { ...personal, identity_info: {} } }).map((v) => v.field)).toEqual([
+        '/payee_info/identity_info/id_doc_type',
+        '/payee_info/identity_info/identification_name',
+        '/payee_info/identity_info/identification_no',
+      ]);
+      expect(apply({ payee_info: { ...corporate, identity_info: withoutNumber } })).toEqual([]);
+    });
   });
 
   it('cancelWithdraws.confirm: needs applyment_id or out_request_no', () => {

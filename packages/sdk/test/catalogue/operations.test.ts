@@ -10,6 +10,7 @@ import {
   operationNames,
   operations,
   RFC3339_PATTERN,
+  type TransferSceneId,
 } from '@wxpay-kit/sdk/catalogue';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { objectSchemas, propertySchemas, schemaAt } from './schema-walk.js';
@@ -101,22 +102,18 @@ describe('catalogue operations', () => {
         }
       });
 
-      it('constrains out-numbers, times, amounts and merchant numbers in requests', () => {
+      it('restricts the characters of an out-number only where its page does, and times to RFC 3339', () => {
         for (const part of [operation.params, operation.query, operation.body]) {
           for (const { pointer, name, schema } of propertySchemas(part)) {
-            if (/^out_[a-z]+_no$/.test(name)) {
+            // 只能由数字、大小写字母组成 (out_bill_no, out_recharge_no) / 必须仅包含大小写字母与数字 (out_request_no);
+            // the authorization pages say nothing of out_authorization_no's characters.
+            if (/^out_(bill|recharge|request)_no$/.test(name)) {
               expect(schema['pattern'], pointer).toBe(OUT_NO_PATTERN);
-              expect(schema['minLength'], pointer).toBe(1);
               expect(schema['maxLength'], pointer).toBeGreaterThanOrEqual(32);
             }
+            if (name === 'out_authorization_no') expect(schema['pattern'], pointer).toBeUndefined();
+            if (name.endsWith('mchid')) expect(schema['pattern'], pointer).toBeUndefined();
             if (name.endsWith('_time')) expect(schema['pattern'], pointer).toBe(RFC3339_PATTERN);
-            if (name.endsWith('mchid')) expect(schema['pattern'], pointer).toBe('^[0-9]+$');
-            if (name === 'amount' || name.endsWith('_amount')) {
-              if (schema['type'] === 'integer') expect(schema['minimum'], pointer).toBe(1);
-            }
-            if (schema['type'] === 'string' && !schema['enum']) {
-              expect(schema['maxLength'], `max length of ${pointer}`).toBeTypeOf('number');
-            }
           }
         }
       });
@@ -200,8 +197,10 @@ describe('catalogue operations', () => {
       out_recharge_no: 'cz2020042013',
       sub_mchid: '1900001121',
     };
-    // @ts-expect-error sub_mchid is required
-    const missing: OperationInput<'transferBills.get'> = { out_bill_no: 'plfk2020042013' };
+    // sub_mchid is 选填 on the partner query page
+    const withoutSubMchid: OperationInput<'transferBills.get'> = { out_bill_no: 'plfk2020042013' };
+    // @ts-expect-error sub_mchid is required on the recharge pages
+    const missing: OperationInput<'recharges.get'> = { out_recharge_no: 'cz2020042013' };
     expectTypeOf<OperationOutput<'transferBills.cancel'>['state']>().toEqualTypeOf<
       | 'ACCEPTED'
       | 'PROCESSING'
@@ -212,14 +211,20 @@ describe('catalogue operations', () => {
       | 'CANCELING'
       | 'CANCELLED'
     >();
-    expectTypeOf<OperationInput<'transferBills.create'>['transfer_scene_id']>().toEqualTypeOf<
-      '1000' | '1002' | '1004' | '1005' | '1009' | '1010' | '1011' | '1013'
+    // Known scenes are suggestions the editor offers; any other string(36) is still accepted.
+    expectTypeOf<
+      OperationInput<'transferBills.create'>['transfer_scene_id']
+    >().toEqualTypeOf<TransferSceneId>();
+    expectTypeOf<'1000'>().toExtend<OperationInput<'authorizations.apply'>['transfer_scene_id']>();
+    expectTypeOf<'2001'>().toExtend<OperationInput<'authorizations.apply'>['transfer_scene_id']>();
+    expectTypeOf<OperationInput<'recharges.apply'>['recharge_amount']['currency']>().toEqualTypeOf<
+      'CNY' | (string & {}) | undefined
     >();
     expectTypeOf<OperationInput<'transferBills.create'>['transfer_amount']>().toEqualTypeOf<number>();
     expectTypeOf<OperationInput<'cancelWithdraws.confirm'>['applyment_id']>().toEqualTypeOf<
       string | undefined
     >();
     expectTypeOf(operations['transferBills.cancel'].method).toEqualTypeOf<'GET' | 'POST'>();
-    expect([cancel, close, missing]).toHaveLength(3);
+    expect([cancel, close, withoutSubMchid, missing]).toHaveLength(4);
   });
 });

@@ -36,3 +36,17 @@ export function schemaAt(schema: unknown, pointer: string): Json | undefined {
   }
   return current;
 }
+
+/** Every (sub)schema with its JSON pointer: properties, array items and alternatives, the root included. */
+export function schemaNodes(schema: unknown, pointer = ''): { pointer: string; schema: Json }[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const json = schema as Json;
+  const found = [{ pointer, schema: json }];
+  for (const [name, property] of Object.entries((json['properties'] ?? {}) as Record<string, unknown>)) {
+    found.push(...schemaNodes(property, `${pointer}/${name}`));
+  }
+  if (json['items']) found.push(...schemaNodes(json['items'], `${pointer}/*`));
+  for (const alternative of (json['anyOf'] ?? []) as unknown[])
+    found.push(...schemaNodes(alternative, pointer));
+  return found;
+}

@@ -1,15 +1,17 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type OperationInput, type OperationOutput, operations } from '../../src/catalogue/operations.js';
 import { buildFamilies } from '../../src/client/build-families.js';
+import { WechatPayPromise, type WithResponse } from '../../src/client/response-promise.js';
 import type { WechatPay } from '../../src/client/wechat-pay.js';
 import type { CallOptions } from '../../src/client/wechat-pay-options.js';
 
 describe('buildFamilies', () => {
   it('builds one frozen namespace per family with one method per row, each invoking its operation', async () => {
     const calls: Array<[string, unknown, unknown]> = [];
-    const families = buildFamilies(async (name, input, options) => {
+    const families = buildFamilies((name, input, options) => {
       calls.push([name, input, options]);
-      return name;
+      const response = { status: 200, headers: {}, requestId: 'R', url: 'u', attempts: 1 };
+      return new WechatPayPromise(Promise.resolve({ data: name, ...response }));
     });
     const expected = new Map<string, string[]>();
     for (const name of Object.keys(operations)) {
@@ -36,7 +38,13 @@ describe('method types', () => {
       [OperationInput<'recharges.close'>, CallOptions?]
     >();
     expectTypeOf<WechatPay['transferBills']['cancel']>().returns.toEqualTypeOf<
-      Promise<OperationOutput<'transferBills.cancel'>>
+      WechatPayPromise<OperationOutput<'transferBills.cancel'>>
+    >();
+    expectTypeOf<ReturnType<WechatPay['transferBills']['cancel']>>().resolves.toEqualTypeOf<
+      OperationOutput<'transferBills.cancel'>
+    >();
+    expectTypeOf<ReturnType<WechatPay['transferBills']['cancel']>['withResponse']>().returns.toEqualTypeOf<
+      Promise<WithResponse<OperationOutput<'transferBills.cancel'>>>
     >();
     expectTypeOf<OperationInput<'recharges.close'>>().toMatchTypeOf<{
       out_recharge_no: string;

@@ -69,6 +69,15 @@ describe('wxpay.notifications', () => {
     await expect(failure).rejects.toMatchObject({ input: 'apiV3Key' });
   });
 
+  it('parse rejects a missing body or input with WechatPaySignatureError, not a TypeError', async () => {
+    const parse = client().notifications.parse as (input: unknown) => Promise<unknown>;
+    const { headers } = await notification();
+    for (const input of [{ headers }, { headers, body: undefined }, undefined, null]) {
+      await expect(parse(input)).rejects.toMatchObject({ reason: 'UNVERIFIABLE_BODY' });
+      await expect(parse(input)).rejects.toBeInstanceOf(WechatPaySignatureError);
+    }
+  });
+
   it('offers the success and failure replies', () => {
     const wxpay = client();
     expect(wxpay.notifications.successReply().status).toBe(200);

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,10 +42,24 @@ describe('new WechatPay(options)', () => {
     expect(error.message).toContain('/no/such/dir/apiclient_key.pem');
   });
 
-  it('requires a WeChat Pay public key or platform certificates', () => {
+  it('requires a WeChat Pay public key, platform certificates, or an APIv3 key to download them with', () => {
     const error = configError({ ...valid(), wechatpayPublicKey: undefined, platformCertificates: [] });
     expect(error.input).toBe('wechatpayPublicKey');
-    expect(error.message).toMatch(/platformCertificates/);
+    expect(error.message).toMatch(/platform certificates, or an apiV3Key/);
+  });
+
+  it("refuses platformCertificates: 'auto' without the APIv3 key that decrypts the download", () => {
+    const error = configError({ ...valid(), apiV3Key: undefined, platformCertificates: 'auto' });
+    expect(error.input).toBe('apiV3Key');
+  });
+
+  it('refuses a platformCertificates value that is neither a list nor auto', () => {
+    for (const value of ['yes', { auto: 'true' }, 42]) {
+      const error = configError({ ...valid(), platformCertificates: value as never });
+      expect(error.input).toBe('platformCertificates');
+    }
+    const store = configError({ ...valid(), platformCertificates: { auto: true, store: {} as never } });
+    expect(store.input).toBe('platformCertificates.store');
   });
 
   it('checks the public key id', () => {
@@ -75,6 +90,13 @@ describe('new WechatPay(options)', () => {
     ['rateLimit.store', { rateLimit: { store: {} } }],
     ['userAgent', { userAgent: 'a\r\nX-Injected: 1' }],
     ['fetch', { fetch: 'fetch' }],
+    ['proxy', { proxy: 'proxy.corp:3128' }],
+    ['proxy', { proxy: 'socks5://127.0.0.1:1080' }],
+    ['proxy', { proxy: 'http://127.0.0.1:3128/path' }],
+    ['agent', { agent: { keepAlive: true } }],
+    // Each of fetch, proxy and agent decides how requests go out: two of them would leave one ignored.
+    ['proxy', { fetch: async () => new Response(), proxy: 'http://127.0.0.1:3128' }],
+    ['agent', { proxy: 'http://127.0.0.1:3128', agent: new HttpAgent() }],
     ['now', { now: 5 }],
     ['hooks.onRequest', { hooks: { onRequest: 'log' } }],
     ['platformCertificates', { wechatpayPublicKey: undefined, platformCertificates: 'cert.pem' }],

@@ -33,9 +33,9 @@ const cases: Array<[string, string, unknown, { field: string; location: string; 
   ],
   [
     'authorizations.close',
-    'an out-number with forbidden characters',
-    { out_authorization_no: 'plfk-2020/04' },
-    { field: '/out_authorization_no', location: 'url', issue: /pattern/ },
+    'an empty out-number',
+    { out_authorization_no: '' },
+    { field: '/out_authorization_no', location: 'url', issue: /1/ },
   ],
   [
     'authorizations.get',
@@ -51,9 +51,9 @@ const cases: Array<[string, string, unknown, { field: string; location: string; 
   ],
   [
     'transferBills.cancel',
-    'a non-digit sub_mchid',
-    { out_bill_no: 'plfk2020042013', sub_mchid: 'abc' },
-    { field: '/sub_mchid', location: 'body' },
+    'an out_bill_no with characters its page forbids',
+    { out_bill_no: 'plfk-2020042013', sub_mchid: '1900001121' },
+    { field: '/out_bill_no', location: 'url', issue: /pattern/ },
   ],
   [
     'recharges.close',
@@ -167,10 +167,10 @@ describe('validateAndSplit', () => {
 
   it('reports the offending value', () => {
     try {
-      validateAndSplit(operations['authorizations.get'], { out_authorization_no: 'bad no' });
+      validateAndSplit(operations['transferBills.get'], { out_bill_no: 'bad no' });
       expect.unreachable();
     } catch (error) {
-      expect(error).toMatchObject({ field: '/out_authorization_no', value: 'bad no' });
+      expect(error).toMatchObject({ field: '/out_bill_no', value: 'bad no' });
     }
   });
 

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type DecryptFailureReason,
   type SignatureFailureReason,
+  WechatPayConfigError,
   WechatPayDecryptError,
   WechatPaySignatureError,
 } from '../../src/errors/index.js';
@@ -127,9 +128,9 @@ describe('parseNotification', () => {
   it('explains that a parsed object cannot be verified', async () => {
     const delivery = await deliver(JSON.stringify(sealNotification(seal)));
     const parsed = JSON.parse(delivery.body) as unknown as string;
-    await expect(parseNotification({ ...delivery, body: parsed })).rejects.toThrow(
-      /raw request body.*exact bytes/,
-    );
+    const failure = parseNotification({ ...delivery, body: parsed });
+    await expect(failure).rejects.toThrow(/raw request body.*exact bytes/);
+    await expectSignatureReason(failure, 'UNVERIFIABLE_BODY');
   });
 
   it('fails with BAD_SIGNATURE when one byte of the body changes', async () => {
@@ -196,5 +197,107 @@ describe('parseNotification', () => {
   it('fails with INVALID_JSON when the decrypted resource is not JSON', async () => {
     const body = JSON.stringify(sealNotification({ ...seal, resource: 'state=SUCCESS' }));
     await expectDecryptReason(parseNotification(await deliver(body)), 'INVALID_JSON');
+  });
+
+  describe('every failure is a WechatPayError, never a TypeError', () => {
+    const loose = (input: unknown) => parseNotification(input as Parameters<typeof parseNotification>[0]);
+
+    it.each([
+      ['a missing body', { body: undefined }, /body is missing.*rawBody/],
+      ['a null body', { body: null }, /body is missing/],
+      ['a parsed object', { body: { id: 'EV-1' } }, /not a parsed object/],
+      ['a number', { body: 42 }, /raw request body/],
+      ['an ArrayBuffer', { body: new ArrayBuffer(4) }, /raw request body/],
+    ])('UNVERIFIABLE_BODY for %s', async (_what, change, message) => {
+      const delivery = await deliver(JSON.stringify(sealNotification(seal)));
+      const failure = loose({ ...delivery, ...change });
+      await expectSignatureReason(failure, 'UNVERIFIABLE_BODY');
+      await expect(failure).rejects.toThrow(message);
+    });
+
+    it.each([undefined, null, 'body', 7])(
+      'UNVERIFIABLE_BODY for the input %s instead of { headers, body }',
+      async (input) => {
+        await expectSignatureReason(loose(input), 'UNVERIFIABLE_BODY');
+      },
+    );
+
+    it.each([
+      ['missing headers', undefined],
+      ['null headers', null],
+      ['headers as a string', 'Wechatpay-Signature: x'],
+      ['no headers at all', {}],
+      ['headers without Wechatpay-Nonce', 'drop-nonce'],
+      ['an empty Wechatpay-Signature', 'empty-signature'],
+    ])('MISSING_HEADER for %s', async (_what, headers) => {
+      const delivery = await deliver(JSON.stringify(sealNotification(seal)));
+      const chosen =
+        headers === 'drop-nonce'
+          ? Object.fromEntries(
+              Object.entries(delivery.headers).filter(([name]) => name !== 'Wechatpay-Nonce'),
+            )
+          : headers === 'empty-signature'
+            ? { ...delivery.headers, 'Wechatpay-Signature': '' }
+            : headers;
+      await expectSignatureReason(loose({ ...delivery, headers: chosen }), 'MISSING_HEADER');
+    });
+
+    it('UNSUPPORTED_SIGNATURE_TYPE for a ShangMi signature type', async () => {
+      const delivery = await deliver(JSON.stringify(sealNotification(seal)));
+      const headers = { ...delivery.headers, 'Wechatpay-Signature-Type': 'WECHATPAY2-SM2-WITH-SM3' };
+      await expectSignatureReason(parseNotification({ ...delivery, headers }), 'UNSUPPORTED_SIGNATURE_TYPE');
+    });
+
+    it('STALE_TIMESTAMP for a timestamp that is not a number', async () => {
+      const delivery = await deliver(JSON.stringify(sealNotification(seal)));
+      const headers = { ...delivery.headers, 'Wechatpay-Timestamp': 'yesterday' };
+      await expectSignatureReason(parseNotification({ ...delivery, headers }), 'STALE_TIMESTAMP');
+    });
+
+    it('BAD_SIGNATURE for an empty body and for a signature that is not Base64', async () => {
+      const delivery = await deliver(JSON.stringify(sealNotification(seal)));
+      await expectSignatureReason(parseNotification({ ...delivery, body: '' }), 'BAD_SIGNATURE');
+      const headers = { ...delivery.headers, 'Wechatpay-Signature': '%%% not base64 %%%' };
+      await expectSignatureReason(parseNotification({ ...delivery, headers }), 'BAD_SIGNATURE');
+    });
+
+    it.each([
+      ['a body that is not JSON', 'not json'],
+      ['a JSON array', '[]'],
+      ['an envelope without resource', JSON.stringify({ ...sealNotification(seal), resource: undefined })],
+      [
+        'a resource without nonce',
+        JSON.stringify({
+          ...sealNotification(seal),
+          resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext: 'AA==' },
+        }),
+      ],
+    ])('MALFORMED_INPUT for %s, correctly signed', async (_what, body) => {
+      await expectDecryptReason(parseNotification(await deliver(body)), 'MALFORMED_INPUT');
+    });
+
+    it('UNSUPPORTED_ALGORITHM for a ShangMi resource, BAD_KEY for an APIv3 key of the wrong length', async () => {
+      const envelope = sealNotification(seal);
+      envelope.resource.algorithm = 'AEAD_SM4_GCM';
+      await expectDecryptReason(
+        parseNotification(await deliver(JSON.stringify(envelope))),
+        'UNSUPPORTED_ALGORITHM',
+      );
+      const delivery = await deliver(JSON.stringify(sealNotification(seal)));
+      await expectDecryptReason(parseNotification({ ...delivery, apiV3Key: 'short' }), 'BAD_KEY');
+      await expectDecryptReason(loose({ ...delivery, apiV3Key: undefined }), 'BAD_KEY');
+    });
+
+    it.each([
+      ['no keyring', { keyring: undefined }, 'keyring'],
+      ['a keyring that is not one', { keyring: {} }, 'keyring'],
+      ['a time in milliseconds', { now: NOW * 1000 }, 'now'],
+      ['a time that is not a number', { now: 'now' }, 'now'],
+    ])('WechatPayConfigError for %s', async (_what, change, input) => {
+      const delivery = await deliver(JSON.stringify(sealNotification(seal)));
+      const error = await rejection(loose({ ...delivery, ...change }));
+      expect(error).toBeInstanceOf(WechatPayConfigError);
+      expect((error as WechatPayConfigError).input).toBe(input);
+    });
   });
 });

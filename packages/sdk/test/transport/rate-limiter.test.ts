@@ -70,4 +70,23 @@ describe('RateLimiter', () => {
     expect(await limiter.acquire('k', 1, undefined, 1, 1_000)).toBe(true);
     expect(clock.sleeps).toEqual([1_000]);
   });
+
+  it("hands the store the caller's signal and deadline, so a networked store can stop waiting on them", async () => {
+    const seen: unknown[] = [];
+    const store: TokenStore = {
+      async take(_key, _rate, _burst, _now, options) {
+        seen.push(options);
+        return { ok: true };
+      },
+    };
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter({ store, now: clock.now, sleep: clock.sleep });
+    const { signal } = new AbortController();
+    await limiter.acquire('k', 1, signal, 1, 2_500);
+    await limiter.acquire('k', 1);
+    expect(seen).toEqual([
+      { signal, waitUntilMs: 2_500 },
+      { signal: undefined, waitUntilMs: undefined },
+    ]);
+  });
 });

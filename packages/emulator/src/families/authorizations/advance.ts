@@ -20,6 +20,16 @@ export function applyEffects(
   row: AuthorizationTransition,
   now: number,
 ): void {
+  deps.recordTransition({
+    family: 'authorizations',
+    mchid: record.mchid,
+    resourceKey: record.outAuthorizationNo,
+    from: row.from,
+    to: row.to,
+    event: row.event,
+    actor: row.actor,
+    at: now,
+  });
   for (const timer of row.schedule ?? []) {
     deps.schedule({
       family: 'authorizations',

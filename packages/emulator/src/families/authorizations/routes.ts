@@ -3,6 +3,7 @@ import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
+import { checkTransferSceneEnabled } from '../shared/transfer-scene.js';
 import { advance, applyEffects } from './advance.js';
 import { toApplyResponse, toEntity } from './entity.js';
 import { applyRow, MAX_OPEN_PER_USER_SCENE } from './machine.js';
@@ -67,6 +68,7 @@ const apply: OperationHandler = (deps, call) => {
   const body = call.body as ApplyBody;
   checkNotifyUrl(body.authorization_notify_url, '/authorization_notify_url', deps.settings);
   const mchid = call.caller.mchid;
+  checkTransferSceneEnabled(body.transfer_scene_id, mchid);
   const canonical = canonicalJson(body);
   const previous = findAuthorization(deps.db, mchid, body.out_authorization_no);
   if (previous) {

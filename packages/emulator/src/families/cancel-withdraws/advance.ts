@@ -1,5 +1,11 @@
 import type { FamilyDeps } from '../family.js';
-import { type CancelWithdrawEvent, rowFor, timerRowsFor, transition } from './machine.js';
+import {
+  type CancelWithdrawEvent,
+  type CancelWithdrawTransition,
+  rowFor,
+  timerRowsFor,
+  transition,
+} from './machine.js';
 import type { CancelWithdraw, NewCancelWithdraw } from './record.js';
 import { debitBalances, insertApplication, updateApplication } from './store.js';
 
@@ -23,6 +29,25 @@ function scheduleTimers(deps: FamilyDeps, application: CancelWithdraw, nowMs: nu
   }
 }
 
+/** The timeline key is the merchant's own number, as the other families' out-numbers. */
+function logTransition(
+  deps: FamilyDeps,
+  application: CancelWithdraw,
+  row: CancelWithdrawTransition,
+  atMs: number,
+) {
+  deps.recordTransition({
+    family: 'cancelWithdraws',
+    mchid: application.sp_mchid,
+    resourceKey: application.out_request_no,
+    from: row.from,
+    to: row.to,
+    event: row.event,
+    actor: row.actor,
+    at: atMs,
+  });
+}
+
 export function createApplication(
   deps: FamilyDeps,
   application: NewCancelWithdraw,
@@ -31,6 +56,7 @@ export function createApplication(
   const nowMs = deps.clock.now();
   const created = transition(undefined, { type: 'apply', application }, { now: deps.formatTime(nowMs) });
   insertApplication(deps.db, created, requestDigest, nowMs);
+  logTransition(deps, created, rowFor(undefined, 'apply'), nowMs);
   scheduleTimers(deps, created, nowMs);
   return created;
 }
@@ -50,6 +76,7 @@ export function advance(
   const nowMs = atMs;
   const next = transition(current, event, { now: deps.formatTime(nowMs) });
   updateApplication(deps.db, next, nowMs);
+  logTransition(deps, next, row, nowMs);
   if (row.debitsBalances && next.account_info)
     debitBalances(deps.db, next.sub_mchid, next.account_info, nowMs);
   if (row.from !== row.to) scheduleTimers(deps, next, nowMs);

@@ -27,7 +27,8 @@ interface ApplyBody {
       bank_branch_name?: string;
       account_number: string;
     };
-    identity_info?: { id_doc_type: string; identification_name: string; identification_no: string };
+    /** Its members are 选填 in the table; the catalogue's rule requires all three for a personal account. */
+    identity_info?: { id_doc_type?: string; identification_name?: string; identification_no?: string };
   };
   proof_medias?: { proof_media_type: string; proof_media: string }[];
   additional_materials?: string[];
@@ -98,7 +99,9 @@ function payeeSummary(payee: NonNullable<ApplyBody['payee_info']>): PayeeSummary
     ...(bank.bank_branch_id === undefined ? {} : { bank_branch_id: bank.bank_branch_id }),
     ...(bank.bank_branch_name === undefined ? {} : { bank_branch_name: bank.bank_branch_name }),
     account_number_tail: bank.account_number.slice(-4),
-    ...(payee.identity_info === undefined ? {} : { id_doc_type: payee.identity_info.id_doc_type }),
+    ...(payee.identity_info?.id_doc_type === undefined
+      ? {}
+      : { id_doc_type: payee.identity_info.id_doc_type }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { FamilyDeps } from '../family.js';
 import {
   type RechargeEvent,
   type RechargeNotifyEvent,
+  type RechargeTransition,
   rowFor,
   timerRowsFrom,
   transition,
@@ -63,10 +64,24 @@ function emit(deps: FamilyDeps, recharge: Recharge, eventType: RechargeNotifyEve
   });
 }
 
+function logTransition(deps: FamilyDeps, recharge: Recharge, row: RechargeTransition, atMs: number): void {
+  deps.recordTransition({
+    family: 'recharges',
+    mchid: recharge.sp_mchid,
+    resourceKey: recharge.out_recharge_no,
+    from: row.from,
+    to: row.to,
+    event: row.event,
+    actor: row.actor,
+    at: atMs,
+  });
+}
+
 export function createRecharge(deps: FamilyDeps, recharge: NewRecharge, request: string): Recharge {
   const nowMs = deps.clock.now();
   const created = transition(undefined, { type: 'apply', recharge }, { now: deps.formatTime(nowMs) });
   insertRecharge(deps.db, created, request, nowMs);
+  logTransition(deps, created, rowFor(undefined, 'apply'), nowMs);
   scheduleTimers(deps, created, nowMs);
   return created;
 }
@@ -86,6 +101,7 @@ export function advance(
   const next = transition(current, event, { now: deps.formatTime(nowMs) });
   if (row.unchanged) return next;
   updateRecharge(deps.db, next, nowMs);
+  logTransition(deps, next, row, nowMs);
   if (row.notify) emit(deps, next, row.notify);
   if (row.from !== row.to) scheduleTimers(deps, next, nowMs);
   return next;

@@ -4,6 +4,7 @@ import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler, OperationResult } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
+import { bodyParamError } from '../shared/param-error.js';
 import { advance, createRecharge } from './advance.js';
 import { type RechargeChannel, type RechargeScene, toApplyResponse, toEntity } from './record.js';
 import { findRecharge, type StoredRecharge } from './store.js';
@@ -15,25 +16,53 @@ interface ApplyBody {
   out_recharge_no: string;
   recharge_scene: RechargeScene;
   account_type: string;
-  recharge_amount: { amount: number; currency: string };
+  /** Both members are 选填 on the apply page; the emulator's own rules below decide what it accepts. */
+  recharge_amount: { amount?: number; currency?: string };
   notify_url?: string;
   available_recharge_channels?: RechargeChannel[];
   remark?: string;
 }
 
 /**
- * What the catalogue cannot say: the notify-URL rule, which depends on the emulator's settings. Everything else
- * about the body (scene ↔ account type, CNY, 1 fen to 8亿元, distinct channels, a sub_mchid bound to the caller)
- * the wire layer has already checked.
+ * What the catalogue does not enforce, because no page states it as a rule of the field: the notify-URL rule
+ * (it depends on the emulator's settings), and the emulator's answers about the amount. The apply page marks
+ * `amount` and `currency` 选填 but says 单位为分,仅支持CNY of the object, so the emulator needs an amount of at
+ * least 1 fen, takes an absent currency as CNY and refuses any other (docs/fidelity.md). Scene ↔ account type,
+ * at most 8亿元 and the sub_mchid binding the wire layer has already checked.
  */
-function checkApplyBody(deps: FamilyDeps, body: ApplyBody): void {
+function checkApplyBody(deps: FamilyDeps, body: ApplyBody): { amount: number; currency: string } {
   if (body.notify_url !== undefined) checkNotifyUrl(body.notify_url, '/notify_url', deps.settings);
+  const { amount, currency = 'CNY' } = body.recharge_amount;
+  if (amount === undefined) {
+    throw bodyParamError('/recharge_amount/amount', undefined, 'is required to create a recharge');
+  }
+  if (amount < 1) throw bodyParamError('/recharge_amount/amount', amount, 'must be at least 1 fen');
+  if (currency !== 'CNY') {
+    throw bodyParamError('/recharge_amount/currency', currency, '仅支持CNY (only CNY is supported)');
+  }
+  if (body.available_recharge_channels !== undefined) checkChannels(body.available_recharge_channels);
+  return { amount, currency };
+}
+
+/** 可用充值渠道列表: an empty list leaves nothing to pay with, and a channel listed twice is a caller mistake. */
+function checkChannels(channels: readonly RechargeChannel[]): void {
+  if (channels.length === 0) {
+    throw bodyParamError('/available_recharge_channels', channels, 'must list at least one channel');
+  }
+  const repeated = channels.findIndex((channel, i) => channels.indexOf(channel) !== i);
+  if (repeated >= 0) {
+    throw bodyParamError(
+      `/available_recharge_channels/${repeated}`,
+      channels[repeated],
+      'lists a channel already listed',
+    );
+  }
 }
 
 function apply(deps: FamilyDeps, call: OperationCall): OperationResult {
   const body = call.body as ApplyBody;
   const spMchid = call.caller.mchid;
-  checkApplyBody(deps, body);
+  const rechargeAmount = checkApplyBody(deps, body);
   const request = canonicalJson(body);
   const existing = findRecharge(deps.db, spMchid, body.out_recharge_no);
   if (existing) {
@@ -61,7 +90,7 @@ function apply(deps: FamilyDeps, call: OperationCall): OperationResult {
       out_recharge_no: body.out_recharge_no,
       account_type: RECHARGE_SCENE_ACCOUNT_TYPES[body.recharge_scene],
       recharge_scene: body.recharge_scene,
-      recharge_amount: { amount: body.recharge_amount.amount, currency: body.recharge_amount.currency },
+      recharge_amount: rechargeAmount,
       ...(body.available_recharge_channels === undefined
         ? {}
         : { available_recharge_channels: [...body.available_recharge_channels] }),

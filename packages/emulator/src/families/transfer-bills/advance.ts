@@ -10,6 +10,16 @@ export function applyEffects(
   row: TransferBillTransition,
   now: number,
 ): void {
+  deps.recordTransition({
+    family: 'transferBills',
+    mchid: bill.mchid,
+    resourceKey: bill.outBillNo,
+    from: row.from,
+    to: row.to,
+    event: row.event,
+    actor: row.actor,
+    at: now,
+  });
   for (const step of row.schedule ?? []) {
     deps.schedule({
       family: 'transferBills',

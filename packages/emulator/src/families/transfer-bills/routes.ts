@@ -3,6 +3,8 @@ import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
+import { bodyParamError } from '../shared/param-error.js';
+import { checkTransferSceneEnabled } from '../shared/transfer-scene.js';
 import { advance, applyEffects } from './advance.js';
 import { toCreateResponse, toReplyEntity } from './entity.js';
 import { createRow, isTerminal } from './machine.js';
@@ -27,12 +29,17 @@ interface CreateBody {
 export const NOT_FOUND_MESSAGE = '转账单不存在';
 
 /**
- * What the catalogue cannot say (the notify-URL rule, which depends on the emulator's settings); the wire layer
- * has already applied the schema, the catalogue's cross-field rules (user_name from 2,000 CNY among them) and the
- * sub_mchid binding.
+ * What the catalogue cannot say: the notify-URL rule (it depends on the emulator's settings), whether the merchant
+ * has the scene, and that an amount is at least 1 fen (no page states a minimum, so the catalogue does not; a
+ * transfer of nothing is refused here). The wire layer has already applied the schema, the catalogue's
+ * cross-field rules (user_name from 2,000 CNY among them) and the sub_mchid binding.
  */
-function checkCreateBody(deps: FamilyDeps, body: CreateBody): void {
+function checkCreateBody(deps: FamilyDeps, body: CreateBody, mchid: string): void {
   if (body.notify_url !== undefined) checkNotifyUrl(body.notify_url, '/notify_url', deps.settings);
+  if (body.transfer_amount < 1) {
+    throw bodyParamError('/transfer_amount', body.transfer_amount, 'must be at least 1 fen');
+  }
+  checkTransferSceneEnabled(body.transfer_scene_id, mchid);
 }
 
 /** The same out_bill_no again: the same request answers as the first did while the bill is still open. */
@@ -55,7 +62,7 @@ function checkRepeatedCreate(bill: TransferBillRecord, canonical: string): void 
 
 const create: OperationHandler = (deps, call) => {
   const body = call.body as CreateBody;
-  checkCreateBody(deps, body);
+  checkCreateBody(deps, body, call.caller.mchid);
   const canonical = canonicalJson(body);
   const previous = findBill(deps.db, call.caller.mchid, body.out_bill_no);
   if (previous) {
@@ -86,10 +93,16 @@ const create: OperationHandler = (deps, call) => {
   return { status: 200, body: toCreateResponse(bill, deps.formatTime) };
 };
 
-/** A bill of the caller that belongs to `subMchid`; another sub-merchant's bill does not exist for it. */
+/**
+ * A bill of the caller; when `subMchid` is given it must be that sub-merchant's (another sub-merchant's bill does
+ * not exist for it). The query page marks sub_mchid 选填 and out_bill_no is unique within the service provider,
+ * so without it the number alone finds the bill.
+ */
 function billOf(deps: FamilyDeps, call: OperationCall, subMchid: string | undefined): TransferBillRecord {
   const bill = findBill(deps.db, call.caller.mchid, call.params['out_bill_no'] ?? '');
-  if (!bill || bill.subMchid !== subMchid) throw new ApiError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
+  if (!bill || (subMchid !== undefined && bill.subMchid !== subMchid)) {
+    throw new ApiError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
+  }
   return bill;
 }
 

@@ -45,7 +45,7 @@ const close = (h: FamilyHarness, outRechargeNo: string, subMchid = '1900001121')
 describe('FamilyHarness', () => {
   it('refuses a request the catalogue schema would refuse (the framework would never hand it over)', () => {
     const h = rechargeHarness();
-    const body = applyBody({ recharge_amount: { amount: 1, currency: 'USD' } });
+    const body = applyBody({ recharge_amount: { amount: '1', currency: 'CNY' } });
     expect(() => h.call('recharges.apply', { caller: PLATFORM, body })).toThrow(/fails the catalogue schema/);
   });
 

@@ -21,6 +21,7 @@ import type {
   OperationResult,
   OutgoingNotification,
 } from '../../../src/families/family.js';
+import { recordTransition } from '../../../src/history/transition-log.js';
 import { listNotifications } from '../../../src/notify/notification-store.js';
 import { enqueueNotification } from '../../../src/notify/outbox.js';
 import { ApiError, type ApiErrorDetail } from '../../../src/wire/api-error.js';
@@ -175,6 +176,13 @@ export class FamilyHarness {
           throw new Error(`${family.family} scheduled a timer of family ${timer.family}`);
         }
         insertTimer(db, timer);
+      },
+      recordTransition(entry) {
+        requireTransaction('recordTransition');
+        if (entry.family !== family.family) {
+          throw new Error(`${family.family} logged a transition of family ${entry.family}`);
+        }
+        recordTransition(db, { ...entry, at: entry.at ?? clock.now() });
       },
       settings: { asyncStepMs: 1000, allowInsecureNotifyUrls: false, ...settings },
     };

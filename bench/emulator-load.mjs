@@ -1,0 +1,266 @@
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startEmulator } from '@wxpay-kit/emulator';
+import { loadPrivateKey, signRequest } from '@wxpay-kit/sdk/protocol';
+import BetterSqlite3 from 'better-sqlite3';
+import { cores, rawRsaRates } from './support/machine.mjs';
+import { applyInput, startNotifyReceiver } from './support/notify-receiver.mjs';
+import { row } from './support/report.mjs';
+
+/**
+ * The emulator alone, under a load generator in another process that sends pre-signed requests (it does no RSA
+ * while measuring): reads and writes against the server-side RSA ceiling (one verify and one sign per request on
+ * every core), query latency with 1M stored resources and 1M delivered notifications against 1k, and notification
+ * deliveries per second to fast receivers, with and without receivers that never answer.
+ */
+
+const CONCURRENCY = 32;
+const SECONDS = 3;
+const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);
+const SMALL = 1000;
+const DELIVERIES = 5000;
+const run$ = promisify(execFile);
+const GET_NO = 'benchLoad0001';
+
+async function loadGenerator(url, requests, { concurrency = CONCURRENCY, seconds = SECONDS } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'wxpay-load-'));
+  const file = join(dir, 'job.json');
+  await writeFile(file, JSON.stringify({ url, requests, concurrency, seconds }));
+  try {
+    const generator = new URL('./support/load-generator.mjs', import.meta.url).pathname;
+    const { stdout } = await run$(process.execPath, [generator, file], { maxBuffer: 1 << 24 });
+    return JSON.parse(stdout);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function presign(emulator, method, path, body = '') {
+  const m = emulator.merchants.ordinary;
+  const { authorization } = await signRequest({
+    method,
+    url: path,
+    body,
+    mchid: m.mchid,
+    serialNo: m.serialNo,
+    privateKey: loadPrivateKey(m.privateKeyPem),
+  });
+  return {
+    method,
+    path,
+    body: body || undefined,
+    headers: {
+      authorization,
+      accept: 'application/json',
+      ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+    },
+  };
+}
+
+const getPath = (no) => `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${no}`;
+const APPLY_PATH = '/v3/fund-app/mch-transfer/user-confirm-authorization';
+
+async function throughput(receiver) {
+  const emulator = await startEmulator({ dataDir: ':memory:', rateLimits: false });
+  try {
+    const apply = await presign(
+      emulator,
+      'POST',
+      APPLY_PATH,
+      JSON.stringify(applyInput(emulator, GET_NO, receiver.url)),
+    );
+    await loadGenerator(emulator.url, [apply], { concurrency: 1, seconds: 0.05 });
+    const reads = [await presign(emulator, 'GET', getPath(GET_NO))];
+    await loadGenerator(emulator.url, reads, { seconds: 0.5 }); // warm-up
+    const read = await loadGenerator(emulator.url, reads);
+    // Every write a new authorization (pre-signed: as many as the run can make at 3× the read rate).
+    const count = Math.ceil(read.ops * 1.5);
+    const writes = [];
+    for (let i = 0; i < count; i++) {
+      const body = JSON.stringify({
+        ...applyInput(emulator, `benchW${i}`, receiver.url),
+        openid: `o-bench-${i}`,
+      });
+      writes.push(await presign(emulator, 'POST', APPLY_PATH, body));
+    }
+    const write = await loadGenerator(emulator.url, writes, { seconds: SECONDS });
+    return { read, write };
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** A data dir holding `n` authorizations and `n` delivered notifications (bulk-inserted, cloned from a real one). */
+async function filledStore(n, receiver) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wxpay-store-'));
+  let emulator = await startEmulator({ dataDir, rateLimits: false });
+  const apply = await presign(
+    emulator,
+    'POST',
+    APPLY_PATH,
+    JSON.stringify(applyInput(emulator, GET_NO, receiver.url)),
+  );
+  await loadGenerator(emulator.url, [apply], { concurrency: 1, seconds: 0.05 });
+  await emulator.close();
+  const db = new BetterSqlite3(join(dataDir, 'emulator.sqlite'));
+  db.exec(`
+    WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n})
+    INSERT INTO authorizations (mchid, out_authorization_no, appid, openid, transfer_scene_id, user_display_name,
+      user_recv_perception, authorization_notify_url, package_info, state, create_time, request_canonical)
+    SELECT a.mchid, 'fill' || i, a.appid, 'o-fill-' || i, a.transfer_scene_id, a.user_display_name,
+      a.user_recv_perception, a.authorization_notify_url, a.package_info, a.state, a.create_time, a.request_canonical
+    FROM seq, (SELECT * FROM authorizations LIMIT 1) AS a;
+    WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n})
+    INSERT INTO notify_notifications (event_id, mchid, url, family, event_type, summary, original_type,
+      associated_data, resource_json, resource_key, created_at, create_time, state, retry_schedule_json,
+      attempts_made, next_due_at, delivered_at)
+    SELECT 'fill-' || i, 'm', 'http://127.0.0.1:9/n', 'authorizations', 'X', 's', 'o', 'a', '{}', 'fill' || i, 0,
+      '2026-01-01T00:00:00+08:00', 'delivered', '[0]', 1, NULL, 0 FROM seq;
+  `);
+  db.close();
+  emulator = await startEmulator({ dataDir, rateLimits: false });
+  return {
+    emulator,
+    close: async () => {
+      await emulator.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function queryLatency(receiver) {
+  const result = {};
+  for (const n of [SMALL, BIG]) {
+    const store = await filledStore(n, receiver);
+    try {
+      const reads = [await presign(store.emulator, 'GET', getPath(GET_NO))];
+      await loadGenerator(store.emulator.url, reads, { concurrency: 1, seconds: 0.3 });
+      result[n] = await loadGenerator(store.emulator.url, reads, { concurrency: 1, seconds: 2 });
+    } finally {
+      await store.close();
+    }
+  }
+  return result;
+}
+
+/** Ten fast receivers, and optionally one (a tenth of the traffic) that accepts connections and never answers. */
+async function deliveries(withDead) {
+  const fast = await Promise.all(
+    Array.from({ length: withDead ? 9 : 10 }, async () => {
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(204).end());
+      });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      return server;
+    }),
+  );
+  const dead = withDead ? createTcpServer(() => undefined) : undefined;
+  if (dead) {
+    dead.listen(0, '127.0.0.1');
+    await once(dead, 'listening');
+  }
+  const urls = fast.map((s) => `http://127.0.0.1:${s.address().port}/notify`);
+  const deadUrl = dead ? `http://127.0.0.1:${dead.address().port}/notify` : undefined;
+  const dataDir = await mkdtemp(join(tmpdir(), 'wxpay-deliver-'));
+  const emulator = await startEmulator({ dataDir, rateLimits: false, clock: { mode: 'manual' } });
+  const db = new BetterSqlite3(join(dataDir, 'emulator.sqlite'));
+  try {
+    const mchid = emulator.merchants.ordinary.mchid;
+    const now = emulator.clock.now();
+    const insert =
+      db.prepare(`INSERT INTO notify_notifications (event_id, mchid, url, family, event_type, summary,
+      original_type, associated_data, resource_json, resource_key, created_at, create_time, state, retry_schedule_json,
+      next_due_at) VALUES (?, ?, ?, 'authorizations', 'MCHTRANSFER.AUTHORIZATION.CLOSED', 's', 'authorization', 'a',
+      '{"state":"CLOSED"}', ?, ?, '2026-01-01T00:00:00+08:00', 'pending', '[0]', ?)`);
+    db.transaction(() => {
+      for (let i = 0; i < DELIVERIES; i++) {
+        const url = deadUrl && i % 10 === 9 ? deadUrl : urls[i % urls.length];
+        insert.run(`bench-${withDead}-${i}`, mchid, url, `r${i}`, now, now + 1);
+      }
+    })();
+    const healthy = db.prepare(`SELECT COUNT(*) AS n FROM notify_notifications WHERE state = 'delivered'`);
+    const expected = deadUrl ? DELIVERIES - DELIVERIES / 10 : DELIVERIES;
+    const started = performance.now();
+    void emulator.clock.advance(1);
+    while (healthy.get().n < expected) await new Promise((resolve) => setTimeout(resolve, 20));
+    return expected / ((performance.now() - started) / 1000);
+  } finally {
+    db.close();
+    await emulator.close();
+    for (const s of fast) {
+      s.closeAllConnections();
+      s.close();
+    }
+    dead?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function run() {
+  const { sign, verify } = rawRsaRates();
+  const ceiling = cores / (1 / sign + 1 / verify);
+  const ceilingLabel = `${Math.round(ceiling)} req/s = ${cores} cores / (1 verify + 1 sign)`;
+  const receiver = await startNotifyReceiver();
+  try {
+    const { read, write } = await throughput(receiver);
+    const latency = await queryLatency(receiver);
+    const healthyRate = await deliveries(false);
+    const withDeadRate = await deliveries(true);
+    const small = latency[SMALL];
+    const big = latency[BIG];
+    return {
+      name: 'emulator-load',
+      title: `the emulator alone, load generator in another process (pre-signed requests), concurrency ${CONCURRENCY}`,
+      rows: [
+        row('server-side ceiling (RSA only)', ceiling, 'req/s', 1, 'itself'),
+        row(
+          'authorizations.get',
+          read.ops / read.seconds,
+          'req/s',
+          read.ops / read.seconds / ceiling,
+          ceilingLabel,
+        ),
+        row('authorizations.get p50', read.p50, 'ms'),
+        row(
+          'authorizations.apply (every one new)',
+          write.ops / write.seconds,
+          'req/s',
+          write.ops / write.seconds / ceiling,
+          ceilingLabel,
+        ),
+        row('authorizations.apply p50', write.p50, 'ms'),
+        row(`get p50, ${SMALL} resources + ${SMALL} delivered notifications`, small.p50, 'ms', 1, 'itself'),
+        row(
+          `get p50, ${BIG.toLocaleString('en-US')} + ${BIG.toLocaleString('en-US')}`,
+          big.p50,
+          'ms',
+          big.p50 / small.p50,
+          `p50 with ${SMALL}`,
+        ),
+        row('deliveries to 10 fast receivers', healthyRate, 'deliveries/s', 1, 'itself'),
+        row(
+          '… to 9 fast while a 10th never answers',
+          withDeadRate,
+          'deliveries/s',
+          withDeadRate / healthyRate,
+          'deliveries/s without the dead one',
+        ),
+      ],
+      notes: [
+        `answers: get ${JSON.stringify(read.statuses)}, apply ${JSON.stringify(write.statuses)} (status → count; 0 = connection error)`,
+        `raw rates used for the ceiling: sign ${Math.round(sign)}/s, verify ${Math.round(verify)}/s per core`,
+        `${DELIVERIES} notifications per delivery run, each to one of the receivers (in this process, so they share its loop)`,
+      ],
+    };
+  } finally {
+    await receiver.close();
+  }
+}
