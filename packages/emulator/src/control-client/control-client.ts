@@ -233,7 +233,12 @@ function actionFunction(action: ControlActionDescriptor, call: ReturnType<typeof
   return async (input: Record<string, unknown> = {}) => {
     const rest: Record<string, unknown> = { ...input };
     let path = action.path.startsWith(prefix) ? action.path.slice(prefix.length) : action.path;
-    for (const param of action.params) {
+    // The resource's own number first: a missing one is the thing to report, not the merchant it would name.
+    const ordered = [
+      ...action.params.filter((param) => param !== 'mchid'),
+      ...action.params.filter((p) => p === 'mchid'),
+    ];
+    for (const param of ordered) {
       let value = rest[param];
       delete rest[param];
       if (value === undefined && param === 'mchid') value = await inferMchid(action, input, call);
