@@ -44,6 +44,24 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
+/** `wxpay-kit authorizations.apply` with flags, as the ordinary merchant; extra arguments are appended. */
+function applyAuthorization(no: string, notifyTo: string, ...extra: string[]): Promise<CliRun> {
+  return cli([
+    'authorizations.apply',
+    ...['--profile', 'emulator-ordinary', '--out_authorization_no', no],
+    ...['--appid', emulator.merchants.ordinary.appid, '--openid', `o-${no}`, '--transfer_scene_id', '1000'],
+    ...[
+      '--user_display_name',
+      'cli',
+      '--user_recv_perception',
+      '现金奖励',
+      '--authorization_notify_url',
+      notifyTo,
+    ],
+    ...extra,
+  ]);
+}
+
 /** Waits (bounded) for the receiver to have captured a notification that matches. */
 async function capturedNotification(path: string) {
   for (let i = 0; i < 200; i++) {
@@ -126,13 +144,7 @@ describe('operations', () => {
   const profile = ['--profile', 'emulator-ordinary'];
 
   it('applies, queries and (once the user agreed) closes an authorization with flags, printing JSON', async () => {
-    const apply = await cli([
-      'authorizations.apply',
-      ...profile,
-      ...['--out_authorization_no', 'cliauth1', '--appid', emulator.merchants.ordinary.appid],
-      ...['--openid', 'o-cli-user', '--transfer_scene_id', '1000', '--user_display_name', 'cli'],
-      ...['--user_recv_perception', '现金奖励', '--authorization_notify_url', notifyUrl],
-    ]);
+    const apply = await applyAuthorization('cliauth1', notifyUrl);
     expect(apply.code, apply.stderr).toBe(0);
     expect(json(apply)).toMatchObject({ out_authorization_no: 'cliauth1', state: 'WAIT_USER_CONFIRM' });
     const get = await cli(['authorizations.get', ...profile, '--out_authorization_no', 'cliauth1']);
@@ -270,14 +282,15 @@ describe('operations', () => {
   });
 
   it('--wait gives up with exit 8 and the last state', async () => {
-    const run = await cli([
-      'authorizations.apply',
-      ...profile,
-      ...['--out_authorization_no', 'cliauth2', '--appid', emulator.merchants.ordinary.appid],
-      ...['--openid', 'o-cli-user2', '--transfer_scene_id', '1000', '--user_display_name', 'cli'],
-      ...['--user_recv_perception', '现金奖励', '--authorization_notify_url', notifyUrl],
-      ...['--wait', '--timeout', '0.3', '--interval', '100'],
-    ]);
+    const run = await applyAuthorization(
+      'cliauth2',
+      notifyUrl,
+      '--wait',
+      '--timeout',
+      '0.3',
+      '--interval',
+      '100',
+    );
     expect(run.code).toBe(8);
     expect(run.stderr).toContain('WAIT_USER_CONFIRM');
   });
@@ -410,26 +423,7 @@ describe('verify', () => {
 
 describe('notify parse', () => {
   it('opens a captured notification, and refuses a tampered one with its reason', async () => {
-    const apply = await cli([
-      'authorizations.apply',
-      ...['--profile', 'emulator-ordinary', '--out_authorization_no', 'clinotify1'],
-      ...[
-        '--appid',
-        emulator.merchants.ordinary.appid,
-        '--openid',
-        'o-cli-notify',
-        '--transfer_scene_id',
-        '1000',
-      ],
-      ...[
-        '--user_display_name',
-        'cli',
-        '--user_recv_perception',
-        '现金奖励',
-        '--authorization_notify_url',
-        `${notifyUrl}/clinotify1`,
-      ],
-    ]);
+    const apply = await applyAuthorization('clinotify1', `${notifyUrl}/clinotify1`);
     expect(apply.code, apply.stderr).toBe(0);
     const confirm = await fetch(
       `${emulator.url}/_emulator/authorizations/${emulator.merchants.ordinary.mchid}/clinotify1/confirm`,
@@ -550,26 +544,7 @@ describe('emulator trigger and tail', () => {
   });
 
   it('plays the user, and the SDK sees the new state', async () => {
-    const apply = await cli([
-      'authorizations.apply',
-      ...['--profile', 'emulator-ordinary', '--out_authorization_no', 'clitrigger1'],
-      ...[
-        '--appid',
-        emulator.merchants.ordinary.appid,
-        '--openid',
-        'o-cli-trigger',
-        '--transfer_scene_id',
-        '1000',
-      ],
-      ...[
-        '--user_display_name',
-        'cli',
-        '--user_recv_perception',
-        '现金奖励',
-        '--authorization_notify_url',
-        notifyUrl,
-      ],
-    ]);
+    const apply = await applyAuthorization('clitrigger1', notifyUrl);
     expect(apply.code, apply.stderr).toBe(0);
     const run = await cli([
       'emulator',

@@ -27,15 +27,6 @@ function checkCallOptions(options: CallOptions | undefined): CallOptions {
   return options;
 }
 
-// The family namespaces are added in the constructor from the catalogue; this declaration gives them their types.
-export interface WechatPay extends FamilyNamespaces {}
-
-/**
- * WeChat Pay APIv3 client. One method per catalogue row (`wxpay.transferBills.partnerCancel({ out_bill_no, sub_mchid })`),
- * plus `request()` for any other endpoint. Every call is validated before sending, signed, rate limited,
- * retried with backoff (and failover to the backup domain), and its 2xx response verified before it is returned.
- */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: every family member of the interface above is assigned in the constructor
 /** A platform certificate as `downloadPlatformCertificates()` answers it. */
 export interface DownloadedPlatformCertificate {
   /** Upper-case hex, as `Wechatpay-Serial` names it. */
@@ -49,6 +40,15 @@ export interface DownloadedPlatformCertificate {
   pem: string;
 }
 
+// The family namespaces are added in the constructor from the catalogue; this declaration gives them their types.
+export interface WechatPay extends FamilyNamespaces {}
+
+/**
+ * WeChat Pay APIv3 client. One method per catalogue row (`wxpay.transferBills.partnerCancel({ out_bill_no, sub_mchid })`),
+ * plus `request()` for any other endpoint. Every call is validated before sending, signed, rate limited,
+ * retried with backoff (and failover to the backup domain), and its 2xx response verified before it is returned.
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: every family member of the interface above is assigned in the constructor
 export class WechatPay {
   /** Verify and decrypt notifications with this client's keys; build the replies WeChat Pay expects. */
   readonly notifications: WechatPayNotifications;
