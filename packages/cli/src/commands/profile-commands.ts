@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type Profile, profileFilePath, readProfileFile, writeProfileFile } from '../config/profile-file.js';
 import { maskSecret, SETTINGS } from '../config/resolve-config.js';
-import { CliUsageError } from '../exit-codes.js';
+import { CliUsageError, EmulatorUnreachableError } from '../exit-codes.js';
 import type { CliContext } from './context.js';
 
 /** Key and certificate paths are stored absolute, so the profile works from any directory. */
@@ -25,7 +25,7 @@ async function getJson(url: string): Promise<unknown> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   } catch (error) {
-    throw new CliUsageError(
+    throw new EmulatorUnreachableError(
       `cannot reach ${url}: ${(error as Error).cause ?? (error as Error).message} (is the emulator running?)`,
     );
   }
