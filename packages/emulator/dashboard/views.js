@@ -209,7 +209,7 @@ const resources = {
       const timeline = await api(
         'GET',
         `/resources/${kebab(family)}/${encodeURIComponent(selectedKey)}/timeline?mchid=${encodeURIComponent(resourceOwner(item) ?? '')}`,
-      ).catch(() => ({ transitions: [], notifications: [] }));
+      ).catch((error) => ({ transitions: [], notifications: [], error }));
       const familyActions = (await actions(api)).filter((a) => a.family === family && a.params.length > 0);
       const entries = [
         ...timeline.transitions.map((t) => ({
@@ -249,7 +249,7 @@ const resources = {
         })),
       ].sort((a, b) => a.at - b.at);
       const prefill = { ...item, mchid: resourceOwner(item) };
-      const key = `${selectedKey}:${resourceState(item)}:${entries.length}`;
+      const key = `${selectedKey}:${resourceState(item)}:${entries.length}:${timeline.error?.message ?? ''}`;
       if (detailFor === key) return;
       detailFor = key;
       fill(
@@ -262,11 +262,18 @@ const resources = {
             { class: 'panel', 'data-detail': selectedKey },
             h('h2', {}, `${selectedKey} `, badge(resourceState(item))),
             h('h2', {}, 'Timeline'),
-            h(
-              'ul',
-              { class: 'timeline' },
-              entries.map((e) => e.node),
-            ),
+            // A failed read is said, not shown as a resource without history.
+            timeline.error
+              ? h(
+                  'p',
+                  { class: 'error-text', 'data-error': 'timeline' },
+                  `The timeline could not be read: ${timeline.error.message}`,
+                )
+              : h(
+                  'ul',
+                  { class: 'timeline' },
+                  entries.map((e) => e.node),
+                ),
             h('h2', {}, 'Record'),
             json(item),
           ),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { WechatPay } from '@wxpay-kit/sdk';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/index.js';
@@ -49,5 +50,32 @@ describe.skipIf(!hasChromium)('dashboard of an open control API, in Chromium', (
     const notice = page.locator('[data-notice="token"]');
     await expect.poll(() => notice.textContent()).toContain('?token=');
     expect(await page.locator('[data-merchant]').count()).toBe(0);
+  });
+
+  it('a timeline that cannot be read says so, instead of looking like a resource without history', async () => {
+    const ordinary = new WechatPay(emulator.clientOptions('ordinary'));
+    await ordinary.authorizations.apply({
+      out_authorization_no: 'open1',
+      appid: emulator.merchants.ordinary.appid,
+      openid: 'o-open1',
+      transfer_scene_id: '1000',
+      user_display_name: 'dashboard',
+      user_recv_perception: '现金奖励',
+      authorization_notify_url: 'http://127.0.0.1:9/notify',
+    });
+    const page = await (await browser.newContext()).newPage();
+    // The emulator cannot be made to fail this read for real: the browser answers it with a 500 instead.
+    await page.route('**/timeline*', (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: '{"code":"SYSTEM_ERROR","message":"disk I/O error"}',
+      }),
+    );
+    await page.goto(`${emulator.url}/_emulator/dashboard/?token=${TOKEN}#/resources/authorizations/open1`);
+    const detail = page.locator('[data-detail="open1"]');
+    await expect
+      .poll(() => detail.locator('[data-error="timeline"]').textContent())
+      .toContain('disk I/O error');
   });
 });
