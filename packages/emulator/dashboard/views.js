@@ -151,15 +151,21 @@ const merchants = {
                     class: 'primary',
                     'data-copy': m.key,
                     async onclick(event) {
-                      const options = await api(
-                        'GET',
-                        `/merchants/${encodeURIComponent(m.key)}/client-options`,
-                      );
+                      const button = event.currentTarget;
+                      let options;
+                      try {
+                        options = await api('GET', `/merchants/${encodeURIComponent(m.key)}/client-options`);
+                      } catch (error) {
+                        toast(`Could not read the configuration: ${error.message}`);
+                        return;
+                      }
                       const snippet = `const wxpay = new WechatPay(${JSON.stringify(options, null, 2)});\n`;
                       const ok = await copyText(snippet);
-                      event.target.dataset.copied = ok ? 'yes' : 'no';
+                      button.dataset.copied = ok ? 'yes' : 'no';
                       toast(ok ? `SDK configuration for ${m.key} copied` : 'Copy failed: select it below');
-                      event.target.after(json(snippet));
+                      // One snippet under the button, however often it is clicked.
+                      button.nextElementSibling?.remove();
+                      button.after(json(snippet));
                     },
                   },
                   'Copy SDK configuration',
