@@ -112,6 +112,28 @@ describe('profiles', () => {
     expect(flagWins.code, flagWins.stderr).toBe(4);
   });
 
+  it('imports from an emulator whose control API is open, with its token', async () => {
+    const token = 'cli-open-token-0123456789abcdef';
+    const open = await startEmulator({ controlApi: 'open', controlToken: token });
+    try {
+      const env = { WXPAY_KIT_CONFIG: join(work, 'open-profiles.json') };
+      const refused = await runCli(['profile', 'add', '--from-emulator', open.url], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--token');
+      const added = await runCli(
+        ['profile', 'add', '--from-emulator', open.url, '--token', token, '--json'],
+        {
+          env,
+        },
+      );
+      expect(added.code, added.stderr).toBe(0);
+      expect(json<{ added: string[] }>(added).added).toContain('emulator-ordinary');
+      expect(added.stdout).not.toContain(token);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('says which setting is missing when there is no profile at all (exit 7)', async () => {
     const run = await runCli(['authorizations.get', '--out_authorization_no', 'x1'], {
       env: { WXPAY_KIT_CONFIG: join(work, 'none.json') },
