@@ -53,8 +53,30 @@ export class WaitTimeoutError extends Error {
   }
 }
 
+/** Nothing answers at the emulator's address (exit 6, like any connection failure). */
+export class EmulatorUnreachableError extends Error {
+  override readonly name = 'EmulatorUnreachableError';
+}
+
+/**
+ * The emulator's control API refused (`EmulatorControlError` of `@wxpay-kit/emulator/control-client`: a resource
+ * that does not exist, a transition its state does not allow, a wrong token). Recognised by shape, because the
+ * emulator is an optional peer that this module must not import.
+ */
+export function isEmulatorRefusal(
+  error: unknown,
+): error is Error & { status: number; code: string; body: unknown } {
+  return (
+    error instanceof Error &&
+    error.name === 'EmulatorControlError' &&
+    typeof (error as { status?: unknown }).status === 'number'
+  );
+}
+
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof CliUsageError) return EXIT.USAGE;
+  if (error instanceof EmulatorUnreachableError) return EXIT.NETWORK;
+  if (isEmulatorRefusal(error)) return EXIT.API_ERROR;
   if (error instanceof WaitTimeoutError) return EXIT.WAIT_TIMEOUT;
   if (error instanceof WechatPayValidationError) return EXIT.INVALID_INPUT;
   if (error instanceof WechatPayApiError) return EXIT.API_ERROR;

@@ -8,7 +8,7 @@ import {
   WechatPaySignatureError,
   WechatPayValidationError,
 } from '@wxpay-kit/sdk';
-import { exitCodeFor, WaitTimeoutError } from './exit-codes.js';
+import { exitCodeFor, isEmulatorRefusal, WaitTimeoutError } from './exit-codes.js';
 import { explainDecryptFailure, explainSignatureFailure } from './explain-failure.js';
 
 export interface OutputStreams {
@@ -160,6 +160,18 @@ export function describeError(error: unknown): DescribedError {
   }
   if (error instanceof WechatPayConfigError) {
     return { kind: 'configuration', message: error.message, input: error.input, hints: [] };
+  }
+  if (isEmulatorRefusal(error)) {
+    return {
+      kind: 'emulator refused',
+      message: error.message,
+      status: error.status,
+      code: error.code,
+      hints:
+        error.status === 401
+          ? ['this emulator runs with --control-api open: pass --token or set WXPAY_KIT_EMULATOR_TOKEN']
+          : [],
+    };
   }
   if (error instanceof WaitTimeoutError) {
     return { kind: 'wait timed out', message: error.message, lastState: error.lastState, hints: [] };

@@ -19,9 +19,9 @@ Exit codes:
   1  unexpected failure (a bug, or an unreadable file)
   2  usage: unknown command or option, unparseable value
   3  invalid input: breaks a catalogue rule, nothing was sent
-  4  API error: WeChat Pay answered with an error code
+  4  API error: WeChat Pay (or the emulator's control API) answered with an error code
   5  verification failed: signature, decryption or protocol check; do not trust the answer
-  6  network: connection, timeout or abort; safe to retry
+  6  network: connection (also to the emulator), timeout or abort; safe to retry
   7  configuration: missing or unreadable credentials
   8  --wait gave up before a final state
 

@@ -130,6 +130,28 @@ describe('profiles', () => {
     expect(flagWins.code, flagWins.stderr).toBe(4);
   });
 
+  it('imports from an emulator whose control API is open, with its token', async () => {
+    const token = 'cli-open-token-0123456789abcdef';
+    const open = await startEmulator({ controlApi: 'open', controlToken: token });
+    try {
+      const env = { WXPAY_KIT_CONFIG: join(work, 'open-profiles.json') };
+      const refused = await runCli(['profile', 'add', '--from-emulator', open.url], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--token');
+      const added = await runCli(
+        ['profile', 'add', '--from-emulator', open.url, '--token', token, '--json'],
+        {
+          env,
+        },
+      );
+      expect(added.code, added.stderr).toBe(0);
+      expect(json<{ added: string[] }>(added).added).toContain('emulator-ordinary');
+      expect(added.stdout).not.toContain(token);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('says which setting is missing when there is no profile at all (exit 7)', async () => {
     const run = await runCli(['authorizations.get', '--out_authorization_no', 'x1'], {
       env: { WXPAY_KIT_CONFIG: join(work, 'none.json') },
@@ -572,6 +594,23 @@ describe('emulator trigger and tail', () => {
     expect(json<{ now: number }>(run).now).toBeGreaterThanOrEqual(before + 60_000);
   });
 
+  it('an emulator refusal is an API error (exit 4) with its status and code, not a crash (exit 1)', async () => {
+    const run = await cli([
+      'emulator',
+      'trigger',
+      'authorizations.confirm',
+      'out_authorization_no=never-applied',
+      ...at(),
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(4);
+    expect(json<{ error: { kind: string; status: number; code: string } }>(run).error).toMatchObject({
+      kind: 'emulator refused',
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('explains an unknown action, a missing field and a bad assignment (exit 2)', async () => {
     const unknown = await cli(['emulator', 'trigger', 'authorizations.confrim', ...at()]);
     expect(unknown.code).toBe(2);
@@ -581,9 +620,15 @@ describe('emulator trigger and tail', () => {
     expect(missing.stderr).toContain('out_authorization_no is required');
     const bad = await cli(['emulator', 'trigger', 'clock.advance', 'seconds', ...at()]);
     expect(bad.code).toBe(2);
+  });
+
+  it('nothing listening at the emulator address is a network failure (exit 6), for trigger and profile import', async () => {
     const away = await cli(['emulator', 'trigger', '--list', '--url', 'http://127.0.0.1:9']);
-    expect(away.code).toBe(2);
+    expect(away.code).toBe(6);
     expect(away.stderr).toContain('no emulator answers');
+    const importing = await cli(['profile', 'add', '--from-emulator', 'http://127.0.0.1:9']);
+    expect(importing.code).toBe(6);
+    expect(importing.stderr).toContain('is the emulator running?');
   });
 
   it('emulator start runs the emulator in the foreground and stops it cleanly on Ctrl+C', async () => {

@@ -64,7 +64,7 @@ describe('wxpay-kit sign', () => {
     expect(run.stdout).toContain(vector.signature);
   });
 
-  it('without a private key says which setting is missing (exit 2)', async () => {
+  it('without a private key says which setting is missing and how to give it (exit 7, like every command)', async () => {
     const run = await runCli([
       'sign',
       'GET',
@@ -74,7 +74,8 @@ describe('wxpay-kit sign', () => {
       '--serial-no',
       'AB',
     ]);
-    expect(run.code).toBe(2);
+    expect(run.code).toBe(7);
     expect(run.stderr).toContain('--private-key');
+    expect(run.stderr).toContain('WXPAY_KIT_PRIVATE_KEY');
   });
 });

@@ -5,6 +5,10 @@ import { VIEWS } from './views.js';
 const prefix = location.pathname.replace(/\/dashboard\/?.*$/, '');
 const token = new URLSearchParams(location.search).get('token') ?? sessionStorage.getItem('wxpay-kit-token');
 if (token) sessionStorage.setItem('wxpay-kit-token', token);
+// The token stays in this tab's storage, not in the address bar, the history or a shared screenshot.
+if (new URLSearchParams(location.search).has('token')) {
+  history.replaceState(null, '', `${location.pathname}${location.hash}`);
+}
 
 /** One control API call; a refusal becomes an Error with the API's own message. */
 export async function api(method, path, body) {
@@ -32,6 +36,7 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const clock = document.getElementById('clock');
 const live = document.getElementById('live');
+const notice = document.getElementById('notice');
 let current;
 
 function route() {
@@ -55,9 +60,23 @@ async function refresh() {
     clock.textContent = `${now.time}${now.mode === 'manual' ? ' (manual)' : ''}`;
     await current?.refresh?.();
     live.classList.remove('stale');
+    fill(notice);
   } catch (error) {
     live.classList.add('stale');
     live.title = `last refresh failed: ${error.message}`;
+    // Without its token an open control API answers 401 to everything: say what to do, not an empty view.
+    fill(
+      notice,
+      error.status === 401
+        ? h(
+            'div',
+            { class: 'panel notice', 'data-notice': 'token' },
+            `${error.message}. This emulator's control API is open (--control-api open): open this page as `,
+            h('code', {}, `${location.pathname}?token=<token>`),
+            ' with the token the emulator printed when it started.',
+          )
+        : h('div', { class: 'panel notice', 'data-notice': 'error' }, `Refresh failed: ${error.message}`),
+    );
   }
 }
 

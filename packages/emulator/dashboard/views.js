@@ -151,15 +151,21 @@ const merchants = {
                     class: 'primary',
                     'data-copy': m.key,
                     async onclick(event) {
-                      const options = await api(
-                        'GET',
-                        `/merchants/${encodeURIComponent(m.key)}/client-options`,
-                      );
+                      const button = event.currentTarget;
+                      let options;
+                      try {
+                        options = await api('GET', `/merchants/${encodeURIComponent(m.key)}/client-options`);
+                      } catch (error) {
+                        toast(`Could not read the configuration: ${error.message}`);
+                        return;
+                      }
                       const snippet = `const wxpay = new WechatPay(${JSON.stringify(options, null, 2)});\n`;
                       const ok = await copyText(snippet);
-                      event.target.dataset.copied = ok ? 'yes' : 'no';
+                      button.dataset.copied = ok ? 'yes' : 'no';
                       toast(ok ? `SDK configuration for ${m.key} copied` : 'Copy failed: select it below');
-                      event.target.after(json(snippet));
+                      // One snippet under the button, however often it is clicked.
+                      button.nextElementSibling?.remove();
+                      button.after(json(snippet));
                     },
                   },
                   'Copy SDK configuration',
@@ -209,7 +215,7 @@ const resources = {
       const timeline = await api(
         'GET',
         `/resources/${kebab(family)}/${encodeURIComponent(selectedKey)}/timeline?mchid=${encodeURIComponent(resourceOwner(item) ?? '')}`,
-      ).catch(() => ({ transitions: [], notifications: [] }));
+      ).catch((error) => ({ transitions: [], notifications: [], error }));
       const familyActions = (await actions(api)).filter((a) => a.family === family && a.params.length > 0);
       const entries = [
         ...timeline.transitions.map((t) => ({
@@ -249,7 +255,7 @@ const resources = {
         })),
       ].sort((a, b) => a.at - b.at);
       const prefill = { ...item, mchid: resourceOwner(item) };
-      const key = `${selectedKey}:${resourceState(item)}:${entries.length}`;
+      const key = `${selectedKey}:${resourceState(item)}:${entries.length}:${timeline.error?.message ?? ''}`;
       if (detailFor === key) return;
       detailFor = key;
       fill(
@@ -262,11 +268,18 @@ const resources = {
             { class: 'panel', 'data-detail': selectedKey },
             h('h2', {}, `${selectedKey} `, badge(resourceState(item))),
             h('h2', {}, 'Timeline'),
-            h(
-              'ul',
-              { class: 'timeline' },
-              entries.map((e) => e.node),
-            ),
+            // A failed read is said, not shown as a resource without history.
+            timeline.error
+              ? h(
+                  'p',
+                  { class: 'error-text', 'data-error': 'timeline' },
+                  `The timeline could not be read: ${timeline.error.message}`,
+                )
+              : h(
+                  'ul',
+                  { class: 'timeline' },
+                  entries.map((e) => e.node),
+                ),
             h('h2', {}, 'Record'),
             json(item),
           ),

@@ -1,4 +1,4 @@
-import { CliUsageError } from '../exit-codes.js';
+import { CliUsageError, EmulatorUnreachableError, isEmulatorRefusal } from '../exit-codes.js';
 
 type ControlModule = typeof import('@wxpay-kit/emulator/control-client');
 export type ControlClient = Awaited<ReturnType<ControlModule['connectEmulator']>>;
@@ -21,7 +21,11 @@ export async function connect(url: string, token: string | undefined): Promise<C
   try {
     return await module.connectEmulator(url, token === undefined ? {} : { token });
   } catch (error) {
-    throw new CliUsageError(`${(error as Error).message} (start it with: wxpay-kit emulator start)`);
+    // An emulator that answers and refuses (a wrong token) says so itself; only silence means "start it".
+    if (isEmulatorRefusal(error)) throw error;
+    throw new EmulatorUnreachableError(
+      `${(error as Error).message} (start it with: wxpay-kit emulator start)`,
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type Profile, profileFilePath, readProfileFile, writeProfileFile } from '../config/profile-file.js';
 import { maskSecret, SETTINGS } from '../config/resolve-config.js';
-import { CliUsageError } from '../exit-codes.js';
+import { CliUsageError, EmulatorUnreachableError } from '../exit-codes.js';
 import type { CliContext } from './context.js';
 
 /** Key and certificate paths are stored absolute, so the profile works from any directory. */
@@ -20,28 +20,41 @@ interface EmulatorMerchant {
   name: string;
 }
 
-async function getJson(url: string): Promise<unknown> {
+async function getJson(url: string, token: string | undefined): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    response = await fetch(url, {
+      signal: AbortSignal.timeout(10_000),
+      ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
+    });
   } catch (error) {
-    throw new CliUsageError(
+    throw new EmulatorUnreachableError(
       `cannot reach ${url}: ${(error as Error).cause ?? (error as Error).message} (is the emulator running?)`,
     );
   }
   const text = await response.text();
-  if (!response.ok) throw new CliUsageError(`${url} answered ${response.status}: ${text.slice(0, 200)}`);
+  if (!response.ok) {
+    const hint = response.status === 401 ? ' (an emulator with --control-api open: pass --token)' : '';
+    throw new CliUsageError(`${url} answered ${response.status}: ${text.slice(0, 200)}${hint}`);
+  }
   return JSON.parse(text);
 }
 
 /** The emulator's callers as profiles: `<prefix><key>` (e.g. `emulator-merchant`), keys inline, file mode 0600. */
-async function profilesFromEmulator(baseUrl: string, prefix: string): Promise<Record<string, Profile>> {
+async function profilesFromEmulator(
+  baseUrl: string,
+  prefix: string,
+  token: string | undefined,
+): Promise<Record<string, Profile>> {
   const root = baseUrl.replace(/\/+$/, '');
-  const { merchants } = (await getJson(`${root}/_emulator/merchants`)) as { merchants: EmulatorMerchant[] };
+  const { merchants } = (await getJson(`${root}/_emulator/merchants`, token)) as {
+    merchants: EmulatorMerchant[];
+  };
   const profiles: Record<string, Profile> = {};
   for (const merchant of merchants) {
     const options = (await getJson(
       `${root}/_emulator/merchants/${encodeURIComponent(merchant.key)}/client-options`,
+      token,
     )) as {
       mchid: string;
       serialNo: string;
@@ -103,6 +116,10 @@ export function registerProfileCommands(program: Command, context: CliContext): 
     .argument('[name]', 'profile name (not with --from-emulator)')
     .option('--from-emulator <url>', 'import every caller of the emulator at this URL as <prefix><key>')
     .option('--prefix <prefix>', 'with --from-emulator: name prefix', 'emulator-')
+    .option(
+      '--token <token>',
+      'with --from-emulator: bearer token of an emulator started with --control-api open (env WXPAY_KIT_EMULATOR_TOKEN)',
+    )
     .option('--mchid <mchid>')
     .option('--serial-no <hex>')
     .option('--private-key <path>', 'path to apiclient_key.pem')
@@ -127,7 +144,11 @@ export function registerProfileCommands(program: Command, context: CliContext): 
       if (typeof options['fromEmulator'] === 'string') {
         if (name !== undefined)
           throw new CliUsageError('give either a profile name or --from-emulator, not both');
-        added = await profilesFromEmulator(options['fromEmulator'], String(options['prefix']));
+        const token =
+          typeof options['token'] === 'string'
+            ? options['token']
+            : context.streams.env['WXPAY_KIT_EMULATOR_TOKEN'] || undefined;
+        added = await profilesFromEmulator(options['fromEmulator'], String(options['prefix']), token);
       } else {
         if (name === undefined || !PROFILE_NAME.test(name)) {
           throw new CliUsageError(

@@ -7,6 +7,7 @@ import {
   unixSeconds,
 } from '@wxpay-kit/sdk/protocol';
 import type { Command } from 'commander';
+import { missingSetting } from '../config/resolve-config.js';
 import { CliUsageError } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import type { CliContext } from './context.js';
@@ -99,11 +100,7 @@ export function registerSignCommand(program: Command, context: CliContext): void
         const config = context.config(self);
         const { mchid, serialNo, privateKey } = config.values;
         for (const [name, value] of Object.entries({ mchid, serialNo, privateKey })) {
-          if (typeof value !== 'string') {
-            throw new CliUsageError(
-              `sign needs --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} (or a profile that has it)`,
-            );
-          }
+          if (typeof value !== 'string') throw missingSetting(name as 'mchid', `sign needs ${name}`);
         }
         const timestamp =
           options['timestamp'] === undefined ? String(unixSeconds()) : String(options['timestamp']);

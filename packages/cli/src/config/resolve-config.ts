@@ -127,7 +127,8 @@ export function resolveConfig(
   return { profileName, values, sources };
 }
 
-function missing(key: SettingKey, why: string): WechatPayConfigError {
+/** The configuration error for a missing setting: which one, and the three ways to give it (exit 7). */
+export function missingSetting(key: SettingKey, why: string): WechatPayConfigError {
   const setting = SETTINGS.find((s) => s.key === key)!;
   return new WechatPayConfigError(
     key,
@@ -146,14 +147,14 @@ export function keyringOptions(config: ResolvedConfig): {
 } {
   const { publicKeyId, publicKey, platformCertificates } = config.values;
   if ((publicKeyId === undefined) !== (publicKey === undefined)) {
-    throw missing(
+    throw missingSetting(
       publicKeyId === undefined ? 'publicKeyId' : 'publicKey',
       'the WeChat Pay public key needs both its id and its key',
     );
   }
   const certificates = Array.isArray(platformCertificates) ? platformCertificates : undefined;
   if (publicKey === undefined && certificates === undefined) {
-    throw missing('publicKey', 'no WeChat Pay public key or platform certificate to verify with');
+    throw missingSetting('publicKey', 'no WeChat Pay public key or platform certificate to verify with');
   }
   return {
     ...(publicKey !== undefined
@@ -170,7 +171,7 @@ export function keyringOptions(config: ResolvedConfig): {
 export function clientOptions(config: ResolvedConfig): WechatPayOptions {
   const { values } = config;
   for (const key of ['mchid', 'serialNo', 'privateKey'] as const) {
-    if (values[key] === undefined) throw missing(key, `no ${key}`);
+    if (values[key] === undefined) throw missingSetting(key, `no ${key}`);
   }
   const baseUrl = single(values.baseUrl);
   const apiV3Key = single(values.apiV3Key);

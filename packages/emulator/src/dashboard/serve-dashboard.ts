@@ -48,7 +48,11 @@ export function registerDashboard(
     return refusal ? sendControlError(reply, refusal) : undefined;
   };
 
-  app.get(`${options.prefix}/dashboard`, async (_request, reply) => reply.redirect(base));
+  // The query string goes along: on an open control API it carries the page's ?token=.
+  app.get(`${options.prefix}/dashboard`, async (request, reply) => {
+    const at = request.url.indexOf('?');
+    return reply.redirect(at === -1 ? base : `${base}${request.url.slice(at)}`);
+  });
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
     const file = (request.params as { file?: string }).file;
     const asset = files.get(file || 'index.html');

@@ -81,6 +81,11 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('[data-merchant]').count()).toBe(3);
     await card.locator('button[data-copy]').click();
     await expect.poll(() => card.locator('button[data-copy]').getAttribute('data-copied')).toBe('yes');
+    // A second click replaces the snippet shown under the button rather than adding another.
+    await card.locator('button[data-copy]').evaluate((button) => button.removeAttribute('data-copied'));
+    await card.locator('button[data-copy]').click();
+    await expect.poll(() => card.locator('button[data-copy]').getAttribute('data-copied')).toBe('yes');
+    expect(await card.locator('pre.json').count()).toBe(1);
     const copied = await page.evaluate(() =>
       (
         globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
