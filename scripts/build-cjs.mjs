@@ -9,10 +9,11 @@
 // CommonJS, so a CommonJS consumer (`moduleResolution` node16/nodenext, or node10 through `types` and
 // `typesVersions`) does not get TS1479 for requiring an ES module.
 //
-// It also deletes outputs in dist/esm whose source file is gone (incremental tsc never does), so `npm pack`
-// ships nothing stale.
+// It also deletes outputs in dist/esm whose source file is gone (incremental tsc never does), and source maps
+// that no output names any more (left by a build made before `sourceMap` was turned off), so `npm pack` ships
+// nothing stale.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -33,11 +34,19 @@ function sourceOf(pkg, output) {
   return match ? join(pkg, 'src', `${match[1]}.ts`) : undefined;
 }
 
+/** `a.js.map` is current only while `a.js` ends by naming it (tsc writes that comment only with maps on). */
+function isOrphanMap(output) {
+  if (!output.endsWith('.map')) return false;
+  const generated = output.slice(0, -'.map'.length);
+  const named = `//# sourceMappingURL=${basename(output)}`;
+  return !existsSync(generated) || !readFileSync(generated, 'utf8').includes(named);
+}
+
 function pruneStale(pkg) {
   let pruned = 0;
   for (const output of files(join(pkg, 'dist', 'esm'))) {
     const source = sourceOf(pkg, output);
-    if (source && !existsSync(source)) {
+    if ((source && !existsSync(source)) || isOrphanMap(output)) {
       rmSync(output);
       pruned++;
     }

@@ -13,11 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { operationNames } from '@wxpay-kit/sdk/catalogue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // What a user installs: each package built, packed with `npm pack`, and installed from its tarball into fresh
 // projects outside the workspace, from the npm cache only. Each project type-checks with the workspace's
-// TypeScript and makes signed calls to an emulator started with `npx @wxpay-kit/emulator`.
+// TypeScript and makes signed calls to an emulator started with `npx @wxpay-kit/emulator`, and with the installed
+// `wxpay-kit` CLI.
 
 /** The published packages, one line each. Every export of each is loaded and type-checked in every project. */
 const PACKAGES = ['packages/sdk', 'packages/emulator', 'packages/redis', 'packages/cli'];
@@ -80,7 +82,7 @@ const specifiers = manifests.flatMap((m) =>
 
 let work: string;
 let tarballs: { name: string; filename: string; files: { path: string }[] }[];
-let emulator: ChildProcess | undefined;
+const emulators: ChildProcess[] = [];
 let emulatorUrl: string;
 const project = (name: string) => join(work, name);
 
@@ -147,24 +149,25 @@ async function makeProject(consumer: (typeof CONSUMERS)[number]): Promise<void> 
   await reuseNativeBuilds(dir);
 }
 
-/** Starts the installed emulator as a user would, and resolves with the URL it prints. */
-function startEmulator(cwd: string): Promise<string> {
-  emulator = spawn('npx', ['@wxpay-kit/emulator', '--port', '0', '--data', ':memory:'], {
+/** Starts the installed emulator as a user would (`npx <command…>`), and resolves with the URL it prints. */
+function startEmulator(cwd: string, command = ['@wxpay-kit/emulator']): Promise<string> {
+  const emulator = spawn('npx', [...command, '--port', '0', '--data', ':memory:'], {
     cwd,
     detached: true, // its own process group: npx runs the bin in a child, and both must stop
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  emulators.push(emulator);
   let output = '';
   return new Promise((resolve, reject) => {
-    emulator!.stdout!.on('data', (chunk) => {
+    emulator.stdout!.on('data', (chunk) => {
       output += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) resolve(match[1]!);
     });
-    emulator!.stderr!.on('data', (chunk) => {
+    emulator.stderr!.on('data', (chunk) => {
       output += chunk;
     });
-    emulator!.on('exit', (code) => reject(new Error(`the emulator exited (${code}):\n${output}`)));
+    emulator.on('exit', (code) => reject(new Error(`the emulator exited (${code}):\n${output}`)));
   });
 }
 
@@ -194,7 +197,9 @@ beforeAll(async () => {
 }, 20 * MINUTES);
 
 afterAll(() => {
-  if (emulator?.pid && emulator.exitCode === null) process.kill(-emulator.pid, 'SIGTERM');
+  for (const emulator of emulators) {
+    if (emulator.pid && emulator.exitCode === null) process.kill(-emulator.pid, 'SIGTERM');
+  }
   if (work) rmSync(work, { recursive: true, force: true });
 }, 2 * MINUTES);
 
@@ -219,7 +224,8 @@ describe('npm pack', () => {
       ]).match(/\.\/dist\/[^"]+/g)!;
       for (const target of targets) expect(files, target).toContain(target.slice(2));
       // A workspace package depends on another by a version that exists once both are published.
-      for (const [dependency, range] of Object.entries<string>(manifest.dependencies ?? {})) {
+      const dependencies = { ...manifest.dependencies, ...manifest.peerDependencies };
+      for (const [dependency, range] of Object.entries<string>(dependencies)) {
         const sibling = manifests.find((m) => m.name === dependency);
         if (sibling) expect(range, dependency).toBe(sibling.version);
       }
@@ -268,8 +274,92 @@ describe.each(CONSUMERS.map((c) => [c.name, c] as const))('installed into a %s p
       const program = consumer.compile ? `out/${name}.js` : consumer.program.replace(/\.txt$/, '');
       const { stdout } = await run(process.execPath, [program, emulatorUrl], { cwd: dir });
       const result = JSON.parse(stdout);
-      expect(result).toMatchObject({ package_info: 'string', code: 'NOT_FOUND', instanceofImported: true });
+      expect(result).toMatchObject({
+        package_info: 'string',
+        code: 'NOT_FOUND',
+        instanceofImported: true,
+        redisErrorIsSdkError: true,
+      });
       if ('instanceofRequired' in result) expect(result.instanceofRequired).toBe(true);
+    },
+    5 * MINUTES,
+  );
+});
+
+/** The installed `wxpay-kit`, run with npx as a user would (offline: were it missing, npx must not fetch a
+ * package of that name from the registry), with a profile file of its own; answers its exit code and output. */
+async function wxpayKit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('WXPAY_KIT_')),
+  );
+  env['WXPAY_KIT_CONFIG'] = join(work, 'profiles.json');
+  env['npm_config_offline'] = 'true';
+  try {
+    const { stdout, stderr } = await run('npx', ['wxpay-kit', ...args], {
+      cwd: project('js-cjs'),
+      env,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout: string; stderr: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('the installed wxpay-kit CLI', () => {
+  it(
+    '--help lists every operation of the catalogue',
+    async () => {
+      const { code, stdout } = await wxpayKit(['--help']);
+      expect(code).toBe(0);
+      const listed = [...stdout.matchAll(/^ {2}(\w+\.\w+) /gm)].map((match) => match[1]);
+      expect(listed.sort()).toEqual([...operationNames].sort());
+    },
+    5 * MINUTES,
+  );
+
+  it(
+    'takes its profiles from the installed emulator and makes signed calls: 0 with the resource, 4 for NOT_FOUND',
+    async () => {
+      expect(await wxpayKit(['profile', 'add', '--from-emulator', emulatorUrl])).toMatchObject({ code: 0 });
+      const { merchants } = (await (await fetch(`${emulatorUrl}/_emulator/merchants`)).json()) as {
+        merchants: { key: string; appid: string }[];
+      };
+      const applied = await wxpayKit([
+        '--json',
+        'authorizations.apply',
+        ...['--out_authorization_no', `cli${Date.now()}`, '--transfer_scene_id', '1000'],
+        ...['--appid', merchants.find((m) => m.key === 'ordinary')!.appid],
+        ...['--openid', 'o-MYE42l80oelYMDE34nYD456Xoy', '--user_display_name', 'wx_123456'],
+        ...['--user_recv_perception', '现金奖励'],
+        ...['--authorization_notify_url', 'https://merchant.example.com/wxpay/notify'],
+      ]);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(JSON.parse(applied.stdout)).toHaveProperty('package_info');
+      const missing = await wxpayKit(['authorizations.get', '--out_authorization_no', 'neverApplied']);
+      expect(missing.code, missing.stderr).toBe(4);
+      expect(missing.stderr).toMatch(/404 NOT_FOUND/);
+    },
+    5 * MINUTES,
+  );
+
+  it(
+    'emulator start runs the installed emulator, and emulator trigger drives it through its control client',
+    async () => {
+      const url = await startEmulator(project('js-cjs'), ['wxpay-kit', 'emulator', 'start']);
+      const { code, stdout, stderr } = await wxpayKit([
+        '--json',
+        'emulator',
+        'trigger',
+        '--list',
+        '--url',
+        url,
+      ]);
+      expect(code, stderr).toBe(0);
+      expect(JSON.parse(stdout).map((row: { action: string }) => row.action)).toContain(
+        'authorizations.confirm',
+      );
     },
     5 * MINUTES,
   );
