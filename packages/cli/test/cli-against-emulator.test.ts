@@ -599,6 +599,7 @@ describe('emulator trigger and tail', () => {
       'emulator',
       'trigger',
       'authorizations.confirm',
+      'mchid=1900000001',
       'out_authorization_no=never-applied',
       ...at(),
       '--json',
