@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -531,6 +531,15 @@ describe('certs', () => {
     expect(verified.code, verified.stderr).toBe(0);
   });
 
+  it('list fails (exit 1) when a file is not a certificate, naming it', async () => {
+    const folder = join(work, 'not-certs');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'broken.pem'), 'not a certificate');
+    const run = await cli(['certs', 'list', folder]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('broken.pem');
+  });
+
   it('refuses a download it cannot decrypt with the APIv3 key (exit 5)', async () => {
     const run = await cli([
       'certs',
@@ -585,6 +594,12 @@ describe('emulator trigger and tail', () => {
       'clitrigger1',
     ]);
     expect(json(get)).toMatchObject({ state: 'TAKING_EFFECT' });
+  });
+
+  it('redeliver without a notification id is a usage error, not a request', async () => {
+    const run = await cli(['emulator', 'trigger', 'notifications.redeliver', ...at()]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('id:=<notification id>');
   });
 
   it('advances the clock with a typed field', async () => {

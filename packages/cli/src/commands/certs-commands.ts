@@ -94,5 +94,7 @@ export function registerCertsCommands(program: Command, context: CliContext): vo
               )
               .join('\n'),
       );
+      // A file that is not a certificate is a failure a script must see, not only a line it could miss.
+      if (rows.some((row) => 'error' in row)) process.exitCode = 1;
     });
 }

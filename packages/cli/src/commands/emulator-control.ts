@@ -69,7 +69,15 @@ export const FRAMEWORK_ACTIONS: Record<
   'faults.clear': { summary: 'remove every armed fault', run: (client) => client.faults.clear() },
   'notifications.redeliver': {
     summary: 'send a notification again now: id:=N',
-    run: (client, fields) => client.notifications.redeliver(Number(fields['id'])),
+    run: (client, fields) => {
+      const id = fields['id'];
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+        throw new CliUsageError(
+          `notifications.redeliver needs id:=<notification id>, got ${JSON.stringify(id)}`,
+        );
+      }
+      return client.notifications.redeliver(id);
+    },
   },
   reset: {
     summary: 'forget every resource, notification and request [clock:=true to reset virtual time too]',
