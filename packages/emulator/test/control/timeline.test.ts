@@ -84,7 +84,7 @@ describe('control API: GET /resources/:family/:key/timeline', () => {
     ]);
     expect(body.transitions[0].at).toBe(h.runtime.clock.now());
     expect(body.transitions[0].time).toBe('2030-01-01T08:00:00.000+08:00');
-    expect(body.transitions[1].time).toBe('2030-01-01T08:01:00+08:00');
+    expect(body.transitions[1].time).toBe('2030-01-01T08:01:00.000+08:00');
     expect(body.notifications).toHaveLength(1);
     expect(body.notifications[0]).toMatchObject({
       eventType: 'RECHARGE.CLOSED',
