@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { WechatPay } from '@wxpay-kit/sdk';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/index.js';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 
 // The dashboard of a shared instance (--control-api open): the page and its modules load without the token, and
-// every call behind them needs it. Same Chromium set-up as dashboard.browser.test.ts (which says why it may skip).
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+// every call behind them needs it.
 const TOKEN = 'dashboard-open-token-0123456789';
 
 let emulator: RunningEmulator;
@@ -16,16 +14,7 @@ let browser: Browser;
 beforeAll(async () => {
   if (!hasChromium) return;
   emulator = await startEmulator({ controlApi: 'open', controlToken: TOKEN });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

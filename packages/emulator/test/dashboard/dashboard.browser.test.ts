@@ -1,19 +1,11 @@
-import { existsSync } from 'node:fs';
 import { WechatPay, WechatPayApiError } from '@wxpay-kit/sdk';
 import { loadPrivateKey, signRequest } from '@wxpay-kit/sdk/protocol';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/index.js';
+import { hasChromium, launchChromium } from '../support/chromium.js';
 
-// The dashboard in a real browser: Debian's Chromium driven by playwright-core (a fresh, empty profile per launch). `.ci/run` installs chromium; a
-// machine without it skips loudly, and CI (CI=true) fails instead of skipping.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  const message = `dashboard browser tests: ${CHROMIUM} not found (apt-get install chromium)`;
-  if (process.env['CI']) throw new Error(`${message}; CI must run them`);
-  console.warn(`\n!!! SKIPPED ${message}\n`);
-}
+// The dashboard in a real browser (support/chromium.ts says which, and why it may skip).
 
 let emulator: RunningEmulator;
 let browser: Browser;
@@ -23,18 +15,7 @@ let ordinary: WechatPay;
 beforeAll(async () => {
   emulator = await startEmulator({ asyncStepMs: 200 });
   ordinary = new WechatPay(emulator.clientOptions('ordinary'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: emulator.url });
   page = await context.newPage();
