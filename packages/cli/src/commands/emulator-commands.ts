@@ -11,6 +11,7 @@ import {
   connect,
   DEFAULT_EMULATOR_URL,
   FRAMEWORK_ACTIONS,
+  isMissingPackage,
   parseAssignments,
 } from './emulator-control.js';
 
@@ -19,7 +20,8 @@ function emulatorCliPath(): string {
   let entry: string;
   try {
     entry = fileURLToPath(import.meta.resolve('@wxpay-kit/emulator'));
-  } catch {
+  } catch (error) {
+    if (!isMissingPackage(error)) throw error;
     throw new CliUsageError(
       '`emulator start` needs the emulator package: npm install --save-dev @wxpay-kit/emulator (or npx @wxpay-kit/emulator)',
     );

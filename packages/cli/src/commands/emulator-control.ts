@@ -13,7 +13,9 @@ export async function connect(url: string, token: string | undefined): Promise<C
   let module: ControlModule;
   try {
     module = await import('@wxpay-kit/emulator/control-client');
-  } catch {
+  } catch (error) {
+    // Only a missing package means "install it"; an installed emulator that fails to load says why itself.
+    if (!isMissingPackage(error)) throw error;
     throw new CliUsageError(
       'driving the emulator needs its package: npm install --save-dev @wxpay-kit/emulator',
     );
@@ -27,6 +29,12 @@ export async function connect(url: string, token: string | undefined): Promise<C
       `${(error as Error).message} (start it with: wxpay-kit emulator start)`,
     );
   }
+}
+
+/** Node's answer when a package (or the export asked for) is not installed where the CLI can see it. */
+export function isMissingPackage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED';
 }
 
 /**

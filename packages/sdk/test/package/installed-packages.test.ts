@@ -85,6 +85,7 @@ let tarballs: { name: string; filename: string; files: { path: string }[] }[];
 const emulators: ChildProcess[] = [];
 let emulatorUrl: string;
 const project = (name: string) => join(work, name);
+const CLI_ONLY = 'cli-only';
 
 /** `npm install` skips install scripts; a native module is then taken from the workspace's own build when it
  * is the same version (compiling better-sqlite3 from source takes minutes), else rebuilt. */
@@ -171,6 +172,27 @@ function startEmulator(cwd: string, command = ['@wxpay-kit/emulator']): Promise<
   });
 }
 
+/** A production install of the CLI: the SDK and the CLI, without the emulator (an optional peer). */
+async function makeCliOnlyProject(): Promise<void> {
+  const dir = project(CLI_ONLY);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: CLI_ONLY, private: true }));
+  const wanted = tarballs.filter((t) => t.name === '@wxpay-kit/sdk' || t.name === '@wxpay-kit/cli');
+  await run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--omit=peer',
+      ...wanted.map((t) => join(work, t.filename)),
+    ],
+    { cwd: dir },
+  );
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'wxpay-kit-consumers-'));
   // One line in the log says where the minutes go (CI's budget is generous; a shared machine is slow).
@@ -189,7 +211,7 @@ beforeAll(async () => {
   );
   tarballs = JSON.parse(packed.stdout);
   lap('pack');
-  await Promise.all(CONSUMERS.map(makeProject));
+  await Promise.all([...CONSUMERS.map(makeProject), makeCliOnlyProject()]);
   lap('install');
   emulatorUrl = await startEmulator(project(CONSUMERS[0].name));
   lap('npx emulator');
@@ -288,17 +310,17 @@ describe.each(CONSUMERS.map((c) => [c.name, c] as const))('installed into a %s p
 
 /** The installed `wxpay-kit`, run with npx as a user would (offline: were it missing, npx must not fetch a
  * package of that name from the registry), with a profile file of its own; answers its exit code and output. */
-async function wxpayKit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function wxpayKit(
+  args: string[],
+  cwd = project('js-cjs'),
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('WXPAY_KIT_')),
   );
   env['WXPAY_KIT_CONFIG'] = join(work, 'profiles.json');
   env['npm_config_offline'] = 'true';
   try {
-    const { stdout, stderr } = await run('npx', ['wxpay-kit', ...args], {
-      cwd: project('js-cjs'),
-      env,
-    });
+    const { stdout, stderr } = await run('npx', ['wxpay-kit', ...args], { cwd, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: unknown; stdout: string; stderr: string };
@@ -360,6 +382,35 @@ describe('the installed wxpay-kit CLI', () => {
       expect(JSON.parse(stdout).map((row: { action: string }) => row.action)).toContain(
         'authorizations.confirm',
       );
+    },
+    5 * MINUTES,
+  );
+});
+
+describe('the CLI installed without the emulator (its optional peer)', () => {
+  it(
+    'makes signed calls, and says how to install the emulator when a command needs it',
+    async () => {
+      const cwd = project(CLI_ONLY);
+      expect(existsSync(join(cwd, 'node_modules', '@wxpay-kit', 'emulator'))).toBe(false);
+      const { merchants } = (await (await fetch(`${emulatorUrl}/_emulator/merchants`)).json()) as {
+        merchants: { key: string }[];
+      };
+      // Profiles come from the running emulator over HTTP: no emulator package needed for that.
+      const added = await wxpayKit(['profile', 'add', '--from-emulator', emulatorUrl], cwd);
+      expect(added.code, added.stderr).toBe(0);
+      expect(merchants.length).toBeGreaterThan(0);
+      const missing = await wxpayKit(['authorizations.get', '--out_authorization_no', 'neverApplied'], cwd);
+      expect(missing.code, missing.stderr).toBe(4);
+      expect(missing.stderr).toMatch(/404 NOT_FOUND/);
+      for (const command of [
+        ['emulator', 'start', '--port', '0'],
+        ['emulator', 'trigger', '--list', '--url', emulatorUrl],
+      ]) {
+        const refused = await wxpayKit(command, cwd);
+        expect(refused.code, command.join(' ')).toBe(2);
+        expect(refused.stderr).toMatch(/npm install --save-dev @wxpay-kit\/emulator/);
+      }
     },
     5 * MINUTES,
   );
