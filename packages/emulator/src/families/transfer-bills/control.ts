@@ -51,11 +51,37 @@ function failReason(body: unknown): string {
   return value;
 }
 
+/**
+ * The user who opens the confirm page (body `openid`, optional): required when the bill names no user (A4 created
+ * with authorization_info and no openid), and only the bill's own user can confirm a bill that names one.
+ */
+function confirmingUser(bill: TransferBillRecord, body: unknown): string | undefined {
+  const openid = bodyField(body, 'openid');
+  if (openid !== undefined && (typeof openid !== 'string' || openid === '')) {
+    throw bodyParamError('/openid', openid, 'must be the openid of the user who confirms');
+  }
+  if (openid === undefined && bill.openid === undefined) {
+    throw bodyParamError(
+      '/openid',
+      openid,
+      `转账单 ${bill.outBillNo} 未指定收款用户 (created with authorization_info and no openid): name the user who confirms, body {"openid": "…"}`,
+    );
+  }
+  if (openid !== undefined && bill.openid !== undefined && openid !== bill.openid) {
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      `确认收款用户与转账单收款用户不一致 (bill ${bill.outBillNo} is for openid ${bill.openid}, not ${openid})`,
+    );
+  }
+  return openid;
+}
+
 function billAction(
   verb: string,
   summary: string,
   actor: ControlAction['actor'],
-  event: (request: Request) => TransferBillEvent,
+  event: (request: Request, bill: TransferBillRecord) => TransferBillEvent,
 ): ControlAction {
   return {
     method: 'POST',
@@ -63,8 +89,9 @@ function billAction(
     summary,
     actor,
     handler(deps, request) {
-      const bill = advance(deps, target(deps, request), event(request), deps.clock.now());
-      return { status: 200, body: toFaceEntity(bill, deps.formatTime) };
+      const bill = target(deps, request);
+      const next = advance(deps, bill, event(request, bill), deps.clock.now());
+      return { status: 200, body: toFaceEntity(next, deps.formatTime) };
     },
   };
 }
@@ -186,15 +213,18 @@ const setRules: ControlAction = {
 export const control: ControlAction[] = [
   billAction(
     'confirm',
-    "The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill's authorization is declined",
+    'The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill\'s authorization is declined. Body {"openid"}: the confirming user, required when the bill names none',
     'user',
-    () => ({ type: 'userConfirm' }),
+    (request, bill) => ({ type: 'userConfirm', openid: confirmingUser(bill, request.body) }),
   ),
   billAction(
     'confirm-and-authorize',
-    'A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED)',
+    'A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED). Body {"openid"}: the confirming user, required when the bill names none',
     'user',
-    () => ({ type: 'userConfirmAndAuthorize' }),
+    (request, bill) => ({
+      type: 'userConfirmAndAuthorize',
+      openid: confirmingUser(bill, request.body),
+    }),
   ),
   billAction(
     'succeed',

@@ -25,6 +25,11 @@ export interface TransferBillMachineRecord {
   outBillNo: string;
   state: TransferBillState;
   transferAmount: number;
+  /**
+   * The receiving user. An A4 bill created with `authorization_info` and no openid names none until a user
+   * confirms it on the confirm page: that user receives the transfer [DOC 4014399293].
+   */
+  openid?: string | undefined;
   failReason?: string | undefined;
   /** The amount is held on the paying sub-merchant's balance (from WAIT_USER_CONFIRM until released or paid). */
   fundsLocked: boolean;
@@ -41,8 +46,8 @@ export type TransferBillEvent =
   | { type: 'accept' }
   | { type: 'lockFunds'; available: number }
   | { type: 'fundsOverdue' }
-  | { type: 'userConfirm' }
-  | { type: 'userConfirmAndAuthorize' }
+  | { type: 'userConfirm'; openid?: string | undefined }
+  | { type: 'userConfirmAndAuthorize'; openid?: string | undefined }
   | { type: 'confirmOverdue' }
   | { type: 'payout' }
   | { type: 'fail'; reason: string }
@@ -342,6 +347,13 @@ export function transition<R extends TransferBillMachineRecord>(
     next.failReason = row.failReason;
   }
   if (row.marksFundsShort) next.fundsShortSince = now;
+  // The user who confirms receives the transfer when the bill named none (A4 without openid).
+  if (
+    (event.type === 'userConfirm' || event.type === 'userConfirmAndAuthorize') &&
+    next.openid === undefined
+  ) {
+    next.openid = event.openid;
+  }
   let funds: FundsEffect | undefined;
   if (row.funds === 'lock') {
     funds = 'lock';

@@ -23,7 +23,6 @@ export interface TransferBillRecord extends TransferBillMachineRecord {
   payerMchid: string;
   transferBillNo: string;
   appid: string;
-  openid: string;
   transferSceneId: string;
   transferRemark: string;
   userName?: string | undefined;
@@ -162,7 +161,8 @@ function fromRow(row: Row): TransferBillRecord {
     outBillNo: row.out_bill_no,
     transferBillNo: row.transfer_bill_no,
     appid: row.appid,
-    openid: row.openid,
+    // '' in the column: an A4 bill no user has confirmed yet names no openid.
+    openid: row.openid === '' ? undefined : row.openid,
     transferSceneId: row.transfer_scene_id,
     transferAmount: row.transfer_amount,
     transferRemark: row.transfer_remark,
@@ -206,7 +206,7 @@ export function insertBill(db: Database, bill: NewTransferBill): TransferBillRec
       bill.outBillNo,
       bill.transferBillNo,
       bill.appid,
-      bill.openid,
+      bill.openid ?? '',
       bill.transferSceneId,
       bill.transferAmount,
       bill.transferRemark,
@@ -270,12 +270,13 @@ export function updateBill(
 ): TransferBillRecord {
   const result = db
     .prepare(
-      `UPDATE transfer_bills SET state = ?, fail_reason = ?, funds_locked = ?, funds_short_since = ?,
-         update_time = ?, version = version + 1
+      `UPDATE transfer_bills SET state = ?, openid = ?, fail_reason = ?, funds_locked = ?,
+         funds_short_since = ?, update_time = ?, version = version + 1
        WHERE id = ? AND version = ?`,
     )
     .run(
       next.state,
+      next.openid ?? '',
       next.failReason ?? null,
       next.fundsLocked ? 1 : 0,
       next.fundsShortSince ?? null,
