@@ -53,7 +53,8 @@ function checkRepeatedApply(record: AuthorizationRecord, canonical: string): voi
     throw new ApiError(
       400,
       'INVALID_REQUEST',
-      `out_authorization_no ${no} was already used with different parameters; use a new out_authorization_no`,
+      // No page words this refusal: a plain Chinese message like the transfer bills' documented one.
+      `商户侧授权单号已存在但信息不一致，请更换商户侧授权单号 (out_authorization_no ${no} was already used with different parameters; use a new out_authorization_no)`,
     );
   }
   if (record.state !== 'WAIT_USER_CONFIRM') {

@@ -296,17 +296,24 @@ export function canTransition(record: TransferBillMachineRecord, event: Transfer
   return rowFor(record, event) !== undefined;
 }
 
-const EVENT_LABELS: Record<TransferBillEventName, string> = {
-  accept: 'it cannot be accepted',
-  lockFunds: 'funds cannot be locked',
-  fundsOverdue: 'it cannot expire for lack of funds',
-  userConfirm: 'the user cannot confirm receipt',
-  userConfirmAndAuthorize: 'the user cannot confirm receipt and authorize',
-  confirmOverdue: 'it cannot expire unconfirmed',
-  payout: 'it cannot be paid out',
-  fail: 'it cannot fail',
-  cancel: 'it cannot be cancelled',
-  finishCancel: 'its cancellation cannot finish',
+/**
+ * What each refusal says. No page words a refusal of these events, so each opens with a plain Chinese sentence in
+ * WeChat's style (docs/fidelity.md) and the English detail follows for the developer.
+ */
+const EVENT_LABELS: Record<TransferBillEventName, [chinese: string, english: string]> = {
+  accept: ['当前状态不支持受理', 'it cannot be accepted'],
+  lockFunds: ['当前状态不支持锁定资金', 'funds cannot be locked'],
+  fundsOverdue: ['当前状态不支持因资金不足关闭', 'it cannot expire for lack of funds'],
+  userConfirm: ['当前状态不支持用户确认收款', 'the user cannot confirm receipt'],
+  userConfirmAndAuthorize: [
+    '当前状态不支持用户确认收款并授权',
+    'the user cannot confirm receipt and authorize',
+  ],
+  confirmOverdue: ['当前状态不支持超时关闭', 'it cannot expire unconfirmed'],
+  payout: ['当前状态不支持打款', 'it cannot be paid out'],
+  fail: ['当前状态不支持置为失败', 'it cannot fail'],
+  cancel: ['当前状态不支持撤销', 'it cannot be cancelled'],
+  finishCancel: ['当前状态不支持完成撤销', 'its cancellation cannot finish'],
 };
 
 function refusal(record: TransferBillMachineRecord, event: TransferBillEvent): ApiError {
@@ -315,10 +322,11 @@ function refusal(record: TransferBillMachineRecord, event: TransferBillEvent): A
     ...new Set(transitions.filter((t) => t.event === event.type && (!t.when || t.unless)).map((t) => t.from)),
   ];
   const why = guarded?.unless ?? `allowed in ${allowed.join(', ')}`;
+  const [chinese, english] = EVENT_LABELS[event.type];
   return new ApiError(
     400,
     'INVALID_REQUEST',
-    `transfer bill ${record.outBillNo} is ${record.state}: ${EVENT_LABELS[event.type]} (${why})`,
+    `转账单${chinese} (transfer bill ${record.outBillNo} is ${record.state}: ${english} (${why}))`,
   );
 }
 

@@ -220,6 +220,8 @@ describe('transferBills machine', () => {
           const error = errorOf(() => transition(record, event, NOW));
           expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
           expect(error.message).toContain(`plfk2020042013 is ${record.state}`);
+          // WeChat's words first: a plain Chinese message, the detail after it.
+          expect(error.message).toMatch(/^\p{Script=Han}/u);
         });
       }
     }
