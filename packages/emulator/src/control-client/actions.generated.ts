@@ -25,9 +25,9 @@ export interface FamilyControl {
     setBalances: ControlCall<{ sub_mchid: string }>;
     /** The available and locked balance (fen) of a paying merchant (sub-merchant or ordinary merchant) (system: GET /_emulator/transfer-bills/balances/:sub_mchid) */
     getBalances: ControlCall<{ sub_mchid: string }>;
-    /** Set a paying merchant's quotas in fen and enabled scenes: body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default) (system: POST /_emulator/transfer-bills/rules/:mchid) */
+    /** Set a paying merchant's quotas in fen and enabled scenes (a service provider: scenes only): body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default) (system: POST /_emulator/transfer-bills/rules/:mchid) */
     setRules: ControlCall<{ mchid: string }>;
-    /** A paying merchant's quotas (fen) and enabled transfer scenes (system: GET /_emulator/transfer-bills/rules/:mchid) */
+    /** A paying merchant's quotas (fen) and enabled transfer scenes (a service provider: scenes only) (system: GET /_emulator/transfer-bills/rules/:mchid) */
     getRules: ControlCall<{ mchid: string }>;
   };
   recharges: {

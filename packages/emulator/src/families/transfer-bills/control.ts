@@ -2,12 +2,16 @@ import { TRANSFER_FAIL_REASONS } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { ControlAction, FamilyDeps, OperationResult } from '../family.js';
 import { bodyParamError } from '../shared/param-error.js';
-import { KNOWN_TRANSFER_SCENES } from '../shared/transfer-scene.js';
+import {
+  enabledTransferScenes,
+  KNOWN_TRANSFER_SCENES,
+  setEnabledTransferScenes,
+} from '../shared/transfer-scene.js';
 import { advance } from './advance.js';
 import { toFaceEntity } from './entity.js';
 import type { TransferBillEvent } from './machine.js';
 import { NOT_FOUND_MESSAGE } from './routes.js';
-import { enabledScenesOf, type QuotaName, quotasOf } from './rules.js';
+import { type QuotaName, quotasOf } from './rules.js';
 import {
   billsWaitingForFunds,
   findBill,
@@ -109,6 +113,15 @@ function payerOf(deps: FamilyDeps, mchid: string): string {
   return mchid;
 }
 
+/**
+ * A merchant with transfer scenes: a payer, or a service provider (its own authorizations, partnerApply, cover
+ * the scenes it has). Only payers have quotas.
+ */
+function rulesOwnerOf(deps: FamilyDeps, mchid: string): { mchid: string; pays: boolean } {
+  if (deps.merchants.get(mchid)?.kind === 'serviceProvider') return { mchid, pays: false };
+  return { mchid: payerOf(deps, mchid), pays: true };
+}
+
 const subMerchantOf = (deps: FamilyDeps, request: Request) =>
   payerOf(deps, request.params['sub_mchid'] ?? '');
 
@@ -155,35 +168,43 @@ const QUOTA_FIELDS = {
   per_month: 'perMonth',
 } as const satisfies Record<string, QuotaName>;
 
-function rulesBody(deps: FamilyDeps, mchid: string): OperationResult {
-  const rules = getPayerRules(deps.db, mchid);
-  const quotas = quotasOf(rules);
+function rulesBody(deps: FamilyDeps, owner: { mchid: string; pays: boolean }): OperationResult {
+  const quotas = quotasOf(getPayerRules(deps.db, owner.mchid));
   return {
     status: 200,
     body: {
-      mchid,
-      ...Object.fromEntries(Object.entries(QUOTA_FIELDS).map(([field, name]) => [field, quotas[name]])),
-      transfer_scene_ids: enabledScenesOf(rules),
+      mchid: owner.mchid,
+      ...(owner.pays
+        ? Object.fromEntries(Object.entries(QUOTA_FIELDS).map(([field, name]) => [field, quotas[name]]))
+        : {}),
+      transfer_scene_ids: enabledTransferScenes(deps.db, owner.mchid),
     },
   };
 }
 
 /**
- * A paying merchant's quotas (fen) and enabled scenes, as it set them (or had them raised) in the merchant
- * platform. Fields left out keep their value; `null` restores the documented default.
+ * A merchant's quotas (fen) and enabled scenes, as it set them (or had them raised) in the merchant platform.
+ * Fields left out keep their value; `null` restores the documented default. A service provider has scenes only.
  */
 const setRules: ControlAction = {
   method: 'POST',
   path: '/rules/:mchid',
   summary:
-    'Set a paying merchant\'s quotas in fen and enabled scenes: body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default)',
+    'Set a paying merchant\'s quotas in fen and enabled scenes (a service provider: scenes only): body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default)',
   actor: 'system',
   handler(deps, request) {
-    const mchid = payerOf(deps, request.params['mchid'] ?? '');
-    const rules: PayerRules = { ...getPayerRules(deps.db, mchid) };
+    const owner = rulesOwnerOf(deps, request.params['mchid'] ?? '');
+    const rules: PayerRules = { ...getPayerRules(deps.db, owner.mchid) };
     for (const [field, name] of Object.entries(QUOTA_FIELDS)) {
       const value = bodyField(request.body, field);
       if (value === undefined) continue;
+      if (!owner.pays) {
+        throw bodyParamError(
+          `/${field}`,
+          value,
+          "a service provider pays no transfers: set its sub-merchants' quotas",
+        );
+      }
       if (value !== null && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)) {
         throw bodyParamError(`/${field}`, value, 'must be a whole number of fen, 1 or more, or null');
       }
@@ -202,10 +223,10 @@ const setRules: ControlAction = {
           `must list scenes among ${known.join(', ')}, or be null`,
         );
       }
-      rules.scenes = scenes ?? undefined;
+      setEnabledTransferScenes(deps.db, owner.mchid, (scenes as string[] | null) ?? undefined);
     }
-    savePayerRules(deps.db, mchid, rules);
-    return rulesBody(deps, mchid);
+    if (owner.pays) savePayerRules(deps.db, owner.mchid, rules);
+    return rulesBody(deps, owner);
   },
 };
 
@@ -253,8 +274,8 @@ export const control: ControlAction[] = [
   {
     method: 'GET',
     path: '/rules/:mchid',
-    summary: "A paying merchant's quotas (fen) and enabled transfer scenes",
+    summary: "A paying merchant's quotas (fen) and enabled transfer scenes (a service provider: scenes only)",
     actor: 'system',
-    handler: (deps, request) => rulesBody(deps, payerOf(deps, request.params['mchid'] ?? '')),
+    handler: (deps, request) => rulesBody(deps, rulesOwnerOf(deps, request.params['mchid'] ?? '')),
   },
 ];

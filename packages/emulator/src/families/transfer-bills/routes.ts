@@ -3,6 +3,7 @@ import { ApiError } from '../../wire/api-error.js';
 import type { AuthorizationView, FamilyDeps, OperationCall, OperationHandler } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
+import { enabledTransferScenes } from '../shared/transfer-scene.js';
 import { advance, applyEffects } from './advance.js';
 import {
   toCreateResponse,
@@ -95,7 +96,7 @@ function checkPayerRules(
     userName: body.user_name,
     recvStyle: body.user_recv_style?.type,
   };
-  checkTransferRequest(transfer, rules, payerMchid);
+  checkTransferRequest(transfer, enabledTransferScenes(deps.db, payerMchid), payerMchid);
   const [dayFrom, dayTo] = beijingDay(now);
   const [monthFrom, monthTo] = beijingMonth(now);
   checkQuotas(transfer, rules, {
