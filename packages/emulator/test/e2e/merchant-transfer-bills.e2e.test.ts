@@ -107,7 +107,12 @@ describe('transferBills (ordinary merchant): create, get, getByTransferBillNo, c
     expect((await get(body.out_bill_no)).state).toBe('SUCCESS');
     const events = await eventsFor(h, since, body.out_bill_no);
     expect(events.map((e) => e.event_type)).toEqual(['MCHTRANSFER.BILL.FINISHED']);
-    expect(events[0]?.resource).toMatchObject({ mch_id: mchid, state: 'SUCCESS' });
+    // payment_method_type: 转账成功后返回，微信零钱为 CFT [DOC 4012712115].
+    expect(events[0]?.resource).toMatchObject({
+      mch_id: mchid,
+      state: 'SUCCESS',
+      payment_method_type: 'CFT',
+    });
     expect(events[0]?.resource).not.toHaveProperty('sub_mchid');
     expect(events[0]?.resource).not.toHaveProperty('mchid');
     // The merchant pays from its own balance.
@@ -140,9 +145,9 @@ describe('transferBills (ordinary merchant): create, get, getByTransferBillNo, c
     expect(cancelled.state).toBe('CANCELING');
     await h.advance(STEP);
     expect(await get(body.out_bill_no)).toMatchObject({ state: 'CANCELLED', fail_reason: 'MCH_CANCEL' });
-    expect((await eventsFor(h, since, body.out_bill_no)).map((e) => e.resource['state'])).toEqual([
-      'CANCELLED',
-    ]);
+    const finished = await eventsFor(h, since, body.out_bill_no);
+    expect(finished.map((e) => e.resource['state'])).toEqual(['CANCELLED']);
+    expect(finished[0]?.resource).not.toHaveProperty('payment_method_type');
   });
 
   it('unknown numbers → 404 NOT_FOUND 记录不存在; the partner’s bills do not exist for the merchant', async () => {
