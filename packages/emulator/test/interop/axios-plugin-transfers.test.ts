@@ -188,19 +188,24 @@ describe('the ordinary merchant’s transfer bills through wechatpay-axios-plugi
 
   it('transferBills.preTransferWithAuthorization (A4) without openid: the user who confirms holds the authorization', async () => {
     const { appid, mchid } = emulator.merchants.ordinary;
-    const created = await segments(transferBills(ordinary), 'preTransferWithAuthorization').post({
-      appid,
-      out_bill_no: 'interopA4NoOpenid',
-      transfer_scene_id: '1005',
-      transfer_amount: 300,
-      transfer_remark: '7月份配送费',
-      transfer_scene_report_infos: REPORT_1005,
-      authorization_info: {
-        user_display_name: 'wx_123456',
-        out_authorization_no: 'interopA4AuthNoOpenid',
-        authorization_notify_url: receiver.url,
+    // Wechatpay-Serial is 必填 on the A4 page, user_name or not.
+    const { headers } = encryptedName('unused');
+    const created = await segments(transferBills(ordinary), 'preTransferWithAuthorization').post(
+      {
+        appid,
+        out_bill_no: 'interopA4NoOpenid',
+        transfer_scene_id: '1005',
+        transfer_amount: 300,
+        transfer_remark: '7月份配送费',
+        transfer_scene_report_infos: REPORT_1005,
+        authorization_info: {
+          user_display_name: 'wx_123456',
+          out_authorization_no: 'interopA4AuthNoOpenid',
+          authorization_notify_url: receiver.url,
+        },
       },
-    });
+      { headers },
+    );
     expect(created.data).toMatchObject({ state: 'ACCEPTED' });
     await emulator.clock.advance(2 * STEP_MS);
     await control(emulator, `transfer-bills/${mchid}/interopA4NoOpenid/confirm-and-authorize`, {
