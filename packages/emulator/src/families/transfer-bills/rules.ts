@@ -80,7 +80,11 @@ export function checkTransferRequest(
 ): void {
   // No page states a minimum, so the catalogue does not; a transfer of nothing is refused here.
   if (transfer.transferAmount < 1) {
-    throw bodyParamError('/transfer_amount', transfer.transferAmount, 'must be at least 1 fen');
+    throw bodyParamError(
+      '/transfer_amount',
+      transfer.transferAmount,
+      '转账金额不能小于1分 (must be at least 1 fen)',
+    );
   }
   checkTransferSceneEnabled(transfer.transferSceneId, payerMchid, enabledScenes);
   if (transfer.recvStyle === 'RED_PACKET' && transfer.transferAmount > RED_PACKET_MAX_AMOUNT) {

@@ -22,6 +22,7 @@ describe('transferBills: what the emulator answers beyond the catalogue', () => 
   it('a transfer of 0 fen is 400 PARAM_ERROR on /transfer_amount', () => {
     const error = expectApiError(() => create(environment(), { transfer_amount: 0 }), 400, 'PARAM_ERROR');
     expect(error.detail).toMatchObject({ field: '/transfer_amount', value: 0 });
+    expect(error.message).toContain('转账金额不能小于1分');
   });
 
   it('the query finds the bill by out_bill_no alone when sub_mchid is left out (选填)', () => {
