@@ -13,9 +13,9 @@ export interface FamilyControl {
     riskClose: ControlCall<{ mchid?: string; out_authorization_no: string }>;
   };
   transferBills: {
-    /** The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill's authorization is declined (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm) */
+    /** The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill's authorization is declined. Body {"openid"}: the confirming user, required when the bill names none (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm) */
     confirm: ControlCall<{ mchid?: string; out_bill_no: string }>;
-    /** A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED) (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm-and-authorize) */
+    /** A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED). Body {"openid"}: the confirming user, required when the bill names none (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm-and-authorize) */
     confirmAndAuthorize: ControlCall<{ mchid?: string; out_bill_no: string }>;
     /** The payout completes now (TRANSFERING → SUCCESS, notifies FINISHED) (system: POST /_emulator/transfer-bills/:mchid/:out_bill_no/succeed) */
     succeed: ControlCall<{ mchid?: string; out_bill_no: string }>;
@@ -25,9 +25,9 @@ export interface FamilyControl {
     setBalances: ControlCall<{ sub_mchid: string }>;
     /** The available and locked balance (fen) of a paying merchant (sub-merchant or ordinary merchant) (system: GET /_emulator/transfer-bills/balances/:sub_mchid) */
     getBalances: ControlCall<{ sub_mchid: string }>;
-    /** Set a paying merchant's quotas in fen and enabled scenes: body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default) (system: POST /_emulator/transfer-bills/rules/:mchid) */
+    /** Set a paying merchant's quotas in fen and enabled scenes (a service provider: scenes only): body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default) (system: POST /_emulator/transfer-bills/rules/:mchid) */
     setRules: ControlCall<{ mchid: string }>;
-    /** A paying merchant's quotas (fen) and enabled transfer scenes (system: GET /_emulator/transfer-bills/rules/:mchid) */
+    /** A paying merchant's quotas (fen) and enabled transfer scenes (a service provider: scenes only) (system: GET /_emulator/transfer-bills/rules/:mchid) */
     getRules: ControlCall<{ mchid: string }>;
   };
   recharges: {

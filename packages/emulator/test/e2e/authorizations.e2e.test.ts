@@ -180,6 +180,47 @@ describe('authorizations: apply and the user agreeing', () => {
     );
   });
 
+  it('authorizations.apply and partnerApply check the scenes the applicant has (set through the control API) → 400 INVALID_REQUEST 你尚未获取该转账场景', async () => {
+    const sp = h.emulator.merchants.serviceProvider;
+    const partnerBody = () => ({
+      out_authorization_no: uniqueNo('pauth'),
+      appid: sp.appid,
+      openid: `o-${uniqueNo('user')}`,
+      transfer_scene_id: '1005',
+      user_display_name: '李*',
+      notify_url: h.receiver.url('serviceProvider'),
+    });
+    try {
+      await controlOk(h, 'POST', `/transfer-bills/rules/${mchid}`, { transfer_scene_ids: ['1000'] });
+      await controlOk(h, 'POST', `/transfer-bills/rules/${sp.mchid}`, { transfer_scene_ids: ['1000'] });
+      const refused = await apiErrorOf(wxpay().authorizations.apply(applyBody()));
+      expect(refused).toMatchObject({
+        status: 400,
+        code: 'INVALID_REQUEST',
+        detail: { field: '/transfer_scene_id', value: '1005' },
+      });
+      expect(refused.message).toContain('你尚未获取该转账场景');
+      const partnerRefused = await apiErrorOf(
+        h.sdk.serviceProvider.authorizations.partnerApply(partnerBody()),
+      );
+      expect(partnerRefused).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+      expect(partnerRefused.message).toContain('你尚未获取该转账场景');
+      const allowed = await wxpay().authorizations.apply(
+        applyBody({ transfer_scene_id: '1000', user_recv_perception: '现金奖励' }),
+      );
+      expect(allowed.state).toBe('WAIT_USER_CONFIRM');
+      // A service provider has scenes, not quotas.
+      const quota = await h.control('POST', `/transfer-bills/rules/${sp.mchid}`, { per_day: 100 });
+      expect(quota.status).toBe(400);
+    } finally {
+      await controlOk(h, 'POST', `/transfer-bills/rules/${mchid}`, { transfer_scene_ids: null });
+      await controlOk(h, 'POST', `/transfer-bills/rules/${sp.mchid}`, { transfer_scene_ids: null });
+    }
+    expect((await h.sdk.serviceProvider.authorizations.partnerApply(partnerBody())).state).toBe(
+      'WAIT_USER_CONFIRM',
+    );
+  });
+
   it('the user confirming twice → control 400 INVALID_REQUEST, one notification only', async () => {
     const since = mark(h);
     const { no } = await applied();

@@ -253,7 +253,10 @@ describe('transferBills.transfer: the authorization must be in force', () => {
         '转账场景与免确认收款授权不一致',
       ],
       [{ authorization_id: '201202504101000123456789012' }, '免确认收款授权不存在'],
-      [{ authorization_id: auth.id, out_authorization_no: other.no }, 'name different authorizations'],
+      [
+        { authorization_id: auth.id, out_authorization_no: other.no },
+        'authorization_id与out_authorization_no对应的免确认收款授权不一致',
+      ],
     ];
     for (const [overrides, message] of cases) {
       const error = await apiErrorOf(wxpay().transferBills.transfer(transferBody(overrides)));

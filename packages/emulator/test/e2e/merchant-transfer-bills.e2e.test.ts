@@ -107,7 +107,12 @@ describe('transferBills (ordinary merchant): create, get, getByTransferBillNo, c
     expect((await get(body.out_bill_no)).state).toBe('SUCCESS');
     const events = await eventsFor(h, since, body.out_bill_no);
     expect(events.map((e) => e.event_type)).toEqual(['MCHTRANSFER.BILL.FINISHED']);
-    expect(events[0]?.resource).toMatchObject({ mch_id: mchid, state: 'SUCCESS' });
+    // payment_method_type: 转账成功后返回，微信零钱为 CFT [DOC 4012712115].
+    expect(events[0]?.resource).toMatchObject({
+      mch_id: mchid,
+      state: 'SUCCESS',
+      payment_method_type: 'CFT',
+    });
     expect(events[0]?.resource).not.toHaveProperty('sub_mchid');
     expect(events[0]?.resource).not.toHaveProperty('mchid');
     // The merchant pays from its own balance.
@@ -140,9 +145,9 @@ describe('transferBills (ordinary merchant): create, get, getByTransferBillNo, c
     expect(cancelled.state).toBe('CANCELING');
     await h.advance(STEP);
     expect(await get(body.out_bill_no)).toMatchObject({ state: 'CANCELLED', fail_reason: 'MCH_CANCEL' });
-    expect((await eventsFor(h, since, body.out_bill_no)).map((e) => e.resource['state'])).toEqual([
-      'CANCELLED',
-    ]);
+    const finished = await eventsFor(h, since, body.out_bill_no);
+    expect(finished.map((e) => e.resource['state'])).toEqual(['CANCELLED']);
+    expect(finished[0]?.resource).not.toHaveProperty('payment_method_type');
   });
 
   it('unknown numbers → 404 NOT_FOUND 记录不存在; the partner’s bills do not exist for the merchant', async () => {
@@ -302,6 +307,46 @@ describe('transferBills.preTransferWithAuthorization (A4)', () => {
     const refused = await act(body.out_bill_no, 'confirm-and-authorize');
     expect(refused.status).toBe(400);
     expect(refused.body.message).toContain('the bill offers no authorization');
+  });
+
+  it('authorization_info without openid (选填 on both A4 pages): the user who confirms receives the transfer and holds the authorization', async () => {
+    const since = mark(h);
+    const { openid: _none, ...body } = a4Body();
+    const authNo = body.authorization_info.out_authorization_no;
+    const created = await wxpay().transferBills.preTransferWithAuthorization(body);
+    expect(created.state).toBe('ACCEPTED');
+    await h.advance(2 * STEP);
+    expect(await get(body.out_bill_no)).not.toHaveProperty('openid');
+    const nobody = await act(body.out_bill_no, 'confirm-and-authorize');
+    expect(nobody.status).toBe(400);
+    expect(nobody.body).toMatchObject({ code: 'PARAM_ERROR', detail: { field: '/openid' } });
+    const confirmed = await act(body.out_bill_no, 'confirm-and-authorize', { openid: 'o-confirming-user' });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect(confirmed.body).toMatchObject({ state: 'TRANSFERING', openid: 'o-confirming-user' });
+    const auth = await wxpay().authorizations.get({ out_authorization_no: authNo });
+    expect(auth).toMatchObject({ state: 'TAKING_EFFECT', openid: 'o-confirming-user' });
+    await h.advance(STEP);
+    expect(await get(body.out_bill_no)).toMatchObject({ state: 'SUCCESS', openid: 'o-confirming-user' });
+    const finished = await eventsFor(h, since, body.out_bill_no);
+    expect(finished.map((e) => e.resource['openid'])).toEqual(['o-confirming-user']);
+
+    // The partner twin accepts the same; a bill that names its user cannot be confirmed by another.
+    const sp = h.emulator.merchants.serviceProvider;
+    const partner = a4Body();
+    const { openid: _partnerNone, ...partnerBody } = partner;
+    const partnerCreated = await h.sdk.serviceProvider.transferBills.partnerPreTransferWithAuthorization({
+      ...partnerBody,
+      sub_mchid: sp.subMchids[0]!,
+      appid: sp.appid,
+    });
+    expect(partnerCreated.state).toBe('ACCEPTED');
+    const named = a4Body();
+    await wxpay().transferBills.preTransferWithAuthorization(named);
+    await h.advance(2 * STEP);
+    const stranger = await act(named.out_bill_no, 'confirm', { openid: 'o-someone-else' });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(stranger.body.message).toContain('确认收款用户与转账单收款用户不一致');
   });
 
   it('an authorization number already in use → 400 INVALID_REQUEST', async () => {

@@ -185,6 +185,38 @@ describe('the ordinary merchant’s transfer bills through wechatpay-axios-plugi
     ).get({ out_authorization_no: 'interopA4Auth1' });
     expect(auth.data).toMatchObject({ state: 'TAKING_EFFECT', openid: 'o-interop-a4' });
   });
+
+  it('transferBills.preTransferWithAuthorization (A4) without openid: the user who confirms holds the authorization', async () => {
+    const { appid, mchid } = emulator.merchants.ordinary;
+    // Wechatpay-Serial is 必填 on the A4 page, user_name or not.
+    const { headers } = encryptedName('unused');
+    const created = await segments(transferBills(ordinary), 'preTransferWithAuthorization').post(
+      {
+        appid,
+        out_bill_no: 'interopA4NoOpenid',
+        transfer_scene_id: '1005',
+        transfer_amount: 300,
+        transfer_remark: '7月份配送费',
+        transfer_scene_report_infos: REPORT_1005,
+        authorization_info: {
+          user_display_name: 'wx_123456',
+          out_authorization_no: 'interopA4AuthNoOpenid',
+          authorization_notify_url: receiver.url,
+        },
+      },
+      { headers },
+    );
+    expect(created.data).toMatchObject({ state: 'ACCEPTED' });
+    await emulator.clock.advance(2 * STEP_MS);
+    await control(emulator, `transfer-bills/${mchid}/interopA4NoOpenid/confirm-and-authorize`, {
+      openid: 'o-interop-confirming',
+    });
+    const auth = await segments(
+      ordinary,
+      'v3.fundApp.mchTransfer.userConfirmAuthorization.outAuthorizationNo._out_authorization_no_',
+    ).get({ out_authorization_no: 'interopA4AuthNoOpenid' });
+    expect(auth.data).toMatchObject({ state: 'TAKING_EFFECT', openid: 'o-interop-confirming' });
+  });
 });
 
 describe('the service provider’s authorization and transfer twins through wechatpay-axios-plugin', () => {

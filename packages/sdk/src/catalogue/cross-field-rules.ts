@@ -66,34 +66,38 @@ export type CrossFieldRule =
   | RequiredItemsRule
   | RequiredWhenRule;
 
-/** What every transfer create states: the scene's report infos, user_name from 2,000 CNY. */
-const TRANSFER_RULES: readonly CrossFieldRule[] = [
-  {
-    kind: 'requiredItems',
-    location: 'body',
-    selector: 'transfer_scene_id',
-    array: 'transfer_scene_report_infos',
-    itemKey: 'info_type',
-    required: TRANSFER_SCENE_REPORT_INFO_TYPES,
-    issue:
-      '未传入完整且对应的转账场景报备信息，请根据接口文档检查 (transfer_scene_report_infos must report the info types the transfer scene requires)',
-    // 转账场景报备信息字段说明, one page per scene; the message is the FAQ's [DOC 4013778940]
-    source: ['DOC 4013774588'],
-  },
-  {
-    kind: 'requiredWhen',
-    location: 'body',
-    field: '/user_name',
-    when: { field: '/transfer_amount', atLeast: TRANSFER_USER_NAME_REQUIRED_FROM },
-    issue: `转账金额达到2000元时须填写收款用户姓名 (user_name is required when transfer_amount is ${TRANSFER_USER_NAME_REQUIRED_FROM} fen, i.e. 2,000 CNY, or more)`,
-    // user_name: 转账金额>=2,000元时，必须传入该值 (partner create, merchant create, A4, A5)
-    source: ['DOC 4015469096', 'DOC 4012716434', 'DOC 4014399293', 'DOC 4014399371'],
-  },
-];
+/**
+ * What every transfer create states: the scene's report infos, and user_name from 2,000 CNY on the create page
+ * `page` of the operation (转账金额>=2,000元时，必须传入该值).
+ */
+function transferRules(page: Sources): readonly CrossFieldRule[] {
+  return [
+    {
+      kind: 'requiredItems',
+      location: 'body',
+      selector: 'transfer_scene_id',
+      array: 'transfer_scene_report_infos',
+      itemKey: 'info_type',
+      required: TRANSFER_SCENE_REPORT_INFO_TYPES,
+      issue:
+        '未传入完整且对应的转账场景报备信息，请根据接口文档检查 (transfer_scene_report_infos must report the info types the transfer scene requires)',
+      // 转账场景报备信息字段说明, one page per scene; the message is the FAQ's [DOC 4013778940]
+      source: ['DOC 4013774588'],
+    },
+    {
+      kind: 'requiredWhen',
+      location: 'body',
+      field: '/user_name',
+      when: { field: '/transfer_amount', atLeast: TRANSFER_USER_NAME_REQUIRED_FROM },
+      issue: `转账金额达到2000元时须填写收款用户姓名 (user_name is required when transfer_amount is ${TRANSFER_USER_NAME_REQUIRED_FROM} fen, i.e. 2,000 CNY, or more)`,
+      source: page,
+    },
+  ];
+}
 
-/** A5 also names its authorization. */
+/** A5 also names its authorization. The partner A5 page was not available: the merchant twin states the rules. */
 const AUTHORIZED_TRANSFER_RULES: readonly CrossFieldRule[] = [
-  ...TRANSFER_RULES,
+  ...transferRules(['DOC 4014399371']),
   {
     kind: 'atLeastOne',
     location: 'body',
@@ -110,6 +114,21 @@ const AUTHORIZED_TRANSFER_RULES: readonly CrossFieldRule[] = [
     source: ['DOC 4014399371'],
   },
 ];
+
+/** A4 (both twins): 若已指定免确认收款授权参数，可不指定Openid。否则Openid为必填. */
+function offerRules(page: Sources): readonly CrossFieldRule[] {
+  return [
+    ...transferRules(page),
+    {
+      kind: 'atLeastOne',
+      location: 'body',
+      fields: ['openid', 'authorization_info'],
+      issue:
+        '未指定免确认收款授权信息时，openid为必填 (pass openid, or authorization_info: then the user who confirms receives the transfer)',
+      source: page,
+    },
+  ];
+}
 
 /**
  * Constraints a strict JSON schema cannot state cleanly, per operation name. The SDK and the emulator both
@@ -176,10 +195,10 @@ export const crossFieldRules: Readonly<Record<string, readonly CrossFieldRule[]>
       source: [RECHARGE_APPLY_PAGE],
     },
   ],
-  'transferBills.create': TRANSFER_RULES,
-  'transferBills.partnerCreate': TRANSFER_RULES,
-  'transferBills.preTransferWithAuthorization': TRANSFER_RULES,
-  'transferBills.partnerPreTransferWithAuthorization': TRANSFER_RULES,
+  'transferBills.create': transferRules(['DOC 4012716434']),
+  'transferBills.partnerCreate': transferRules(['DOC 4015469096']),
+  'transferBills.preTransferWithAuthorization': offerRules(['DOC 4014399293']),
+  'transferBills.partnerPreTransferWithAuthorization': offerRules(['DOC 4016809843']),
   'transferBills.transfer': AUTHORIZED_TRANSFER_RULES,
   'transferBills.partnerTransfer': AUTHORIZED_TRANSFER_RULES,
 };

@@ -13,13 +13,14 @@ import {
 import {
   PartnerTransferBillEntity,
   transferBillsPartnerCreate as partnerCreateRow,
+  subMchid,
   TRANSFER_BILL_STATES,
+  transferFields,
 } from './transfer-bills.js';
 import {
   ALREADY_EXISTS,
   MERCHANT_DOC,
   MERCHANT_TRANSFER_BILLS_PATH,
-  MERCHANT_TRANSFER_FIELDS,
   MerchantTransferBillEntity,
   NOT_ENOUGH,
   TRANSFER_RATE_LIMIT_ERRORS,
@@ -34,21 +35,66 @@ import { type DocumentedError, defineOperation } from './types.js';
 const PARTNER_PATH = '/v3/fund-app/mch-transfer/partner/transfer-bills';
 const PARTNER_DOC = 'https://pay.weixin.qq.com/doc/v3/partner/';
 
-const { sub_mchid: subMchidField } = partnerCreateRow.body.properties;
-const {
-  openid: _openid,
-  notify_url: _notifyUrl,
-  user_recv_style: _recvStyle,
-  transfer_scene_report_infos: reportInfos,
-  ...authorizedFields
-} = MERCHANT_TRANSFER_FIELDS;
-
-// A4 pages list neither user_recv_style nor (partner) a required openid.
-const { user_recv_style: _a4RecvStyle, ...a4Fields } = MERCHANT_TRANSFER_FIELDS;
-const { user_recv_style: _partnerRecvStyle, ...partnerA4Fields } = partnerCreateRow.body.properties;
-
 const A5: Sources = ['DOC 4014399371'];
 const A4: Sources = ['DOC 4014399293'];
+const PARTNER_A4: Sources = ['DOC 4016809843'];
+const PARTNER_CREATE: Sources = ['DOC 4015469096'];
+
+/**
+ * A5's transfer fields: no openid (the authorization names the user), no notify_url, report infos optional. The
+ * partner A5 page was not available: its row cites the merchant twin's constraints.
+ */
+function a5Fields() {
+  const {
+    openid: _openid,
+    notify_url: _notifyUrl,
+    transfer_scene_report_infos: reportInfos,
+    ...fields
+  } = transferFields(A5);
+  return { ...fields, transfer_scene_report_infos: Type.Optional(reportInfos) };
+}
+
+const authorizationInfo = strictObject(
+  {
+    user_display_name: text(32, '【用户展示名称】Nickname shown in the authorization details', A4),
+    out_authorization_no: text(32, '【商户侧授权单号】Merchant number of the authorization offered', A4),
+    authorization_notify_url: text(
+      256,
+      '【免确认收款授权结果通知地址】HTTPS URL without query for authorization events',
+      A4,
+    ),
+  },
+  '【免确认收款授权信息】The authorization the confirm page offers besides the transfer',
+);
+
+/**
+ * A4's transfer fields (both twins): openid 选填 — 若已指定免确认收款授权参数，可不指定Openid。否则Openid为必填
+ * [DOC 4014399293, 4016809843]; report infos optional; `authorization_info` besides. The merchant twin's lengths
+ * stand for the authorization items the partner page was not captured with.
+ */
+function a4Fields(page: Sources) {
+  const {
+    appid,
+    out_bill_no,
+    transfer_scene_id,
+    openid: _required,
+    transfer_scene_report_infos: reportInfos,
+    ...rest
+  } = transferFields(page, A4);
+  return {
+    appid,
+    out_bill_no,
+    transfer_scene_id,
+    openid: optionalText(
+      64,
+      '【收款用户OpenID】The receiving user; may be left out when authorization_info is given',
+      page,
+    ),
+    ...rest,
+    transfer_scene_report_infos: Type.Optional(reportInfos),
+    authorization_info: Type.Optional(authorizationInfo),
+  };
+}
 
 const authorizationRef = {
   authorization_id: optionalText(
@@ -105,12 +151,7 @@ export const transferBillsTransfer = defineOperation({
   role: 'merchant',
   params: undefined,
   query: undefined,
-  body: strictObject({
-    ...authorizedFields,
-    transfer_scene_report_infos: Type.Optional(reportInfos),
-    ...authorizationRef,
-    sponsor_mchid: sponsorMchid(A5),
-  }),
+  body: strictObject({ ...a5Fields(), ...authorizationRef, sponsor_mchid: sponsorMchid(A5) }),
   response: MerchantTransferBillEntity,
   errors: a5Errors,
   rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'documented' },
@@ -133,12 +174,11 @@ export const transferBillsPartnerTransfer = defineOperation({
   params: undefined,
   query: undefined,
   body: strictObject({
-    sub_mchid: subMchidField,
-    ...authorizedFields,
+    sub_mchid: subMchid(PARTNER_CREATE),
+    ...a5Fields(),
     notify_url: optionalText(256, '【通知地址】HTTPS URL without query for MCHTRANSFER.BILL.FINISHED', [
       'DOC 4016809837',
     ]),
-    transfer_scene_report_infos: Type.Optional(reportInfos),
     ...authorizationRef,
   }),
   response: PartnerTransferBillEntity,
@@ -147,19 +187,6 @@ export const transferBillsPartnerTransfer = defineOperation({
   sensitive: { request: ['/user_name'], response: ['/user_name'] },
   wechatpaySerial: 'required',
 });
-
-const authorizationInfo = strictObject(
-  {
-    user_display_name: text(32, '【用户展示名称】Nickname shown in the authorization details', A4),
-    out_authorization_no: text(32, '【商户侧授权单号】Merchant number of the authorization offered', A4),
-    authorization_notify_url: text(
-      256,
-      '【免确认收款授权结果通知地址】HTTPS URL without query for authorization events',
-      A4,
-    ),
-  },
-  '【免确认收款授权信息】The authorization the confirm page offers besides the transfer',
-);
 
 const a4Errors = [...COMMON_ERRORS, NOT_ENOUGH, ...TRANSFER_RATE_LIMIT_ERRORS, ALREADY_EXISTS];
 
@@ -177,12 +204,7 @@ export const transferBillsPreTransferWithAuthorization = defineOperation({
   role: 'merchant',
   params: undefined,
   query: undefined,
-  body: strictObject({
-    ...a4Fields,
-    transfer_scene_report_infos: Type.Optional(reportInfos),
-    authorization_info: Type.Optional(authorizationInfo),
-    sponsor_mchid: sponsorMchid(A4),
-  }),
+  body: strictObject({ ...a4Fields(A4), sponsor_mchid: sponsorMchid(A4) }),
   response: responseObject({
     out_bill_no: responseText('【商户单号】Merchant bill number'),
     transfer_bill_no: responseText('【微信转账单号】WeChat Pay transfer bill number'),
@@ -219,17 +241,7 @@ export const transferBillsPartnerPreTransferWithAuthorization = defineOperation(
   role: 'serviceProvider',
   params: undefined,
   query: undefined,
-  body: strictObject({
-    ...partnerA4Fields,
-    // 若已指定免确认收款授权参数，可不指定Openid [partner DOC 4016809843].
-    openid: optionalText(
-      64,
-      '【收款用户OpenID】The receiving user; may be left out with authorization_info',
-      ['DOC 4016809843'],
-    ),
-    transfer_scene_report_infos: Type.Optional(reportInfos),
-    authorization_info: Type.Optional(authorizationInfo),
-  }),
+  body: strictObject({ sub_mchid: subMchid(PARTNER_A4), ...a4Fields(PARTNER_A4) }),
   response: partnerCreateRow.response,
   errors: asAssumed(a4Errors),
   rateLimit: { perSecond: 100, code: 'FREQUENCY_LIMIT_EXCEED', source: 'documented' },

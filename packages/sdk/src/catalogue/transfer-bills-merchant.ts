@@ -7,6 +7,7 @@ import {
   responseObject,
   responseText,
   rfc3339,
+  type Sources,
   strictObject,
   stringEnum,
   text,
@@ -14,7 +15,8 @@ import {
 import {
   PartnerTransferBillEntity,
   TRANSFER_BILL_STATES,
-  transferBillsPartnerCreate,
+  transferFields,
+  userRecvStyle,
 } from './transfer-bills.js';
 import { defineOperation } from './types.js';
 
@@ -34,9 +36,8 @@ const outBillNo = outNo(
   ['DOC 4012716437', 'DOC 4012716458'],
 );
 
-/** The partner create body without `sub_mchid`: the merchant pays from its own balance. */
-const { sub_mchid: _subMchid, ...transferFields } = transferBillsPartnerCreate.body.properties;
-export const MERCHANT_TRANSFER_FIELDS = transferFields;
+/** The merchant create page [DOC 4012716434]: the partner fields without `sub_mchid` (the merchant pays itself). */
+const CREATE: Sources = ['DOC 4012716434'];
 
 /** The 429 codes the merchant transfer pages list. */
 export const TRANSFER_RATE_LIMIT_ERRORS = [
@@ -90,7 +91,7 @@ export const transferBillsCreate = defineOperation({
   role: 'merchant',
   params: undefined,
   query: undefined,
-  body: strictObject(transferFields),
+  body: strictObject({ ...transferFields(CREATE), user_recv_style: userRecvStyle }),
   response: responseObject({
     out_bill_no: responseText('【商户单号】Merchant bill number'),
     transfer_bill_no: responseText('【微信转账单号】WeChat Pay transfer bill number'),

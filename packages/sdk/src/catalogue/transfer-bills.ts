@@ -88,11 +88,67 @@ const CANCEL: Sources = ['seed 004'];
 /** The merchant twin of the create page, for the fields the partner page was not captured with. */
 const MERCHANT_CREATE: Sources = ['DOC 4012716434'];
 
-/** Every partner page: 只能由数字、大小写字母组成, `string(32)`. */
+/** Every transfer page: 只能由数字、大小写字母组成, `string(32)`. */
 const outBillNo = (source: Sources) =>
   outNo(32, '【商户单号】Merchant bill number, digits and letters only, unique within the merchant', source);
 const subMchidDescription =
   '【子商户号】Sub-merchant number (出资商户号), the merchant whose funds are transferred';
+
+/**
+ * The transfer fields every create page lists (T1/P1, A4, A5 and their twins), each constraint citing `page`, the
+ * page of the row that uses them; `reportInfos` names the page that states the report items' lengths when the
+ * row's own page was not captured with them. Rows leave out or loosen what their page does (A5: no openid).
+ */
+export function transferFields(page: Sources, reportInfos: Sources = page) {
+  return {
+    appid: text(32, '【商户AppID】AppID the openid belongs to', page),
+    out_bill_no: outBillNo(page),
+    transfer_scene_id: knownValues(
+      [...TRANSFER_SCENE_IDS, ...TRANSFER_SCENE_IDS_MENTIONED],
+      '【转账场景ID】Transfer scene, as applied for in the merchant platform (e.g. 1000 现金营销, 1005 佣金报酬)',
+      { required: true, maxLength: 36, source: page },
+    ),
+    openid: text(64, '【收款用户OpenID】The receiving user under the AppID', page),
+    user_name: Type.Optional(
+      anyText(
+        '【收款用户姓名】Receiver real name; pass plaintext, the SDK encrypts it. Required from 2,000 CNY',
+      ),
+    ),
+    transfer_amount: amount('【转账金额】Amount in fen'),
+    transfer_remark: text(32, '【转账备注】Remark shown to the user, at most 32 characters', page),
+    notify_url: optionalText(256, '【通知地址】HTTPS URL without query for MCHTRANSFER.BILL.FINISHED', page),
+    user_recv_perception: Type.Optional(
+      anyText('【用户收款感知】Receiving reason shown to the user; empty shows the scene default'),
+    ),
+    transfer_scene_report_infos: Type.Array(
+      strictObject({
+        info_type: text(15, '【信息类型】Report info type', reportInfos),
+        info_content: text(32, '【信息内容】Report info content', reportInfos),
+      }),
+      {
+        description: '【转账场景报备信息】Scene report items; each scene requires specific info_type values',
+      },
+    ),
+  };
+}
+
+/** `user_recv_style`, as the merchant create page states it [DOC 4012716434]. */
+export const userRecvStyle = Type.Optional(
+  strictObject(
+    {
+      // 可选取值可能新增，请兼容新增值 [DOC 4012716434]: the list is open by the page's own words.
+      type: knownValues(
+        ['CONFIRM_PAGE', 'RED_PACKET'],
+        '【用户收款样式类型】Confirm page or red packet (≤ 200 CNY); more types may be added',
+        { required: true, source: MERCHANT_CREATE },
+      ),
+    },
+    '【用户收款样式】How the user receives the transfer',
+  ),
+);
+
+/** `sub_mchid` of the partner bodies: string(32) [DOC 4015469096, seed 004]. */
+export const subMchid = (source: Sources) => mchid(subMchidDescription, source);
 
 /** The partner bill entity as the cancel page (seed 004) documents it. */
 export const PartnerTransferBillEntity = responseObject(
@@ -131,52 +187,9 @@ export const transferBillsPartnerCreate = defineOperation({
   params: undefined,
   query: undefined,
   body: strictObject({
-    sub_mchid: mchid(subMchidDescription, CREATE),
-    appid: text(32, '【商户AppID】AppID the openid belongs to', CREATE),
-    out_bill_no: outBillNo(CREATE),
-    transfer_scene_id: knownValues(
-      [...TRANSFER_SCENE_IDS, ...TRANSFER_SCENE_IDS_MENTIONED],
-      '【转账场景ID】Transfer scene, as applied for in the merchant platform (e.g. 1000 现金营销, 1005 佣金报酬)',
-      { required: true, maxLength: 36, source: CREATE },
-    ),
-    openid: text(64, '【收款用户OpenID】The receiving user under the AppID', CREATE),
-    user_name: Type.Optional(
-      anyText(
-        '【收款用户姓名】Receiver real name; pass plaintext, the SDK encrypts it. Required from 2,000 CNY',
-      ),
-    ),
-    transfer_amount: amount('【转账金额】Amount in fen'),
-    transfer_remark: text(32, '【转账备注】Remark shown to the user, at most 32 characters', CREATE),
-    notify_url: optionalText(
-      256,
-      '【通知地址】HTTPS URL without query for MCHTRANSFER.BILL.FINISHED',
-      CREATE,
-    ),
-    user_recv_perception: Type.Optional(
-      anyText('【用户收款感知】Receiving reason shown to the user; empty shows the scene default'),
-    ),
-    transfer_scene_report_infos: Type.Array(
-      strictObject({
-        info_type: text(15, '【信息类型】Report info type', MERCHANT_CREATE),
-        info_content: text(32, '【信息内容】Report info content', MERCHANT_CREATE),
-      }),
-      {
-        description: '【转账场景报备信息】Scene report items; each scene requires specific info_type values',
-      },
-    ),
-    user_recv_style: Type.Optional(
-      strictObject(
-        {
-          // 可选取值可能新增，请兼容新增值 [DOC 4012716434]: the list is open by the page's own words.
-          type: knownValues(
-            ['CONFIRM_PAGE', 'RED_PACKET'],
-            '【用户收款样式类型】Confirm page or red packet (≤ 200 CNY); more types may be added',
-            { required: true, source: MERCHANT_CREATE },
-          ),
-        },
-        '【用户收款样式】How the user receives the transfer',
-      ),
-    ),
+    sub_mchid: subMchid(CREATE),
+    ...transferFields(CREATE, MERCHANT_CREATE),
+    user_recv_style: userRecvStyle,
   }),
   response: responseObject({
     sub_mchid: responseText('【子商户号】Sub-merchant number'),
@@ -240,7 +253,7 @@ export const transferBillsPartnerCancel = defineOperation({
   role: 'serviceProvider',
   params: strictObject({ out_bill_no: outBillNo(CANCEL) }),
   query: undefined,
-  body: strictObject({ sub_mchid: mchid(subMchidDescription, CANCEL) }),
+  body: strictObject({ sub_mchid: subMchid(CANCEL) }),
   response: PartnerTransferBillEntity,
   errors: [
     ...COMMON_ERRORS,

@@ -170,13 +170,18 @@ export function canTransition(record: AuthorizationMachineRecord, event: Authori
   return rowFor(record, event) !== undefined;
 }
 
-const EVENT_LABELS: Record<AuthorizationEventName, string> = {
-  confirm: 'the user cannot confirm',
-  overdue: 'cannot expire',
-  close: 'cannot be closed',
-  revoke: 'the user cannot revoke',
-  riskClose: 'cannot be risk-closed',
-  purge: 'cannot be purged',
+/**
+ * What each refusal says. The pages word none of these refusals (the apply page's 当前申请单已解除或已授权成功 is
+ * about a repeated apply), so each opens with a plain Chinese sentence in WeChat's style (docs/fidelity.md) and
+ * the English detail follows for the developer.
+ */
+const EVENT_LABELS: Record<AuthorizationEventName, [chinese: string, english: string]> = {
+  confirm: ['当前授权状态不支持用户确认授权', 'the user cannot confirm'],
+  overdue: ['当前授权状态不支持超时关闭', 'cannot expire'],
+  close: ['当前授权状态不支持解除授权', 'cannot be closed'],
+  revoke: ['当前授权状态不支持用户解除授权', 'the user cannot revoke'],
+  riskClose: ['当前授权状态不支持风控关闭', 'cannot be risk-closed'],
+  purge: ['当前授权状态不支持清除', 'cannot be purged'],
 };
 
 function refusal(record: AuthorizationMachineRecord, event: AuthorizationEventName): ApiError {
@@ -187,11 +192,12 @@ function refusal(record: AuthorizationMachineRecord, event: AuthorizationEventNa
     record.state === 'CLOSED' && record.closeReason !== undefined
       ? ` (close_reason ${record.closeReason})`
       : '';
+  const [chinese, english] = EVENT_LABELS[event];
   return new ApiError(
     400,
     'INVALID_REQUEST',
-    `authorization ${record.outAuthorizationNo} is ${record.state}${closed}: ${EVENT_LABELS[event]} ` +
-      `(allowed in ${allowed.join(', ')})`,
+    `${chinese} (authorization ${record.outAuthorizationNo} is ${record.state}${closed}: ${english} ` +
+      `(allowed in ${allowed.join(', ')}))`,
   );
 }
 

@@ -39,7 +39,7 @@ export function createAuthorizationsPort(deps: () => FamilyDeps): Authorizations
         throw new ApiError(
           400,
           'INVALID_REQUEST',
-          `authorization_id ${by.authorizationId} and out_authorization_no ${by.outAuthorizationNo} name different authorizations`,
+          `authorization_id与out_authorization_no对应的免确认收款授权不一致 (authorization_id ${by.authorizationId} and out_authorization_no ${by.outAuthorizationNo} name different authorizations)`,
         );
       }
       const record = byId ?? byNo;
@@ -61,7 +61,7 @@ export function createAuthorizationsPort(deps: () => FamilyDeps): Authorizations
         throw new ApiError(
           400,
           'INVALID_REQUEST',
-          `out_authorization_no ${grant.outAuthorizationNo} is already used by another authorization (${taken.state})`,
+          `商户侧授权单号已存在 (out_authorization_no ${grant.outAuthorizationNo} is already used by another authorization: ${taken.state})`,
         );
       }
       const record = insertAuthorization(d.db, {

@@ -3,7 +3,7 @@ import { ApiError } from '../../wire/api-error.js';
 import type { FamilyDeps, OperationCall, OperationHandler } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
-import { checkTransferSceneEnabled } from '../shared/transfer-scene.js';
+import { checkTransferSceneEnabled, enabledTransferScenes } from '../shared/transfer-scene.js';
 import { advance, applyEffects } from './advance.js';
 import { toApplyResponse, toEntity } from './entity.js';
 import { applyRow, MAX_OPEN_PER_USER_SCENE } from './machine.js';
@@ -53,7 +53,8 @@ function checkRepeatedApply(record: AuthorizationRecord, canonical: string): voi
     throw new ApiError(
       400,
       'INVALID_REQUEST',
-      `out_authorization_no ${no} was already used with different parameters; use a new out_authorization_no`,
+      // No page words this refusal: a plain Chinese message like the transfer bills' documented one.
+      `商户侧授权单号已存在但信息不一致，请更换商户侧授权单号 (out_authorization_no ${no} was already used with different parameters; use a new out_authorization_no)`,
     );
   }
   if (record.state !== 'WAIT_USER_CONFIRM') {
@@ -74,7 +75,8 @@ const apply =
     const notifyUrl = body[urlField] ?? '';
     checkNotifyUrl(notifyUrl, `/${urlField}`, deps.settings);
     const mchid = call.caller.mchid;
-    checkTransferSceneEnabled(body.transfer_scene_id, mchid);
+    // The scenes the applicant has (the service provider's own for partnerApply), as the control API sets them.
+    checkTransferSceneEnabled(body.transfer_scene_id, mchid, enabledTransferScenes(deps.db, mchid));
     const canonical = canonicalJson(body);
     const previous = findAuthorization(deps.db, mchid, body.out_authorization_no);
     if (previous) {

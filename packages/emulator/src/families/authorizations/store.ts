@@ -1,4 +1,5 @@
 import type { Database } from '../family.js';
+import { migrateTransferScenes } from '../shared/transfer-scene.js';
 import {
   type AuthorizationMachineRecord,
   type AuthorizationState,
@@ -67,6 +68,8 @@ export function migrate(db: Database): void {
     db.exec(`ALTER TABLE authorizations ADD COLUMN face TEXT NOT NULL DEFAULT 'merchant'`);
   }
   db.exec(SCHEMA);
+  // apply reads the scenes the merchant has (shared with the transfer bills).
+  migrateTransferScenes(db);
 }
 
 interface Row {

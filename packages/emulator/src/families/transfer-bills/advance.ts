@@ -34,6 +34,9 @@ export function applyEffects(
   }
   const offer = bill.authorizationOffer;
   if (row.grantsAuthorization && offer) {
+    // The confirming user's event names the payee (the control action requires one when the bill has none).
+    if (bill.openid === undefined)
+      throw new Error(`bill ${bill.outBillNo}: no user agreed to the authorization`);
     deps.authorizations.grant(
       {
         face: bill.face,

@@ -2,12 +2,16 @@ import { TRANSFER_FAIL_REASONS } from '@wxpay-kit/sdk/catalogue';
 import { ApiError } from '../../wire/api-error.js';
 import type { ControlAction, FamilyDeps, OperationResult } from '../family.js';
 import { bodyParamError } from '../shared/param-error.js';
-import { KNOWN_TRANSFER_SCENES } from '../shared/transfer-scene.js';
+import {
+  enabledTransferScenes,
+  KNOWN_TRANSFER_SCENES,
+  setEnabledTransferScenes,
+} from '../shared/transfer-scene.js';
 import { advance } from './advance.js';
 import { toFaceEntity } from './entity.js';
 import type { TransferBillEvent } from './machine.js';
 import { NOT_FOUND_MESSAGE } from './routes.js';
-import { enabledScenesOf, type QuotaName, quotasOf } from './rules.js';
+import { type QuotaName, quotasOf } from './rules.js';
 import {
   billsWaitingForFunds,
   findBill,
@@ -51,11 +55,37 @@ function failReason(body: unknown): string {
   return value;
 }
 
+/**
+ * The user who opens the confirm page (body `openid`, optional): required when the bill names no user (A4 created
+ * with authorization_info and no openid), and only the bill's own user can confirm a bill that names one.
+ */
+function confirmingUser(bill: TransferBillRecord, body: unknown): string | undefined {
+  const openid = bodyField(body, 'openid');
+  if (openid !== undefined && (typeof openid !== 'string' || openid === '')) {
+    throw bodyParamError('/openid', openid, 'must be the openid of the user who confirms');
+  }
+  if (openid === undefined && bill.openid === undefined) {
+    throw bodyParamError(
+      '/openid',
+      openid,
+      `转账单 ${bill.outBillNo} 未指定收款用户 (created with authorization_info and no openid): name the user who confirms, body {"openid": "…"}`,
+    );
+  }
+  if (openid !== undefined && bill.openid !== undefined && openid !== bill.openid) {
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      `确认收款用户与转账单收款用户不一致 (bill ${bill.outBillNo} is for openid ${bill.openid}, not ${openid})`,
+    );
+  }
+  return openid;
+}
+
 function billAction(
   verb: string,
   summary: string,
   actor: ControlAction['actor'],
-  event: (request: Request) => TransferBillEvent,
+  event: (request: Request, bill: TransferBillRecord) => TransferBillEvent,
 ): ControlAction {
   return {
     method: 'POST',
@@ -63,8 +93,9 @@ function billAction(
     summary,
     actor,
     handler(deps, request) {
-      const bill = advance(deps, target(deps, request), event(request), deps.clock.now());
-      return { status: 200, body: toFaceEntity(bill, deps.formatTime) };
+      const bill = target(deps, request);
+      const next = advance(deps, bill, event(request, bill), deps.clock.now());
+      return { status: 200, body: toFaceEntity(next, deps.formatTime) };
     },
   };
 }
@@ -80,6 +111,15 @@ function payerOf(deps: FamilyDeps, mchid: string): string {
     );
   }
   return mchid;
+}
+
+/**
+ * A merchant with transfer scenes: a payer, or a service provider (its own authorizations, partnerApply, cover
+ * the scenes it has). Only payers have quotas.
+ */
+function rulesOwnerOf(deps: FamilyDeps, mchid: string): { mchid: string; pays: boolean } {
+  if (deps.merchants.get(mchid)?.kind === 'serviceProvider') return { mchid, pays: false };
+  return { mchid: payerOf(deps, mchid), pays: true };
 }
 
 const subMerchantOf = (deps: FamilyDeps, request: Request) =>
@@ -128,35 +168,43 @@ const QUOTA_FIELDS = {
   per_month: 'perMonth',
 } as const satisfies Record<string, QuotaName>;
 
-function rulesBody(deps: FamilyDeps, mchid: string): OperationResult {
-  const rules = getPayerRules(deps.db, mchid);
-  const quotas = quotasOf(rules);
+function rulesBody(deps: FamilyDeps, owner: { mchid: string; pays: boolean }): OperationResult {
+  const quotas = quotasOf(getPayerRules(deps.db, owner.mchid));
   return {
     status: 200,
     body: {
-      mchid,
-      ...Object.fromEntries(Object.entries(QUOTA_FIELDS).map(([field, name]) => [field, quotas[name]])),
-      transfer_scene_ids: enabledScenesOf(rules),
+      mchid: owner.mchid,
+      ...(owner.pays
+        ? Object.fromEntries(Object.entries(QUOTA_FIELDS).map(([field, name]) => [field, quotas[name]]))
+        : {}),
+      transfer_scene_ids: enabledTransferScenes(deps.db, owner.mchid),
     },
   };
 }
 
 /**
- * A paying merchant's quotas (fen) and enabled scenes, as it set them (or had them raised) in the merchant
- * platform. Fields left out keep their value; `null` restores the documented default.
+ * A merchant's quotas (fen) and enabled scenes, as it set them (or had them raised) in the merchant platform.
+ * Fields left out keep their value; `null` restores the documented default. A service provider has scenes only.
  */
 const setRules: ControlAction = {
   method: 'POST',
   path: '/rules/:mchid',
   summary:
-    'Set a paying merchant\'s quotas in fen and enabled scenes: body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default)',
+    'Set a paying merchant\'s quotas in fen and enabled scenes (a service provider: scenes only): body {"per_transfer", "per_user_per_day", "per_day", "per_month", "transfer_scene_ids": [...]} (null restores a default)',
   actor: 'system',
   handler(deps, request) {
-    const mchid = payerOf(deps, request.params['mchid'] ?? '');
-    const rules: PayerRules = { ...getPayerRules(deps.db, mchid) };
+    const owner = rulesOwnerOf(deps, request.params['mchid'] ?? '');
+    const rules: PayerRules = { ...getPayerRules(deps.db, owner.mchid) };
     for (const [field, name] of Object.entries(QUOTA_FIELDS)) {
       const value = bodyField(request.body, field);
       if (value === undefined) continue;
+      if (!owner.pays) {
+        throw bodyParamError(
+          `/${field}`,
+          value,
+          "a service provider pays no transfers: set its sub-merchants' quotas",
+        );
+      }
       if (value !== null && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)) {
         throw bodyParamError(`/${field}`, value, 'must be a whole number of fen, 1 or more, or null');
       }
@@ -175,10 +223,10 @@ const setRules: ControlAction = {
           `must list scenes among ${known.join(', ')}, or be null`,
         );
       }
-      rules.scenes = scenes ?? undefined;
+      setEnabledTransferScenes(deps.db, owner.mchid, (scenes as string[] | null) ?? undefined);
     }
-    savePayerRules(deps.db, mchid, rules);
-    return rulesBody(deps, mchid);
+    if (owner.pays) savePayerRules(deps.db, owner.mchid, rules);
+    return rulesBody(deps, owner);
   },
 };
 
@@ -186,15 +234,18 @@ const setRules: ControlAction = {
 export const control: ControlAction[] = [
   billAction(
     'confirm',
-    "The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill's authorization is declined",
+    'The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill\'s authorization is declined. Body {"openid"}: the confirming user, required when the bill names none',
     'user',
-    () => ({ type: 'userConfirm' }),
+    (request, bill) => ({ type: 'userConfirm', openid: confirmingUser(bill, request.body) }),
   ),
   billAction(
     'confirm-and-authorize',
-    'A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED)',
+    'A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED). Body {"openid"}: the confirming user, required when the bill names none',
     'user',
-    () => ({ type: 'userConfirmAndAuthorize' }),
+    (request, bill) => ({
+      type: 'userConfirmAndAuthorize',
+      openid: confirmingUser(bill, request.body),
+    }),
   ),
   billAction(
     'succeed',
@@ -223,8 +274,8 @@ export const control: ControlAction[] = [
   {
     method: 'GET',
     path: '/rules/:mchid',
-    summary: "A paying merchant's quotas (fen) and enabled transfer scenes",
+    summary: "A paying merchant's quotas (fen) and enabled transfer scenes (a service provider: scenes only)",
     actor: 'system',
-    handler: (deps, request) => rulesBody(deps, payerOf(deps, request.params['mchid'] ?? '')),
+    handler: (deps, request) => rulesBody(deps, rulesOwnerOf(deps, request.params['mchid'] ?? '')),
   },
 ];

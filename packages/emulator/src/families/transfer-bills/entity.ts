@@ -109,7 +109,8 @@ export function toCreateResponse(bill: TransferBillRecord, formatTime: FormatTim
 
 /**
  * The decrypted `resource` of MCHTRANSFER.BILL.FINISHED: `mch_id` for the ordinary merchant [DOC 4012712115];
- * the partner names `mchid` + `sub_mchid` are assumed.
+ * the partner names `mchid` + `sub_mchid` are assumed. `payment_method_type` 转账成功后返回 on the merchant page:
+ * the emulator's users receive into 零钱 (CFT), never a Hong Kong wallet (WPHK); the partner page was not available.
  */
 export function toNotificationResource(
   bill: TransferBillRecord,
@@ -128,5 +129,6 @@ export function toNotificationResource(
     fail_reason: bill.failReason,
     create_time: formatTime(bill.createTime),
     update_time: formatTime(bill.updateTime),
+    payment_method_type: merchant && bill.state === 'SUCCESS' ? 'CFT' : undefined,
   });
 }

@@ -25,6 +25,11 @@ export interface TransferBillMachineRecord {
   outBillNo: string;
   state: TransferBillState;
   transferAmount: number;
+  /**
+   * The receiving user. An A4 bill created with `authorization_info` and no openid names none until a user
+   * confirms it on the confirm page: that user receives the transfer [DOC 4014399293].
+   */
+  openid?: string | undefined;
   failReason?: string | undefined;
   /** The amount is held on the paying sub-merchant's balance (from WAIT_USER_CONFIRM until released or paid). */
   fundsLocked: boolean;
@@ -41,8 +46,8 @@ export type TransferBillEvent =
   | { type: 'accept' }
   | { type: 'lockFunds'; available: number }
   | { type: 'fundsOverdue' }
-  | { type: 'userConfirm' }
-  | { type: 'userConfirmAndAuthorize' }
+  | { type: 'userConfirm'; openid?: string | undefined }
+  | { type: 'userConfirmAndAuthorize'; openid?: string | undefined }
   | { type: 'confirmOverdue' }
   | { type: 'payout' }
   | { type: 'fail'; reason: string }
@@ -291,17 +296,24 @@ export function canTransition(record: TransferBillMachineRecord, event: Transfer
   return rowFor(record, event) !== undefined;
 }
 
-const EVENT_LABELS: Record<TransferBillEventName, string> = {
-  accept: 'it cannot be accepted',
-  lockFunds: 'funds cannot be locked',
-  fundsOverdue: 'it cannot expire for lack of funds',
-  userConfirm: 'the user cannot confirm receipt',
-  userConfirmAndAuthorize: 'the user cannot confirm receipt and authorize',
-  confirmOverdue: 'it cannot expire unconfirmed',
-  payout: 'it cannot be paid out',
-  fail: 'it cannot fail',
-  cancel: 'it cannot be cancelled',
-  finishCancel: 'its cancellation cannot finish',
+/**
+ * What each refusal says. No page words a refusal of these events, so each opens with a plain Chinese sentence in
+ * WeChat's style (docs/fidelity.md) and the English detail follows for the developer.
+ */
+const EVENT_LABELS: Record<TransferBillEventName, [chinese: string, english: string]> = {
+  accept: ['当前状态不支持受理', 'it cannot be accepted'],
+  lockFunds: ['当前状态不支持锁定资金', 'funds cannot be locked'],
+  fundsOverdue: ['当前状态不支持因资金不足关闭', 'it cannot expire for lack of funds'],
+  userConfirm: ['当前状态不支持用户确认收款', 'the user cannot confirm receipt'],
+  userConfirmAndAuthorize: [
+    '当前状态不支持用户确认收款并授权',
+    'the user cannot confirm receipt and authorize',
+  ],
+  confirmOverdue: ['当前状态不支持超时关闭', 'it cannot expire unconfirmed'],
+  payout: ['当前状态不支持打款', 'it cannot be paid out'],
+  fail: ['当前状态不支持置为失败', 'it cannot fail'],
+  cancel: ['当前状态不支持撤销', 'it cannot be cancelled'],
+  finishCancel: ['当前状态不支持完成撤销', 'its cancellation cannot finish'],
 };
 
 function refusal(record: TransferBillMachineRecord, event: TransferBillEvent): ApiError {
@@ -310,10 +322,11 @@ function refusal(record: TransferBillMachineRecord, event: TransferBillEvent): A
     ...new Set(transitions.filter((t) => t.event === event.type && (!t.when || t.unless)).map((t) => t.from)),
   ];
   const why = guarded?.unless ?? `allowed in ${allowed.join(', ')}`;
+  const [chinese, english] = EVENT_LABELS[event.type];
   return new ApiError(
     400,
     'INVALID_REQUEST',
-    `transfer bill ${record.outBillNo} is ${record.state}: ${EVENT_LABELS[event.type]} (${why})`,
+    `转账单${chinese} (transfer bill ${record.outBillNo} is ${record.state}: ${english} (${why}))`,
   );
 }
 
@@ -342,6 +355,13 @@ export function transition<R extends TransferBillMachineRecord>(
     next.failReason = row.failReason;
   }
   if (row.marksFundsShort) next.fundsShortSince = now;
+  // The user who confirms receives the transfer when the bill named none (A4 without openid).
+  if (
+    (event.type === 'userConfirm' || event.type === 'userConfirmAndAuthorize') &&
+    next.openid === undefined
+  ) {
+    next.openid = event.openid;
+  }
   let funds: FundsEffect | undefined;
   if (row.funds === 'lock') {
     funds = 'lock';

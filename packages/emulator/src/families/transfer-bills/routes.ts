@@ -3,7 +3,7 @@ import { ApiError } from '../../wire/api-error.js';
 import type { AuthorizationView, FamilyDeps, OperationCall, OperationHandler } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
-import { bodyParamError } from '../shared/param-error.js';
+import { enabledTransferScenes } from '../shared/transfer-scene.js';
 import { advance, applyEffects } from './advance.js';
 import {
   toCreateResponse,
@@ -85,7 +85,7 @@ function checkRepeatedCreate(bill: TransferBillRecord, canonical: string, kind: 
 function checkPayerRules(
   deps: FamilyDeps,
   payerMchid: string,
-  openid: string,
+  openid: string | undefined,
   body: CreateBody,
   now: number,
 ) {
@@ -96,11 +96,12 @@ function checkPayerRules(
     userName: body.user_name,
     recvStyle: body.user_recv_style?.type,
   };
-  checkTransferRequest(transfer, rules, payerMchid);
+  checkTransferRequest(transfer, enabledTransferScenes(deps.db, payerMchid), payerMchid);
   const [dayFrom, dayTo] = beijingDay(now);
   const [monthFrom, monthTo] = beijingMonth(now);
   checkQuotas(transfer, rules, {
-    userToday: spentBetween(deps.db, payerMchid, dayFrom, dayTo, openid),
+    // An A4 bill without openid has no user yet: the per-user quota cannot apply at create (UNCONFIRMED).
+    userToday: openid === undefined ? 0 : spentBetween(deps.db, payerMchid, dayFrom, dayTo, openid),
     today: spentBetween(deps.db, payerMchid, dayFrom, dayTo),
     thisMonth: spentBetween(deps.db, payerMchid, monthFrom, monthTo),
   });
@@ -166,23 +167,13 @@ function checkNotifyUrls(deps: FamilyDeps, body: CreateBody): void {
   }
 }
 
-/** A4: the authorization offered must be new; without one, the page requires openid. */
+/**
+ * A4: the authorization offered must be new. Without openid (allowed with `authorization_info`, the catalogue's
+ * rule requires one of the two) the bill names its user when one confirms it.
+ */
 function checkOffer(deps: FamilyDeps, mchid: string, body: CreateBody): void {
   const offered = body.authorization_info;
-  if (!offered) {
-    if (body.openid === undefined) {
-      throw bodyParamError('/openid', undefined, '未传入免确认收款授权信息时，openid为必填');
-    }
-    return;
-  }
-  // UNCONFIRMED: the page allows leaving openid out when authorization_info is given; the emulator needs a user.
-  if (body.openid === undefined) {
-    throw bodyParamError(
-      '/openid',
-      undefined,
-      'the emulator needs openid to know which user confirms (UNCONFIRMED)',
-    );
-  }
+  if (!offered) return;
   const taken = deps.authorizations.find(mchid, { outAuthorizationNo: offered.out_authorization_no });
   if (taken) {
     throw new ApiError(
@@ -215,7 +206,7 @@ function createBill(face: TransferBillFace, kind: CreateKind): OperationHandler 
     const payerMchid = face === 'partner' ? (body.sub_mchid ?? '') : mchid;
     const authorization = kind === 'authorized' ? authorizationInForce(deps, mchid, body) : undefined;
     if (kind === 'offer') checkOffer(deps, mchid, body);
-    const openid = authorization?.openid ?? body.openid ?? '';
+    const openid = authorization?.openid ?? body.openid;
     checkPayerRules(deps, payerMchid, openid, body, now);
     // A transfer under an authorization pays at once: a short balance is refused instead of waiting [DOC 4014399371].
     if (kind === 'authorized' && getBalance(deps.db, payerMchid).available < body.transfer_amount) {

@@ -1,6 +1,6 @@
 import { ApiError } from '../../wire/api-error.js';
 import { bodyParamError } from '../shared/param-error.js';
-import { checkTransferSceneEnabled, KNOWN_TRANSFER_SCENES } from '../shared/transfer-scene.js';
+import { checkTransferSceneEnabled } from '../shared/transfer-scene.js';
 import type { PayerRules } from './store.js';
 
 /**
@@ -58,10 +58,6 @@ export function quotasOf(rules: PayerRules): Record<QuotaName, number> {
   };
 }
 
-export function enabledScenesOf(rules: PayerRules): readonly string[] {
-  return rules.scenes ?? KNOWN_TRANSFER_SCENES;
-}
-
 export interface NewTransfer {
   transferAmount: number;
   transferSceneId: string;
@@ -77,12 +73,20 @@ export interface QuotaUsage {
 }
 
 /** Rules that depend on the request alone (and the merchant's enabled scenes). */
-export function checkTransferRequest(transfer: NewTransfer, rules: PayerRules, payerMchid: string): void {
+export function checkTransferRequest(
+  transfer: NewTransfer,
+  enabledScenes: readonly string[],
+  payerMchid: string,
+): void {
   // No page states a minimum, so the catalogue does not; a transfer of nothing is refused here.
   if (transfer.transferAmount < 1) {
-    throw bodyParamError('/transfer_amount', transfer.transferAmount, 'must be at least 1 fen');
+    throw bodyParamError(
+      '/transfer_amount',
+      transfer.transferAmount,
+      '转账金额不能小于1分 (must be at least 1 fen)',
+    );
   }
-  checkTransferSceneEnabled(transfer.transferSceneId, payerMchid, enabledScenesOf(rules));
+  checkTransferSceneEnabled(transfer.transferSceneId, payerMchid, enabledScenes);
   if (transfer.recvStyle === 'RED_PACKET' && transfer.transferAmount > RED_PACKET_MAX_AMOUNT) {
     throw bodyParamError(
       '/transfer_amount',

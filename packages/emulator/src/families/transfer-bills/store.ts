@@ -1,4 +1,5 @@
 import type { Database } from '../family.js';
+import { migrateTransferScenes } from '../shared/transfer-scene.js';
 import type { TransferBillMachineRecord, TransferBillState } from './machine.js';
 
 /** Which wire face created the bill: the ordinary merchant's (T1, A4, A5) or the service provider's (P1, …). */
@@ -23,7 +24,6 @@ export interface TransferBillRecord extends TransferBillMachineRecord {
   payerMchid: string;
   transferBillNo: string;
   appid: string;
-  openid: string;
   transferSceneId: string;
   transferRemark: string;
   userName?: string | undefined;
@@ -120,6 +120,13 @@ function upgradeLegacyTable(db: Database): void {
 export function migrate(db: Database): void {
   upgradeLegacyTable(db);
   db.exec(SCHEMA);
+  migrateTransferScenes(db);
+  // Scenes used to be kept with the payer's quotas; they are a merchant setting authorizations read too.
+  db.exec(`
+    INSERT OR IGNORE INTO merchant_transfer_scenes (mchid, scenes)
+      SELECT payer_mchid, scenes FROM transfer_payer_rules WHERE scenes IS NOT NULL;
+    UPDATE transfer_payer_rules SET scenes = NULL WHERE scenes IS NOT NULL;
+  `);
 }
 
 interface Row {
@@ -162,7 +169,8 @@ function fromRow(row: Row): TransferBillRecord {
     outBillNo: row.out_bill_no,
     transferBillNo: row.transfer_bill_no,
     appid: row.appid,
-    openid: row.openid,
+    // '' in the column: an A4 bill no user has confirmed yet names no openid.
+    openid: row.openid === '' ? undefined : row.openid,
     transferSceneId: row.transfer_scene_id,
     transferAmount: row.transfer_amount,
     transferRemark: row.transfer_remark,
@@ -206,7 +214,7 @@ export function insertBill(db: Database, bill: NewTransferBill): TransferBillRec
       bill.outBillNo,
       bill.transferBillNo,
       bill.appid,
-      bill.openid,
+      bill.openid ?? '',
       bill.transferSceneId,
       bill.transferAmount,
       bill.transferRemark,
@@ -270,12 +278,13 @@ export function updateBill(
 ): TransferBillRecord {
   const result = db
     .prepare(
-      `UPDATE transfer_bills SET state = ?, fail_reason = ?, funds_locked = ?, funds_short_since = ?,
-         update_time = ?, version = version + 1
+      `UPDATE transfer_bills SET state = ?, openid = ?, fail_reason = ?, funds_locked = ?,
+         funds_short_since = ?, update_time = ?, version = version + 1
        WHERE id = ? AND version = ?`,
     )
     .run(
       next.state,
+      next.openid ?? '',
       next.failReason ?? null,
       next.fundsLocked ? 1 : 0,
       next.fundsShortSince ?? null,
@@ -372,14 +381,12 @@ export function moveFunds(
   });
 }
 
-/** The limits a paying merchant set (or had raised) for its transfers, in fen, and its enabled scenes. */
+/** The limits a paying merchant set (or had raised) for its transfers, in fen (its scenes: shared/transfer-scene). */
 export interface PayerRules {
   perTransfer?: number | undefined;
   perUserPerDay?: number | undefined;
   perDay?: number | undefined;
   perMonth?: number | undefined;
-  /** Enabled transfer scenes; undefined: every scene. */
-  scenes?: string[] | undefined;
 }
 
 export function getPayerRules(db: Database, payerMchid: string): PayerRules {
@@ -389,7 +396,6 @@ export function getPayerRules(db: Database, payerMchid: string): PayerRules {
         per_user_per_day: number | null;
         per_day: number | null;
         per_month: number | null;
-        scenes: string | null;
       }
     | undefined;
   if (!row) return {};
@@ -398,23 +404,21 @@ export function getPayerRules(db: Database, payerMchid: string): PayerRules {
     perUserPerDay: row.per_user_per_day ?? undefined,
     perDay: row.per_day ?? undefined,
     perMonth: row.per_month ?? undefined,
-    scenes: row.scenes === null ? undefined : (JSON.parse(row.scenes) as string[]),
   };
 }
 
 export function savePayerRules(db: Database, payerMchid: string, rules: PayerRules): void {
   db.prepare(
-    `INSERT INTO transfer_payer_rules (payer_mchid, per_transfer, per_user_per_day, per_day, per_month, scenes)
-     VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO transfer_payer_rules (payer_mchid, per_transfer, per_user_per_day, per_day, per_month)
+     VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (payer_mchid) DO UPDATE SET per_transfer = excluded.per_transfer,
        per_user_per_day = excluded.per_user_per_day, per_day = excluded.per_day,
-       per_month = excluded.per_month, scenes = excluded.scenes`,
+       per_month = excluded.per_month`,
   ).run(
     payerMchid,
     rules.perTransfer ?? null,
     rules.perUserPerDay ?? null,
     rules.perDay ?? null,
     rules.perMonth ?? null,
-    rules.scenes === undefined ? null : JSON.stringify(rules.scenes),
   );
 }

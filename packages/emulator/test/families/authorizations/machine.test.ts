@@ -195,6 +195,8 @@ describe('authorizations machine', () => {
           const error = errorOf(() => transition(record, EVENTS[name], NOW));
           expect([error.status, error.code]).toEqual([400, 'INVALID_REQUEST']);
           expect(error.message).toContain(`plfk2020042013 is ${record.state}`);
+          // WeChat's words first: a plain Chinese message, the detail after it.
+          expect(error.message).toMatch(/^\p{Script=Han}/u);
           if (record.closeReason) expect(error.message).toContain(record.closeReason);
         });
       }

@@ -37,6 +37,7 @@ describe('authorizations.apply', () => {
     const error = errorOf(() => apply(env, { user_display_name: 'someone_else' }));
     expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
     expect(error.message).toContain('plfk2020042013 was already used with different parameters');
+    expect(error.message).toMatch(/^商户侧授权单号已存在但信息不一致/);
   });
 
   it('refuses the same body once the authorization is no longer pending: 400 INVALID_REQUEST', () => {

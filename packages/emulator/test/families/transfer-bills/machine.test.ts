@@ -150,6 +150,16 @@ describe('transferBills machine', () => {
     expect(plain.message).toContain('the bill offers no authorization');
   });
 
+  it('the confirming user becomes the payee of a bill that names none (A4 without openid), never replaces one', () => {
+    const offered = bill('WAIT_USER_CONFIRM', { offersAuthorization: true });
+    const confirmed = transition(offered, { type: 'userConfirmAndAuthorize', openid: 'o-user' }, NOW);
+    expect(confirmed.record).toMatchObject({ state: 'TRANSFERING', openid: 'o-user' });
+    const named = bill('WAIT_USER_CONFIRM', { openid: 'o-named' });
+    expect(transition(named, { type: 'userConfirm' }, NOW).record.openid).toBe('o-named');
+    expect(transition(named, { type: 'userConfirm', openid: 'o-named' }, NOW).record.openid).toBe('o-named');
+    expect(transition(bill('PROCESSING'), EVENTS['lockFunds (enough)']!, NOW).record.openid).toBeUndefined();
+  });
+
   it('an authorized bill (A5) never waits for the user: its lock goes straight to TRANSFERING with a payout', () => {
     const step = transition(bill('PROCESSING', { authorized: true }), EVENTS['lockFunds (enough)']!, NOW);
     expect(step.record.state).toBe('TRANSFERING');
@@ -220,6 +230,8 @@ describe('transferBills machine', () => {
           const error = errorOf(() => transition(record, event, NOW));
           expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
           expect(error.message).toContain(`plfk2020042013 is ${record.state}`);
+          // WeChat's words first: a plain Chinese message, the detail after it.
+          expect(error.message).toMatch(/^\p{Script=Han}/u);
         });
       }
     }
