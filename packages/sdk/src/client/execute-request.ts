@@ -1,12 +1,6 @@
 import { WechatPayDecryptError, WechatPayProtocolError } from '../errors/index.js';
-import {
-  getHeader,
-  type HeadersLike,
-  rsaOaepDecrypt,
-  signRequest,
-  unixSeconds,
-  verifySignedMessage,
-} from '../protocol/index.js';
+import { getHeader, type HeadersLike, rsaOaepDecrypt, signRequest, unixSeconds } from '../protocol/index.js';
+import { verifySignedMessageSync } from '../protocol/verify-response.js';
 import type { HttpResponse } from '../transport/http-exchange.js';
 import { type AttemptContext, runAttempts } from '../transport/run-attempts.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
@@ -79,7 +73,11 @@ export async function verifyWithClientKeys(
   body: string | Uint8Array,
 ): Promise<void> {
   await context.certificates?.prepare(getHeader(headers, 'Wechatpay-Serial'));
-  await verifySignedMessage({ headers, body, keyring: context.keyring, now: unixSeconds(context.now()) });
+  verifyWithKeyring(context, headers, body);
+}
+
+function verifyWithKeyring(context: ClientContext, headers: HeadersLike, body: string | Uint8Array): void {
+  verifySignedMessageSync({ headers, body, keyring: context.keyring, now: unixSeconds(context.now()) });
 }
 
 /**
@@ -152,7 +150,11 @@ async function sendAttempt(
   }
   // Fail closed: nothing from an unverified 2xx reaches the caller.
   if (prepared.verifyResponse) await prepared.verifyResponse(response, unixSeconds(context.now()));
-  else await verifyWithClientKeys(context, lowerCaseLookup(response.headers), response.bodyBytes);
+  else if (context.certificates) {
+    await verifyWithClientKeys(context, lowerCaseLookup(response.headers), response.bodyBytes);
+  }
+  // Fixed keys: nothing to wait for, so no extra turn of the microtask queue.
+  else verifyWithKeyring(context, lowerCaseLookup(response.headers), response.bodyBytes);
   return {
     data: parseSuccessBody(context, prepared, response),
     status: response.status,
