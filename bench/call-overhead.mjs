@@ -1,3 +1,4 @@
+import { randomFill } from 'node:crypto';
 import { bareClient } from './support/bare-client.mjs';
 import { measureWithCpu, signVerifyCpuMicros } from './support/call-cpu.mjs';
 import { benchKeys } from './support/machine.mjs';
@@ -28,8 +29,25 @@ const FLOOR_SECONDS = 0.15;
 const WARMUP_SECONDS = 0.3;
 const PATH = `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${OUT_AUTHORIZATION_NO}`;
 
+/** CPU per operation (median of rounds) of an async step repeated one at a time: what one wake-up costs. */
+async function wakeCpuMicros(step) {
+  const rounds = [];
+  for (let round = 0; round < 7; round++) {
+    const before = process.cpuUsage();
+    for (let i = 0; i < 300; i++) await step();
+    const cpu = process.cpuUsage(before);
+    rounds.push((cpu.user + cpu.system) / 300);
+  }
+  return median(rounds);
+}
+
 export async function run() {
   const keys = benchKeys();
+  // What a call at concurrency 1 pays per wait, apart from any work: the event loop going idle and being woken
+  // (a 1 ms timer), and a round trip to the thread pool for a job too small to wait for.
+  const scratch = Buffer.alloc(16);
+  const loopWake = await wakeCpuMicros(() => new Promise((resolve) => setTimeout(resolve, 1)));
+  const poolTrip = await wakeCpuMicros(() => new Promise((resolve) => randomFill(scratch, resolve)));
   const server = await startReplayServer(keys);
   try {
     const bare = (options) =>
@@ -58,7 +76,10 @@ export async function run() {
     }
 
     const names = Object.keys(clients);
-    const rows = [];
+    const rows = [
+      row('event loop idle + woken by a 1 ms timer, CPU', loopWake, 'µs'),
+      row('thread-pool round trip, 16-byte randomFill, CPU', poolTrip, 'µs'),
+    ];
     const notes = [];
     for (const concurrency of CONCURRENCIES) {
       for (const call of Object.values(clients)) {
