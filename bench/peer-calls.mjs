@@ -1,8 +1,7 @@
-import { sign, verify } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Wechatpay } from 'wechatpay-axios-plugin';
 import { bareClient } from './support/bare-client.mjs';
-import { benchKeys, SAMPLE_MESSAGE } from './support/machine.mjs';
+import { measureWithCpu, signVerifyCpuMicros } from './support/call-cpu.mjs';
+import { benchKeys } from './support/machine.mjs';
 import { measureAsync } from './support/measure.mjs';
 import {
   MCHID,
@@ -29,37 +28,11 @@ const CONCURRENCIES = [1, 32];
 const SECONDS = 3;
 const ROUNDS = 4;
 const WARMUP_SECONDS = 0.5;
-/**
- * CPU microseconds of one sync RSA-2048 sign plus one verify, read from process.cpuUsage like the calls below,
- * so that a loaded machine (where wall time per operation grows) does not inflate the floor.
- */
-function signVerifyCpuMicros(keys) {
-  const run = () =>
-    verify('sha256', SAMPLE_MESSAGE, keys.publicKey, sign('sha256', SAMPLE_MESSAGE, keys.privateKey));
-  for (let i = 0; i < 20; i++) run();
-  const before = process.cpuUsage();
-  const end = performance.now() + 1_000;
-  let ops = 0;
-  do {
-    run();
-    ops++;
-  } while (performance.now() < end);
-  const cpu = process.cpuUsage(before);
-  return (cpu.user + cpu.system) / ops;
-}
 
 function expectAnswer(data, client) {
   if (data?.out_authorization_no !== OUT_AUTHORIZATION_NO) {
     throw new Error(`peer-calls: ${client} got an unexpected answer ${JSON.stringify(data)}`);
   }
-}
-
-/** measureAsync plus the CPU this whole process (main thread and thread pool) spent during the measurement. */
-async function measureWithCpu(fn, options) {
-  const before = process.cpuUsage();
-  const result = await measureAsync(fn, { ...options, warmup: false });
-  const cpu = process.cpuUsage(before);
-  return { ...result, cpuMicros: cpu.user + cpu.system };
 }
 
 /** Rounds → one rate over their total time, CPU per call over all their calls. */

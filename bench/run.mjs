@@ -16,6 +16,7 @@ const BENCHMARKS = [
   'peer-signing',
   'verify',
   'peer-calls',
+  'call-overhead',
   'emulator-throughput',
   'startup-memory',
   'emulator-load',

@@ -45,6 +45,7 @@ export type { WechatPayNotifications } from './client/notifications-api.js';
 export type { GenericRequest, HttpMethod } from './client/prepare-generic.js';
 export { type ResponseInfo, WechatPayPromise, type WithResponse } from './client/response-promise.js';
 export { SDK_VERSION } from './client/sdk-version.js';
+export type { TrustedCaInput } from './client/trusted-ca.js';
 export { type DownloadedPlatformCertificate, WechatPay } from './client/wechat-pay.js';
 export type {
   CallOptions,

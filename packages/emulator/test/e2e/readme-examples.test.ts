@@ -1,4 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { connect } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { WechatPay } from '@wxpay-kit/sdk';
+import { createSelfSignedCertificate } from '@wxpay-kit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The SDK's loopback forward proxy (CONNECT tunnels, absolute-form forwarding, 407 without credentials).
+import { TinyProxy } from '../../../sdk/test/support/tiny-proxy.js';
 import { type E2eHarness, startE2e } from './support/e2e-harness.js';
 
 // The README's SDK examples, call for call, with the numbers as the README prints them: a fresh emulator has these
@@ -57,11 +64,27 @@ describe('README examples', () => {
     });
     expect(bill.state).toBe('WAIT_USER_CONFIRM');
     expect(bill.user_name).toBe('张三');
-    const cancelled = await wxpay.transferBills.partnerCancel({
-      out_bill_no: 'plfk2020042013',
-      sub_mchid: '1900000211',
-    });
-    expect(cancelled.state).toBe('CANCELING');
+    // README "Request-ID, status and headers of a successful call", as written there.
+    const logged: unknown[] = [];
+    const logger = { info: (fields: unknown, message: string) => logged.push([fields, message]) };
+    const { data, requestId, status, headers, url, attempts } = await wxpay.transferBills
+      .partnerCancel({ out_bill_no: 'plfk2020042013', sub_mchid: '1900000211' })
+      .withResponse();
+    logger.info({ requestId, state: data.state }, 'transfer cancel accepted');
+    expect(data.state).toBe('CANCELING');
+    expect(requestId).toMatch(/\S/);
+    expect(headers['request-id']).toBe(requestId);
+    expect(headers['wechatpay-signature']).toEqual(expect.any(String));
+    expect({ status, attempts }).toEqual({ status: 200, attempts: 1 });
+    expect(url).toBe(
+      `${h.emulator.url}/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/plfk2020042013/cancel`,
+    );
+    expect(logged).toEqual([[{ requestId, state: 'CANCELING' }, 'transfer cancel accepted']]);
+
+    const certificates = await wxpay.request({ method: 'GET', path: '/v3/certificates' }).withResponse();
+    expect(certificates.status).toBe(200);
+    expect(certificates.requestId).toBe(certificates.headers['request-id']);
+    expect(certificates.data).toEqual({ data: expect.any(Array) });
   });
 
   it('authorizations.partnerApply, .partnerGet, .partnerClose', async () => {
@@ -190,5 +213,65 @@ describe('README examples', () => {
     expect(confirmed).toMatchObject({ applyment_id, sub_mchid: '1900000109' });
     const after = await wxpay.cancelWithdraws.getByApplymentId({ applyment_id });
     expect(after.cancel_state).toBe('SYSTEM_PROCESSING');
+  });
+});
+
+describe('README "Egress proxy, your own agent, your own fetch"', () => {
+  let proxy: TinyProxy;
+  let front: TlsServer;
+  let frontUrl: string;
+  let caPem: string;
+
+  // The emulator speaks http; a TLS front on loopback (self-signed, for localhost) stands in for an https endpoint,
+  // so the client reaches it the way it reaches WeChat Pay through an egress proxy: a CONNECT tunnel, then TLS.
+  beforeAll(async () => {
+    proxy = await TinyProxy.start({ user: 'user', password: 'password' });
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const now = Date.now();
+    caPem = createSelfSignedCertificate({
+      privateKey,
+      serialNo: '5A',
+      commonName: 'localhost',
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 3_600_000),
+    });
+    const emulator = new URL(h.emulator.url);
+    front = createTlsServer(
+      { key: privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: caPem },
+      (tls) => {
+        const upstream = connect(Number(emulator.port), emulator.hostname);
+        tls.pipe(upstream).pipe(tls);
+        upstream.on('error', () => tls.destroy());
+        tls.on('error', () => upstream.destroy());
+      },
+    );
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const address = front.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    frontUrl = `https://localhost:${address.port}`;
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await new Promise<void>((resolve) => front.close(() => resolve()));
+  });
+
+  it('proxy with credentials and a ca of your own: signed calls through a CONNECT tunnel, verified end to end', async () => {
+    const options = { ...h.emulator.clientOptions('ordinary'), baseUrl: frontUrl, retry: false as const };
+    const proxied = proxy.url.replace('http://', 'http://user:password@');
+    const wxpay = new WechatPay({ ...options, proxy: proxied, ca: caPem });
+    const answer = await wxpay.request({ method: 'GET', path: '/v3/certificates' }).withResponse();
+    expect(answer.status).toBe(200);
+    expect(answer.url).toBe(`${frontUrl}/v3/certificates`);
+    expect(proxy.log.map((entry) => [entry.method, entry.target])).toEqual([
+      ['CONNECT', frontUrl.replace('https://', '')],
+    ]);
+    expect(proxy.log[0]?.proxyAuthorization).toBe(`Basic ${Buffer.from('user:password').toString('base64')}`);
+
+    // Without the ca, the same client refuses the endpoint's certificate before anything is sent.
+    const untrusting = new WechatPay({ ...options, proxy: proxied });
+    await expect(untrusting.request({ method: 'GET', path: '/v3/certificates' })).rejects.toMatchObject({
+      name: 'WechatPayNetworkError',
+      cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+    });
   });
 });

@@ -1,12 +1,6 @@
-import { WechatPayDecryptError, WechatPayProtocolError } from '../errors/index.js';
-import {
-  getHeader,
-  type HeadersLike,
-  rsaOaepDecrypt,
-  signRequest,
-  unixSeconds,
-  verifySignedMessage,
-} from '../protocol/index.js';
+import { WechatPayDecryptError, WechatPayProtocolError, WechatPaySignatureError } from '../errors/index.js';
+import { getHeader, type HeadersLike, rsaOaepDecrypt, signRequest, unixSeconds } from '../protocol/index.js';
+import { verifySignedMessageSync } from '../protocol/verify-response.js';
 import type { HttpResponse } from '../transport/http-exchange.js';
 import { type AttemptContext, runAttempts } from '../transport/run-attempts.js';
 import { apiErrorFromResponse } from './api-error-from-response.js';
@@ -79,7 +73,25 @@ export async function verifyWithClientKeys(
   body: string | Uint8Array,
 ): Promise<void> {
   await context.certificates?.prepare(getHeader(headers, 'Wechatpay-Serial'));
-  await verifySignedMessage({ headers, body, keyring: context.keyring, now: unixSeconds(context.now()) });
+  verifyWithKeyring(context, headers, body);
+}
+
+function verifyWithKeyring(context: ClientContext, headers: HeadersLike, body: string | Uint8Array): void {
+  verifySignedMessageSync({ headers, body, keyring: context.keyring, now: unixSeconds(context.now()) });
+}
+
+/** The same failure, saying which answer it was: the `Request-ID` a support ticket to WeChat Pay quotes. */
+function withAnswerDetails(error: WechatPaySignatureError, response: HttpResponse): WechatPaySignatureError {
+  // An empty header is no Request-ID either.
+  const requestId = response.headers['request-id'] || undefined;
+  const named = new WechatPaySignatureError(
+    error.reason,
+    `${error.message} (HTTP ${response.status}, Request-ID ${requestId ?? 'none'})`,
+    { header: error.header, serial: error.serial, requestId, status: response.status },
+  );
+  // Keep where the check failed, not where it was renamed.
+  if (error.stack) named.stack = error.stack.replace(error.message, named.message);
+  return named;
 }
 
 /**
@@ -151,8 +163,16 @@ async function sendAttempt(
     throw apiErrorFromResponse({ response, operation: prepared.operation, method, url });
   }
   // Fail closed: nothing from an unverified 2xx reaches the caller.
-  if (prepared.verifyResponse) await prepared.verifyResponse(response, unixSeconds(context.now()));
-  else await verifyWithClientKeys(context, lowerCaseLookup(response.headers), response.bodyBytes);
+  try {
+    if (prepared.verifyResponse) await prepared.verifyResponse(response, unixSeconds(context.now()));
+    else if (context.certificates) {
+      await verifyWithClientKeys(context, lowerCaseLookup(response.headers), response.bodyBytes);
+    }
+    // Fixed keys: nothing to wait for, so no extra turn of the microtask queue.
+    else verifyWithKeyring(context, lowerCaseLookup(response.headers), response.bodyBytes);
+  } catch (error) {
+    throw error instanceof WechatPaySignatureError ? withAnswerDetails(error, response) : error;
+  }
   return {
     data: parseSuccessBody(context, prepared, response),
     status: response.status,

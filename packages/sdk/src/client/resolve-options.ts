@@ -18,6 +18,7 @@ import {
   type RetryOptions,
 } from '../transport/retry-policy.js';
 import { sleep as realSleep, type Sleep } from '../transport/sleep.js';
+import { resolveTrustedCa } from './trusted-ca.js';
 import { defaultUserAgent } from './user-agent.js';
 import type { ManagedPlatformCertificates, WechatPayHooks, WechatPayOptions } from './wechat-pay-options.js';
 
@@ -236,17 +237,27 @@ function checkProxyUrl(value: unknown): URL {
 
 /** The transport: the user's fetch, or node:http with the user's agent or proxy (at most one of the three). */
 function resolveSender(options: WechatPayOptions): HttpSender {
-  const { fetch: fetchFunction, proxy, agent } = options;
+  const { fetch: fetchFunction, proxy, agent, ca } = options;
   const given = (['fetch', 'proxy', 'agent'] as const).filter((name) => options[name] !== undefined);
   if (given.length > 1) {
     fail(given[1] as string, `cannot be combined with ${given[0]}: each one decides how requests are sent`);
+  }
+  if (ca !== undefined && (fetchFunction !== undefined || agent !== undefined)) {
+    fail(
+      'ca',
+      `cannot be combined with ${fetchFunction !== undefined ? 'fetch' : 'agent'}, which makes its own TLS connections: give it the CA instead`,
+    );
   }
   if (fetchFunction !== undefined)
     return createFetchSender(checkFunction<FetchFunction>('fetch', fetchFunction));
   if (agent !== undefined && !(agent instanceof Agent)) {
     fail('agent', 'must be an http.Agent or https.Agent (or an object extending one)');
   }
-  return createNodeHttpSender({ agent, proxy: proxy === undefined ? undefined : checkProxyUrl(proxy) });
+  return createNodeHttpSender({
+    agent,
+    proxy: proxy === undefined ? undefined : checkProxyUrl(proxy),
+    ca: ca === undefined ? undefined : resolveTrustedCa(ca),
+  });
 }
 
 /** Validates every option eagerly, so a bad key path fails at startup rather than on the first payment. */

@@ -81,8 +81,29 @@ function checkPart(
   throw invalid(spec, { field, value: getAtPointer(part, field), issue, location });
 }
 
-function propertyNames(schema: TObject | undefined): string[] {
-  return schema ? Object.keys(schema.properties) : [];
+/** Which part each field of an operation belongs to: computed once per row, not on every call. */
+interface FieldParts {
+  params: ReadonlySet<string>;
+  query: ReadonlySet<string>;
+  body: ReadonlySet<string>;
+  /** Every field, for the error about an unknown one. */
+  accepted: string;
+}
+
+const fieldPartsByOperation = new WeakMap<OperationSpec, FieldParts>();
+
+function fieldParts(spec: OperationSpec): FieldParts {
+  let parts = fieldPartsByOperation.get(spec);
+  if (!parts) {
+    const names = (schema: TObject | undefined) => (schema ? Object.keys(schema.properties) : []);
+    const params = new Set(names(spec.params));
+    const query = new Set(names(spec.query));
+    const body = new Set(names(spec.body));
+    const accepted = [...params, ...query, ...body].join(', ') || 'no fields';
+    parts = { params, query, body, accepted };
+    fieldPartsByOperation.set(spec, parts);
+  }
+  return parts;
 }
 
 /**
@@ -102,9 +123,7 @@ export function validateAndSplit(spec: OperationSpec, input: unknown): SplitInpu
     });
   }
 
-  const paramNames = new Set(propertyNames(spec.params));
-  const queryNames = new Set(propertyNames(spec.query));
-  const bodyNames = new Set(propertyNames(spec.body));
+  const { params: paramNames, query: queryNames, body: bodyNames, accepted } = fieldParts(spec);
   const split: SplitInput = { params: {}, query: {}, body: spec.body ? {} : undefined };
 
   for (const [name, value] of Object.entries(input)) {
@@ -112,7 +131,6 @@ export function validateAndSplit(spec: OperationSpec, input: unknown): SplitInpu
     if (value === undefined) continue;
     const known = paramNames.has(name) || queryNames.has(name) || bodyNames.has(name);
     if (!known) {
-      const accepted = [...paramNames, ...queryNames, ...bodyNames].join(', ') || 'no fields';
       throw invalid(spec, {
         field: `/${escapePointerToken(name)}`,
         value,

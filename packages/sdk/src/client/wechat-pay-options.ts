@@ -6,6 +6,7 @@ import type { RetryOptions } from '../transport/retry-policy.js';
 import type { RetryEvent } from '../transport/run-attempts.js';
 import type { Sleep } from '../transport/sleep.js';
 import type { TokenStore } from '../transport/token-store.js';
+import type { TrustedCaInput } from './trusted-ca.js';
 
 export interface WechatPayOptions {
   /** 商户号 of the caller (for service-provider and platform calls, the provider's / platform's number). */
@@ -64,6 +65,13 @@ export interface WechatPayOptions {
    * the SDK's keep-alive agents: custom CA, client certificate, socket limits. It must fit the base URL's scheme.
    */
   agent?: Agent | undefined;
+  /**
+   * Certificates to trust for an https `baseUrl` in place of Node's default roots: a private CA, a TLS-inspecting
+   * egress proxy's CA, a test server's self-signed certificate. PEM text (one or a bundle), PEM or DER bytes, or a
+   * list; each is parsed at construction. Works directly and through `proxy`; not with `fetch` or `agent`, which
+   * make their own TLS connections (give them the CA instead).
+   */
+  ca?: TrustedCaInput | undefined;
   hooks?: WechatPayHooks | undefined;
   /** Clock in epoch milliseconds (signing timestamps, verification skew, rate limits); defaults to Date.now. */
   now?: (() => number) | undefined;

@@ -147,7 +147,9 @@ export class WechatPay {
   async #call<T>(readOptions: () => CallOptions, prepare: () => PreparedRequest): Promise<WithResponse<T>> {
     try {
       const options = readOptions();
-      await this.#certificatesForEncryption();
+      // Awaited only when there is something to wait for: most clients have fixed keys.
+      const certificatesReady = this.#certificatesForEncryption();
+      if (certificatesReady) await certificatesReady;
       return (await executeRequest(this.#context, prepare(), options)) as WithResponse<T>;
     } catch (error) {
       callHook(this.#context.hooks, 'onError', error);

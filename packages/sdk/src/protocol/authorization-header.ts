@@ -18,22 +18,25 @@ export interface AuthorizationInput {
   signature: string;
 }
 
+const UNSAFE_VALUE = /["\r\n]/;
+
 /** The header value in the attribute order of WeChat Pay's own WXPayUtility sample. */
 export function buildAuthorization(input: AuthorizationInput): string {
+  const { mchid, nonce, signature, serialNo } = input;
+  const timestamp = String(input.timestamp);
   const values: Record<AttributeName, string> = {
-    mchid: input.mchid,
-    nonce_str: input.nonce,
-    signature: input.signature,
-    timestamp: String(input.timestamp),
-    serial_no: input.serialNo,
+    mchid,
+    nonce_str: nonce,
+    signature,
+    timestamp,
+    serial_no: serialNo,
   };
   for (const name of ATTRIBUTES) {
-    if (values[name] === '' || /["\r\n]/.test(values[name])) {
+    if (values[name] === '' || UNSAFE_VALUE.test(values[name])) {
       throw new TypeError(`buildAuthorization: ${name} must be non-empty and contain no quote or line break`);
     }
   }
-  const attributes = ATTRIBUTES.map((name) => `${name}="${values[name]}"`).join(',');
-  return `${AUTHORIZATION_SCHEME} ${attributes}`;
+  return `${AUTHORIZATION_SCHEME} mchid="${mchid}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${serialNo}"`;
 }
 
 export interface ParsedAuthorization {

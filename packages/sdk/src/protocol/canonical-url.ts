@@ -1,6 +1,21 @@
 /** A path or query value as the SDK accepts it; numbers and booleans are written in their usual text form. */
 export type UrlValue = string | number | boolean;
 
+/** A path template split once: literal text at even indexes, placeholder names at odd ones. */
+const compiledTemplates = new Map<string, readonly string[]>();
+/** Catalogue paths are a few dozen; a caller building templates on the fly must not grow the cache forever. */
+const MAX_COMPILED_TEMPLATES = 512;
+
+function compileTemplate(template: string): readonly string[] {
+  let parts = compiledTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{([^{}]+)\}/);
+    if (compiledTemplates.size >= MAX_COMPILED_TEMPLATES) compiledTemplates.clear();
+    compiledTemplates.set(template, parts);
+  }
+  return parts;
+}
+
 /**
  * `/a/{x}/b` + `{ x: 'p q/1' }` → `/a/p%20q%2F1/b`. Every placeholder must have a non-empty value: an empty
  * segment would address a different resource (`//`), so it is refused rather than sent. So are `.` and `..`,
@@ -10,7 +25,10 @@ export function expandPath(
   template: string,
   params: Readonly<Record<string, UrlValue | undefined | null>> = {},
 ): string {
-  return template.replace(/\{([^{}]+)\}/g, (_placeholder, name: string) => {
+  const parts = compileTemplate(template);
+  let path = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
     const value = params[name];
     if (value === undefined || value === null) {
       throw new TypeError(`expandPath: missing path parameter "${name}" for ${template}`);
@@ -22,8 +40,9 @@ export function expandPath(
         `expandPath: path parameter "${name}" is "${text}", which the URL parser would resolve away; it cannot be sent`,
       );
     }
-    return encodeURIComponent(text);
-  });
+    path += encodeURIComponent(text) + (parts[i + 1] as string);
+  }
+  return path;
 }
 
 /**

@@ -11,9 +11,15 @@ function toBytes(data: SignInput): Buffer {
     : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** Strict standard Base64, or undefined: Buffer.from(…, 'base64') would silently skip junk characters. */
+/**
+ * Strict standard Base64, or undefined: Buffer.from(…, 'base64') would silently skip junk characters. Canonical
+ * text (what every encoder writes) re-encodes to itself, which is cheaper to check than the pattern; anything
+ * else still passes only if it matches the pattern (e.g. non-zero bits before the padding).
+ */
 export function decodeBase64Strict(text: string): Buffer | undefined {
-  return BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
+  const decoded = Buffer.from(text, 'base64');
+  if (decoded.toString('base64') === text) return decoded;
+  return BASE64.test(text) ? decoded : undefined;
 }
 
 /** SHA256withRSA (RSASSA-PKCS1-v1_5) → Base64. The callback form runs on the libuv pool, off the event loop. */

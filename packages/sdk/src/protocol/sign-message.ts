@@ -1,20 +1,26 @@
 /** A message body: strings are UTF-8; bytes are signed exactly as given. */
 export type MessageBody = string | Uint8Array;
 
-function bodyBytes(body: MessageBody | undefined): Buffer {
-  if (body === undefined) return Buffer.alloc(0);
-  return typeof body === 'string'
-    ? Buffer.from(body, 'utf8')
-    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-}
+const LINE_BREAK = /[\r\n]/;
 
 function checkLine(what: string, value: string): void {
   // A line break inside a field would shift every following line of the message and sign something else.
-  if (/[\r\n]/.test(value)) throw new TypeError(`sign message: ${what} must not contain a line break`);
+  if (LINE_BREAK.test(value)) throw new TypeError(`sign message: ${what} must not contain a line break`);
 }
 
-function joinLines(head: string[], body: MessageBody | undefined): Buffer {
-  return Buffer.concat([Buffer.from(head.join('\n') + '\n', 'utf8'), bodyBytes(body), Buffer.from('\n')]);
+const NEWLINE = Buffer.from('\n');
+
+/** `head` (the lines before the body, already joined), the body, and the final line break, as UTF-8 bytes. */
+function joinLines(head: string, body: MessageBody | undefined): Buffer {
+  // A string body is encoded with its lines in one pass: the same bytes as encoding each part on its own,
+  // since the line breaks between them leave no surrogate pair to split.
+  if (body === undefined) return Buffer.from(`${head}\n\n`, 'utf8');
+  if (typeof body === 'string') return Buffer.from(`${head}\n${body}\n`, 'utf8');
+  return Buffer.concat([
+    Buffer.from(`${head}\n`, 'utf8'),
+    Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    NEWLINE,
+  ]);
 }
 
 export interface RequestSignMessageInput {
@@ -40,7 +46,7 @@ export function buildRequestSignMessage(input: RequestSignMessageInput): Buffer 
   checkLine('url', input.url);
   checkLine('timestamp', timestamp);
   checkLine('nonce', input.nonce);
-  return joinLines([method, input.url, timestamp, input.nonce], input.body);
+  return joinLines(`${method}\n${input.url}\n${timestamp}\n${input.nonce}`, input.body);
 }
 
 export interface ResponseSignMessageInput {
@@ -55,5 +61,5 @@ export function buildResponseSignMessage(input: ResponseSignMessageInput): Buffe
   const timestamp = String(input.timestamp);
   checkLine('timestamp', timestamp);
   checkLine('nonce', input.nonce);
-  return joinLines([timestamp, input.nonce], input.body);
+  return joinLines(`${timestamp}\n${input.nonce}`, input.body);
 }

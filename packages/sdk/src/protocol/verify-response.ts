@@ -49,6 +49,14 @@ function unknownSerialMessage(serial: string, keyring: PlatformKeyring, now: num
  * BAD_SIGNATURE like any other forged signature.
  */
 export async function verifySignedMessage(input: VerifySignedMessageInput): Promise<void> {
+  verifySignedMessageSync(input);
+}
+
+/**
+ * `verifySignedMessage` without the promise, for callers already inside an async step (the client's response
+ * path): the check is synchronous anyway, and each extra await is a turn of the microtask queue per call.
+ */
+export function verifySignedMessageSync(input: VerifySignedMessageInput): void {
   const { headers, keyring, now, maxSkewSeconds = MAX_SKEW_SECONDS } = input;
   if (!Number.isFinite(now) || now > 1e11) {
     throw new TypeError(`verifySignedMessage: now must be Unix seconds, got ${now} (milliseconds?)`);

@@ -23,6 +23,11 @@ export interface NodeHttpSenderOptions {
   agent?: HttpAgent | undefined;
   /** Routes through an HTTP(S) forward proxy: CONNECT tunnels for https targets, absolute-form for http ones. */
   proxy?: URL | undefined;
+  /**
+   * PEM certificates trusted for https targets in place of Node's default roots (a private CA, a TLS-inspecting
+   * egress, a test server), directly or through `proxy`. Not with `agent`, which carries its own TLS settings.
+   */
+  ca?: string[] | undefined;
 }
 
 /** Where one origin's requests go: which agent, and whether the request-target is absolute (forward proxy). */
@@ -71,7 +76,14 @@ function splitUrl(url: string): { origin: string; path: string } {
  * bytes received (a leading BOM included), which is what the response signature covers.
  */
 export function createNodeHttpSender(options: NodeHttpSenderOptions = {}): HttpSender {
-  const proxied = options.proxy ? createProxyAgents(options.proxy) : undefined;
+  const tls = options.ca ? { ca: options.ca } : {};
+  const proxied = options.proxy ? createProxyAgents(options.proxy, tls) : undefined;
+  // A custom CA gets an https agent of its own: its connections are never shared with clients trusting the defaults.
+  const agents =
+    proxied ??
+    (options.ca
+      ? { http: sharedAgents().http, https: new HttpsAgent({ ...KEEP_ALIVE_AGENT_OPTIONS, ...tls }) }
+      : undefined);
   const routes = new Map<string, Route>();
 
   const routeFor = (origin: string): Route => {
@@ -79,12 +91,12 @@ export function createNodeHttpSender(options: NodeHttpSenderOptions = {}): HttpS
     if (route) return route;
     const url = new URL(origin);
     const secure = url.protocol === 'https:';
-    const agents = proxied ?? sharedAgents();
+    const { http, https } = agents ?? sharedAgents();
     route = {
       secure,
       hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),
-      agent: options.agent ?? (secure ? agents.https : agents.http),
+      agent: options.agent ?? (secure ? https : http),
       absoluteForm: proxied !== undefined && !secure,
       proxyAuthorization: proxied && !secure ? proxied.proxy.authorization : undefined,
     };

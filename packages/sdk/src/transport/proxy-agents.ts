@@ -120,8 +120,8 @@ export function openTunnel(proxy: ProxyEndpoint, host: string, port: number): Pr
 class TunnelingAgent extends HttpsAgent {
   readonly #proxy: ProxyEndpoint;
 
-  constructor(proxy: ProxyEndpoint) {
-    super(KEEP_ALIVE_AGENT_OPTIONS);
+  constructor(proxy: ProxyEndpoint, tls: TargetTlsOptions) {
+    super({ ...KEEP_ALIVE_AGENT_OPTIONS, ...tls });
     this.#proxy = proxy;
   }
 
@@ -161,7 +161,12 @@ export interface ProxyAgents {
   proxy: ProxyEndpoint;
 }
 
-export function createProxyAgents(url: URL): ProxyAgents {
+/** TLS settings for https targets (not for the proxy itself): `ca` replaces Node's default trusted roots. */
+export interface TargetTlsOptions {
+  ca?: string[] | undefined;
+}
+
+export function createProxyAgents(url: URL, tls: TargetTlsOptions = {}): ProxyAgents {
   const proxy = parseProxyUrl(url);
-  return { https: new TunnelingAgent(proxy), http: new ForwardingAgent(proxy), proxy };
+  return { https: new TunnelingAgent(proxy, tls), http: new ForwardingAgent(proxy), proxy };
 }

@@ -459,6 +459,38 @@ describe('response verification', () => {
     },
   );
 
+  it.each([
+    ['a 200 with a forged signature', 200, 'badSignature', 'BAD_SIGNATURE'],
+    ['a 204 without its signature headers', 204, 'missingSignature', 'MISSING_HEADER'],
+  ] as const)(
+    'names the answer of %s: its Request-ID and status, as an API error does',
+    async (_what, status, forge, reason) => {
+      primary.reply({ status, body: status === 204 ? undefined : authorization, forge });
+      const wxpay = testClient(primary.baseUrl);
+      const call =
+        status === 204
+          ? wxpay.authorizations.close({ out_authorization_no: 'plfk2020042013' })
+          : wxpay.authorizations.get({ out_authorization_no: 'plfk2020042013' });
+      const failure = (await call.catch((e: unknown) => e)) as WechatPaySignatureError;
+      expect(failure).toBeInstanceOf(WechatPaySignatureError);
+      expect(failure.requestId).toMatch(/^TEST-REQUEST-\d+$/);
+      expect(failure).toMatchObject({ reason, status, retryable: false });
+      expect(failure.message).toContain(`(HTTP ${status}, Request-ID ${failure.requestId})`);
+      // The stack still starts where verification failed, under the new message.
+      expect(failure.stack).toContain(failure.message);
+      expect(failure.stack).toMatch(/verify-response/);
+    },
+  );
+
+  it('a signature failure without a Request-ID says so rather than inventing one', async () => {
+    primary.reply({ status: 200, body: authorization, forge: 'badSignature', headers: { 'Request-ID': '' } });
+    const failure = (await testClient(primary.baseUrl)
+      .authorizations.get({ out_authorization_no: 'plfk2020042013' })
+      .catch((e: unknown) => e)) as WechatPaySignatureError;
+    expect(failure).toMatchObject({ reason: 'BAD_SIGNATURE', status: 200 });
+    expect(failure.message).toMatch(/Request-ID none\)$/);
+  });
+
   it('rejects the WECHATPAY/SIGNTEST/ probe even on a 204', async () => {
     primary.reply({ status: 204, forge: 'probe' });
     const wxpay = testClient(primary.baseUrl);

@@ -14,6 +14,16 @@ describe('expandPath', () => {
     expect(expandPath('/{a}/{b}', { a: 1, b: '中' })).toBe('/1/%E4%B8%AD');
   });
 
+  it('expands a template again with other values, adjacent placeholders and literal braces alike', () => {
+    expect(expandPath('/a/{x}', { x: 'one' })).toBe('/a/one');
+    expect(expandPath('/a/{x}', { x: 'two' })).toBe('/a/two');
+    expect(expandPath('/{a}{b}/{}', { a: 'x', b: 'y' })).toBe('/xy/{}');
+  });
+
+  it('keeps expanding correctly past the bound of its template cache', () => {
+    for (let i = 0; i < 1200; i++) expect(expandPath(`/t${i}/{id}`, { id: i })).toBe(`/t${i}/${i}`);
+  });
+
   it('throws naming a missing parameter', () => {
     expect(() => expandPath('/a/{out_bill_no}', {})).toThrow(/missing path parameter "out_bill_no"/);
   });

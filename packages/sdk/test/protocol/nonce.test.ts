@@ -16,6 +16,12 @@ describe('generateNonce', () => {
     expect(new Set(Array.from({ length: 100 }, () => generateNonce())).size).toBe(100);
   });
 
+  it('draws fresh bytes across batches: 2,000 nonces (several refills of the random pool) are all distinct', () => {
+    const nonces = Array.from({ length: 2000 }, () => generateNonce());
+    expect(new Set(nonces).size).toBe(2000);
+    for (const nonce of nonces) expect(nonce).toMatch(/^[0-9A-Za-z]{32}$/);
+  });
+
   it.each([0, -1, 1.5])('refuses length %s', (length) => {
     expect(() => generateNonce(length)).toThrow(RangeError);
   });

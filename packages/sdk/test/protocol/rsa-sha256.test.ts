@@ -2,6 +2,7 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import {
   buildRequestSignMessage,
   buildResponseSignMessage,
+  decodeBase64Strict,
   loadPublicKey,
   signSha256WithRsa,
   signSha256WithRsaSync,
@@ -65,5 +66,29 @@ describe('verifySha256WithRsa', () => {
   ])('returns false, not an exception, for a signature that is %s', async (_what, signature) => {
     expect(await verifySha256WithRsa(vector.message, signature, officialPublicKey)).toBe(false);
     expect(verifySha256WithRsaSync(vector.message, signature, officialPublicKey)).toBe(false);
+  });
+});
+
+describe('decodeBase64Strict', () => {
+  it('decodes canonical Base64, padded or not needing padding', () => {
+    expect(decodeBase64Strict('QQ==')?.toString()).toBe('A');
+    expect(decodeBase64Strict('QUI=')?.toString()).toBe('AB');
+    expect(decodeBase64Strict('QUJD')?.toString()).toBe('ABC');
+    expect(decodeBase64Strict('')?.length).toBe(0);
+  });
+
+  it('still accepts non-zero bits before the padding, which no encoder writes but the pattern allows', () => {
+    expect(decodeBase64Strict('QR==')?.toString()).toBe('A');
+  });
+
+  it.each([
+    ['missing padding', 'QQ'],
+    ['URL-safe characters', 'ab-_'],
+    ['whitespace', 'QUJD QUJD'],
+    ['a junk character', 'QU!D'],
+    ['padding in the middle', 'QQ==QUJD'],
+  ])('refuses %s, which Buffer.from would quietly decode', (_what, text) => {
+    expect(Buffer.from(text, 'base64').length).toBeGreaterThan(0);
+    expect(decodeBase64Strict(text)).toBeUndefined();
   });
 });

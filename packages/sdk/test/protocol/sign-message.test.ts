@@ -20,6 +20,27 @@ describe('buildRequestSignMessage', () => {
     expect(vector.body).toMatch(/形象店/);
   });
 
+  it.each([
+    ['a BOM', '\uFEFF{"a":1}'],
+    ['a lone high surrogate at the end', '{"a":"x\uD800'],
+    ['a lone low surrogate at the start', '\uDC00{}'],
+  ])('gives the same bytes for a string body with %s as for its UTF-8 encoding', (_what, body) => {
+    const base = { method: 'POST', url: '/v3/x', timestamp: 1, nonce: 'N' };
+    const fromString = buildRequestSignMessage({ ...base, body });
+    expect(fromString.equals(buildRequestSignMessage({ ...base, body: Buffer.from(body, 'utf8') }))).toBe(
+      true,
+    );
+    expect(
+      fromString.equals(
+        Buffer.concat([Buffer.from('POST\n/v3/x\n1\nN\n'), Buffer.from(body), Buffer.from('\n')]),
+      ),
+    ).toBe(true);
+    const response = buildResponseSignMessage({ timestamp: 1, nonce: 'N', body });
+    expect(
+      response.equals(buildResponseSignMessage({ timestamp: 1, nonce: 'N', body: Buffer.from(body) })),
+    ).toBe(true);
+  });
+
   it('ends with NONCE\\n\\n when there is no body', () => {
     const message = buildRequestSignMessage({ method: 'post', url: '/v3/x', timestamp: 1, nonce: 'N' });
     expect(message.toString()).toBe('POST\n/v3/x\n1\nN\n\n');

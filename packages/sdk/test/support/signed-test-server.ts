@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import {
   buildRequestSignMessage,
   buildResponseSignMessage,
@@ -48,6 +49,8 @@ export interface SignedTestServerOptions {
   /** Server clock in epoch ms for checking request timestamps and signing responses. */
   now?: () => number;
   handler?: Handler;
+  /** Serve https with this key and certificate (base URL `https://localhost:<port>`) instead of plain http. */
+  tls?: { key: string; cert: string };
 }
 
 let requestCounter = 0;
@@ -69,7 +72,7 @@ export class SignedTestServer {
     this.#options = options;
     this.handler =
       options.handler ?? (() => ({ status: 404, body: { code: 'NOT_FOUND', message: 'no handler' } }));
-    this.#server = createServer((req, res) => {
+    const listener: RequestListener = (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
@@ -84,7 +87,8 @@ export class SignedTestServer {
           res.end(answer.body);
         });
       });
-    });
+    };
+    this.#server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
   }
 
   static async start(options: SignedTestServerOptions): Promise<SignedTestServer> {
@@ -97,7 +101,8 @@ export class SignedTestServer {
   }
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    // The test certificates name localhost, which resolves to loopback.
+    return this.#options.tls ? `https://localhost:${this.#port}` : `http://127.0.0.1:${this.#port}`;
   }
 
   /** Queues replies used (in order) before falling back to `handler`. */

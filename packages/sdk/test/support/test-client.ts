@@ -1,11 +1,15 @@
 import { WechatPay } from '../../src/client/wechat-pay.js';
 import type { WechatPayOptions } from '../../src/client/wechat-pay-options.js';
 import { FakeClock } from './fake-clock.js';
-import { type Handler, SignedTestServer } from './signed-test-server.js';
+import { type Handler, SignedTestServer, type SignedTestServerOptions } from './signed-test-server.js';
 import { testKeys } from './test-keys.js';
 
 /** A signed test server with the generated merchant and platform keys. */
-export function startTestServer(handler?: Handler, now?: () => number): Promise<SignedTestServer> {
+export function startTestServer(
+  handler?: Handler,
+  now?: () => number,
+  tls?: SignedTestServerOptions['tls'],
+): Promise<SignedTestServer> {
   const keys = testKeys();
   return SignedTestServer.start({
     merchant: {
@@ -16,6 +20,7 @@ export function startTestServer(handler?: Handler, now?: () => number): Promise<
     platform: { id: keys.platform.id, privateKey: keys.platform.privateKey },
     handler,
     now,
+    tls,
   });
 }
 

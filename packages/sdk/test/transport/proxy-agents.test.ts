@@ -1,5 +1,7 @@
+import { X509Certificate } from 'node:crypto';
 import {
   createServer as createHttpsServer,
+  Agent as HttpsAgent,
   type Server as HttpsServer,
   request as httpsRequest,
 } from 'node:https';
@@ -158,5 +160,84 @@ describe('proxy: a client configured with one', () => {
         proxyAuthorization: `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`,
       },
     ]);
+  });
+});
+
+describe('ca: https to a server signed by a CA of your own, directly or through a CONNECT proxy', () => {
+  let tlsApi: SignedTestServer;
+  beforeAll(async () => {
+    const key = testKeys().platform.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    tlsApi = await startTestServer(() => ({ status: 200, body: cancelledBill }), undefined, {
+      key,
+      cert: certificate,
+    });
+  });
+  afterAll(() => tlsApi.close());
+  beforeEach(() => {
+    tlsApi.requests.length = 0;
+  });
+
+  const cancel = (wxpay: ReturnType<typeof testClient>) =>
+    wxpay.transferBills
+      .partnerCancel({ out_bill_no: 'plfk2020042013', sub_mchid: '1900001121' })
+      .withResponse();
+
+  it('signs, tunnels through the proxy, verifies the server against the given CA and the answer against the key', async () => {
+    const wxpay = testClient(tlsApi.baseUrl, undefined, {
+      proxy: withCredentials(guardedProxy.url),
+      ca: certificate,
+      retry: false,
+    });
+    const first = await cancel(wxpay);
+    const second = await cancel(wxpay);
+    expect(first.data).toEqual(cancelledBill);
+    expect(second.url).toBe(
+      `${tlsApi.baseUrl}/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/plfk2020042013/cancel`,
+    );
+    expect(tlsApi.requests.map((r) => r.authFailure)).toEqual([undefined, undefined]);
+    // One tunnel, reused; the proxy saw the host name and its own credentials, nothing of the request.
+    expect(guardedProxy.log.map((entry) => [entry.method, entry.target])).toEqual([
+      ['CONNECT', tlsApi.baseUrl.replace('https://', '')],
+    ]);
+    expect(tlsApi.requests[0]?.headers['proxy-authorization']).toBeUndefined();
+  });
+
+  it('without ca the same call fails closed on the untrusted certificate, and nothing reaches the server', async () => {
+    const wxpay = testClient(tlsApi.baseUrl, undefined, { proxy: proxy.url, retry: false });
+    const failure = cancel(wxpay);
+    await expect(failure).rejects.toBeInstanceOf(WechatPayNetworkError);
+    await expect(failure).rejects.toMatchObject({ cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
+    expect(tlsApi.requests).toHaveLength(0);
+  });
+
+  it('trusts the CA without a proxy too, given as DER bytes inside a list', async () => {
+    const der = new X509Certificate(certificate).raw;
+    const wxpay = testClient(tlsApi.baseUrl, undefined, { ca: [der], retry: false });
+    expect((await cancel(wxpay)).data).toEqual(cancelledBill);
+    // Its own connections: a client that trusts only the defaults does not reuse them.
+    const plain = testClient(tlsApi.baseUrl, undefined, { retry: false });
+    await expect(cancel(plain)).rejects.toMatchObject({ cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
+  });
+
+  it.each([
+    ['with agent', { agent: new HttpsAgent(), ca: 'x' }, /cannot be combined with agent/],
+    ['with fetch', { fetch: globalThis.fetch, ca: 'x' }, /cannot be combined with fetch/],
+    ['an empty list', { ca: [] }, /empty list/],
+    ['a file path', { ca: '/etc/ssl/corp-ca.pem' }, /pass its contents/],
+    ['a number', { ca: 42 }, /PEM text, PEM or DER bytes/],
+    [
+      'a damaged certificate',
+      { ca: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' },
+      /does not parse/,
+    ],
+  ])('refuses ca %s at construction, naming the option', (_what, overrides, message) => {
+    const build = () => testClient(tlsApi.baseUrl, undefined, overrides as never);
+    expect(build).toThrow(WechatPayConfigError);
+    expect(build).toThrow(message);
+    try {
+      build();
+    } catch (error) {
+      expect((error as WechatPayConfigError).input).toBe('ca');
+    }
   });
 });
