@@ -97,6 +97,8 @@ export class Scheduler {
   #chain: Promise<unknown> = Promise.resolve();
   #sleeper: NodeJS.Timeout | undefined;
   #wakePending = false;
+  /** A pass is queued behind the run in progress and has not started yet. */
+  #passQueued = false;
   #started = false;
   #stopped = false;
   /** False after a run that found work due but could not do it (e.g. an attempt locked by a redelivery). */
@@ -138,7 +140,10 @@ export class Scheduler {
     this.#wakePending = true;
     setImmediate(() => {
       this.#wakePending = false;
-      if (!this.#stopped) void this.#tick();
+      // Behind a long run (an advance waiting for answers) one queued pass does for every wake meanwhile.
+      if (this.#stopped || this.#passQueued) return;
+      this.#passQueued = true;
+      void this.#tick();
     });
   }
 
@@ -162,6 +167,7 @@ export class Scheduler {
   /** One serialised pass: fires the due timers and starts the due attempts, without waiting for answers. */
   #tick(report: RunReport = { timers: [], notificationAttempts: 0, inFlight: [] }): Promise<void> {
     return this.#serial(async () => {
+      this.#passQueued = false;
       this.#productive = true;
       const ran = this.#runDueNow(report);
       const next = this.#earliestDue();

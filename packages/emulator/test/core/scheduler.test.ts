@@ -290,6 +290,68 @@ describe('Scheduler clock advances', () => {
   });
 });
 
+describe('Scheduler wakes', () => {
+  it('wakes during a long advance queue one pass behind it, not one pass per wake', async () => {
+    const db = openDatabase(MEMORY);
+    migrate(db, []);
+    const clock = new VirtualClock({ mode: 'manual', db, start: START_MS });
+    let dispatches = 0;
+    let flight = [{ id: 1, url: 'https://merchant.example/notify', dueAt: clock.now() }];
+    let release: () => void = () => undefined;
+    let waiting: () => void = () => undefined;
+    const advanceWaits = new Promise<void>((resolve) => {
+      waiting = resolve;
+    });
+    const answered = new Promise<boolean>((resolve) => {
+      release = () => {
+        flight = [];
+        resolve(true);
+      };
+    });
+    const worker: DueWork = {
+      attemptsMade: 0,
+      nextDueAt: () => undefined,
+      pause: () => () => undefined,
+      dispatchDue: () => {
+        dispatches++;
+        return [];
+      },
+      inFlight: () => flight,
+      waitForSettle: () => {
+        waiting();
+        return answered;
+      },
+    };
+    const scheduler = new Scheduler({
+      db,
+      clock,
+      families: [],
+      familyDeps: {} as FamilyDeps,
+      worker,
+      logger: pino({ level: 'silent' }),
+      advanceWaitMs: 60_000,
+    });
+    try {
+      const advance = scheduler.advanceBy(1_000);
+      await advanceWaits;
+      // Every settled attempt wakes the scheduler: a thousand answers during one advance are a thousand wakes.
+      for (let i = 0; i < 20; i++) {
+        scheduler.wake();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const before = dispatches;
+      release();
+      await advance;
+      const after = await scheduler.exclusive(() => dispatches);
+      // The advance's last steps (at the due time, at the target), then one queued pass; one pass per wake was 22.
+      expect(after - before).toBeLessThanOrEqual(4);
+    } finally {
+      await scheduler.stop();
+      db.close();
+    }
+  });
+});
+
 describe('Scheduler timer firing', () => {
   it('a timer whose transaction cannot start (SQLITE_BUSY) stays pending and fires on a later run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wxpay-sched-busy-'));

@@ -13,6 +13,7 @@ import type { DeliveryWorker } from '../../src/notify/delivery-worker.js';
 import { enqueueNotification, migrateOutbox } from '../../src/notify/outbox.js';
 import { setRetrySchedule } from '../../src/notify/retry-schedule.js';
 import { until } from '../support/held-fetch.js';
+import { countingRowsRead } from '../support/rows-read.js';
 import {
   API_V3_KEY,
   buildWorker,
@@ -465,6 +466,35 @@ describe('DeliveryWorker concurrency', () => {
     expect(slow.maxConcurrent).toBe(2);
     expect(other.maxConcurrent).toBeLessThanOrEqual(2);
     expect(slow.requests.length + other.requests.length).toBe(8);
+  });
+
+  test('a destination at its bound with a long backlog due first hides no one: one dispatch reads a few rows and starts the others', async () => {
+    const dead = await merchant(() => 'hang');
+    const healthy = await merchant(() => 200);
+    const counting = countingRowsRead(memoryDb());
+    const { clock, worker } = setup({ db: counting.db, perDestination: 2 });
+    const { db } = counting;
+    // The dead merchant's backlog, all due before the healthy merchant's notifications.
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++)
+        enqueueNotification(db, clock.now(), transferBillNotification(dead.url, `d${i}`));
+    })();
+    clock.advance(1);
+    const first = enqueueNotification(db, clock.now(), transferBillNotification(healthy.url, 'h1'));
+    expect(worker.dispatchDue()).toHaveLength(3);
+    expect(worker.inFlight().map((attempt) => attempt.id)).toContain(first);
+    await until(() => states(worker, first).state === 'delivered', 'the healthy merchant got h1');
+    await until(() => worker.inFlight().length === 2, 'h1 settled');
+
+    // The dead merchant holds both of its slots; the next healthy notification is found without reading its backlog.
+    const second = enqueueNotification(db, clock.now(), transferBillNotification(healthy.url, 'h2'));
+    counting.reset();
+    expect(worker.dispatchDue()).toHaveLength(1);
+    expect(worker.inFlight().map((attempt) => attempt.id)).toContain(second);
+    // One index seek per destination (2, and the one that finds no more), then h2's row.
+    expect(counting.rows()).toBeLessThanOrEqual(4);
+    await until(() => states(worker, second).state === 'delivered', 'the healthy merchant got h2');
+    expect(dead.requests).toHaveLength(2);
   });
 
   test('redeliver and runDue never overlap on one notification', async () => {
