@@ -1,5 +1,4 @@
 import type { FamilyName } from '@wxpay-kit/sdk/catalogue';
-import type { Statement } from 'better-sqlite3';
 import type { Database } from '../families/family.js';
 
 /** The SQL of the outbox. Every write is one short statement or one short transaction: no network I/O inside. */
@@ -265,23 +264,6 @@ export interface DueEntry {
  * history. A `state = 'pending'` test would make SQLite read every row ever sent.
  */
 
-const statements = new WeakMap<Database, Map<string, Statement>>();
-
-/** The statement for `sql` on `db`, prepared once (these run on every dispatch). */
-function prepared(db: Database, sql: string): Statement {
-  let byText = statements.get(db);
-  if (!byText) {
-    byText = new Map();
-    statements.set(db, byText);
-  }
-  let statement = byText.get(sql);
-  if (!statement) {
-    statement = db.prepare(sql);
-    byText.set(sql, statement);
-  }
-  return statement;
-}
-
 /**
  * The first destination after `after` (text order) with a pending notification, and its earliest due time: one
  * index seek, however many notifications wait for that destination. Walking from '' visits each destination once.
@@ -290,23 +272,25 @@ export function nextDestination(
   db: Database,
   after: string,
 ): { destination: string; nextDueAt: number } | undefined {
-  return prepared(
-    db,
-    `SELECT destination, next_due_at AS nextDueAt
+  return db
+    .prepare(
+      `SELECT destination, next_due_at AS nextDueAt
      FROM notify_notifications INDEXED BY notify_notifications_destination_due
      WHERE next_due_at IS NOT NULL AND destination > ? ORDER BY destination, next_due_at, id LIMIT 1`,
-  ).get(after) as { destination: string; nextDueAt: number } | undefined;
+    )
+    .get(after) as { destination: string; nextDueAt: number } | undefined;
 }
 
 /** Up to `limit` notifications for `destination` due at or before `bound`, earliest first. */
 export function findDueFor(db: Database, destination: string, bound: number, limit: number): DueEntry[] {
-  const rows = prepared(
-    db,
-    // Not selecting `destination`: SQLite would compute it again for every row (it is known, it is the argument).
-    `SELECT id, url, next_due_at AS nextDueAt
+  // Not selecting `destination`: SQLite would compute it again for every row (it is known: the argument).
+  const rows = db
+    .prepare(
+      `SELECT id, url, next_due_at AS nextDueAt
      FROM notify_notifications INDEXED BY notify_notifications_destination_due
      WHERE destination = ? AND next_due_at IS NOT NULL AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?`,
-  ).all(destination, bound, limit) as Array<Omit<DueEntry, 'destination'>>;
+    )
+    .all(destination, bound, limit) as Array<Omit<DueEntry, 'destination'>>;
   return rows.map((row) => ({ ...row, destination }));
 }
 
