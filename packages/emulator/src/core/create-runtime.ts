@@ -61,7 +61,8 @@ export interface NotificationOptions {
   timeoutMs?: number;
   /** Attempts in flight at once, all notify URLs together (default 64). */
   concurrency?: number;
-  /** Attempts in flight at once to one destination, the notify URL up to its path (default 8): a dead receiver holds only these. */
+  /** Attempts in flight at once to one destination, the notify URL up to its path (default 8): a dead receiver
+   * holds only these. */
   perDestination?: number;
   /** Longest real time a clock advance waits with no notification answering (default 2000 ms; at most 15× that in all). */
   advanceWaitMs?: number;
