@@ -8,14 +8,10 @@ import { FaultInjector } from '../wire/fault-injection.js';
 import { RateLimiter } from '../wire/rate-limit.js';
 import type { ReplySigning } from '../wire/reply.js';
 import { createResponseSigner, type ResponseSigner } from '../wire/response-signer.js';
-import {
-  type Credentials,
-  cachedDevCredentials,
-  defaultKeyCacheDir,
-  loadOrCreateCredentials,
-} from './credentials.js';
+import { type Credentials, loadOrCreateCredentials } from './credentials.js';
 import { createFamilyDeps } from './family-deps.js';
 import { parseTime } from './format-time.js';
+import { cachedDevCredentials, defaultKeyCacheDir } from './key-cache.js';
 import { MerchantDirectory } from './merchant-directory.js';
 import { Scheduler } from './scheduler.js';
 import {
