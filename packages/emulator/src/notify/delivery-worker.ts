@@ -42,11 +42,20 @@ export interface DeliveryWorkerDeps {
   concurrency?: number;
   /** Attempts in flight at once to one destination (scheme, host and port of the notify URL as written; default 8). */
   perDestination?: number;
+  /**
+   * An attempt not answered after this many ms (default 1000) stops counting toward `concurrency`, though it still
+   * counts toward `perDestination`: merchants that never answer, however many, leave the overall bound to the
+   * others. All attempts open at once, slow ones included, stay under OPEN_FACTOR × `concurrency`.
+   */
+  slowAfterMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_DELIVERY_CONCURRENCY = 64;
 export const DEFAULT_DELIVERY_PER_DESTINATION = 8;
+const DEFAULT_SLOW_AFTER_MS = 1000;
+/** Open attempts (sockets) at most, slow ones included, as a multiple of `concurrency`. */
+const OPEN_FACTOR = 4;
 
 /** A scheduled attempt that has been sent and not yet answered (or timed out). */
 export interface InFlightAttempt {
@@ -74,8 +83,9 @@ export type AttemptResult = 'made' | 'skipped' | 'abandoned';
  *
  * Every network exchange happens outside any transaction; its result is recorded in one short transaction.
  * Attempts run concurrently, at most `concurrency` at once and `perDestination` to one destination (notify URL up
- * to its path), each destination's in due order, destinations taking turns: a merchant that never answers holds
- * only its own slots and its own backlog, never anyone else's delivery. Each notification
+ * to its path), each destination's in due order, destinations taking turns. An attempt unanswered after
+ * `slowAfterMs` no longer counts toward `concurrency`: a merchant that never answers holds only its own
+ * `perDestination` slots and its own backlog, never anyone else's delivery, however many such merchants there are. Each notification
  * has a lock shared with redeliver(), so no notification ever has two attempts in flight. Two workers (processes)
  * on one database are not guarded against: the emulator runs one.
  */
@@ -85,6 +95,7 @@ export class DeliveryWorker {
   readonly #timeoutMs: number;
   readonly #concurrency: number;
   readonly #perDestinationBound: number;
+  readonly #slowAfterMs: number;
   #closed = false;
   /** pause() calls not yet resumed. */
   #paused = 0;
@@ -98,6 +109,8 @@ export class DeliveryWorker {
   readonly #perDestination = new Map<string, number>();
   /** The destination the last dispatch started an attempt for: the next one starts with the one after it. */
   #lastServed = '';
+  /** Scheduled attempts in flight longer than slowAfterMs: not counted toward `concurrency`. */
+  readonly #slow = new Set<number>();
   readonly #settledListeners = new Set<() => void>();
   #attemptsMade = 0;
 
@@ -115,6 +128,10 @@ export class DeliveryWorker {
       deps.perDestination ?? DEFAULT_DELIVERY_PER_DESTINATION,
       'perDestination',
     );
+    const slowAfterMs = deps.slowAfterMs ?? DEFAULT_SLOW_AFTER_MS;
+    if (!(slowAfterMs >= 0))
+      throw new Error(`DeliveryWorker: slowAfterMs must be a number of ms ≥ 0, got ${slowAfterMs}`);
+    this.#slowAfterMs = slowAfterMs;
     this.#fetch = deps.fetch ?? fetch;
   }
 
@@ -128,7 +145,10 @@ export class DeliveryWorker {
     return [...this.#scheduled.values()];
   }
 
-  /** Called each time a scheduled attempt settles (so the scheduler can run what that made due). */
+  /**
+   * Called each time a scheduled attempt settles (so the scheduler can run what that made due), or goes slow
+   * (which frees its place in the overall bound).
+   */
   onSettled(listener: () => void): () => void {
     this.#settledListeners.add(listener);
     return () => this.#settledListeners.delete(listener);
@@ -148,7 +168,12 @@ export class DeliveryWorker {
     const started: Array<Promise<AttemptResult>> = [];
     if (this.#closed || this.#paused > 0) return started;
     const bound = this.#deps.clock.now();
-    let free = Math.min(this.#concurrency - this.#scheduled.size, limit);
+    const open = this.#scheduled.size;
+    let free = Math.min(
+      this.#concurrency - (open - this.#slow.size),
+      OPEN_FACTOR * this.#concurrency - open,
+      limit,
+    );
     const { db } = this.#deps;
     const after = (destination: string) => nextDestination(db, destination) ?? nextDestination(db, '');
     let head = free > 0 ? after(this.#lastServed) : undefined;
@@ -194,9 +219,19 @@ export class DeliveryWorker {
         await this.waitForSettle(Number.POSITIVE_INFINITY);
         continue;
       }
-      const { attempt, result } = await Promise.race(
-        [...mine].map((p) => p.then((r) => ({ attempt: p, result: r }))),
-      );
+      // An attempt of another run settling, or one going slow, may free a slot: dispatch again then too.
+      const slotFreed = new Promise<undefined>((resolve) => {
+        const unsubscribe = this.onSettled(() => {
+          unsubscribe();
+          resolve(undefined);
+        });
+      });
+      const settled = await Promise.race([
+        ...[...mine].map((p) => p.then((r) => ({ attempt: p, result: r }))),
+        slotFreed,
+      ]);
+      if (!settled) continue;
+      const { attempt, result } = settled;
       mine.delete(attempt);
       if (result === 'made') made++;
       if (result === 'abandoned') stopped = true;
@@ -204,7 +239,10 @@ export class DeliveryWorker {
     return made;
   }
 
-  /** Resolves true when a scheduled attempt in flight settles, false at `deadline` (performance.now() ms). */
+  /**
+   * Resolves true when a scheduled attempt in flight settles or goes slow (see onSettled), false at `deadline`
+   * (performance.now() ms).
+   */
   waitForSettle(deadline: number): Promise<boolean> {
     if (this.#scheduled.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -223,7 +261,15 @@ export class DeliveryWorker {
     this.#scheduled.set(entry.id, { id: entry.id, url: entry.url, dueAt: entry.nextDueAt });
     this.#perDestination.set(destination, (this.#perDestination.get(destination) ?? 0) + 1);
     const attempt = this.#track(this.#withLock(entry.id, () => this.#scheduledAttempt(entry.id, bound)));
+    const slow = setTimeout(() => {
+      if (!this.#scheduled.has(entry.id)) return;
+      this.#slow.add(entry.id);
+      for (const listener of this.#settledListeners) listener();
+    }, this.#slowAfterMs);
+    slow.unref();
     const settle = (result: AttemptResult) => {
+      clearTimeout(slow);
+      this.#slow.delete(entry.id);
       this.#scheduled.delete(entry.id);
       const left = (this.#perDestination.get(destination) ?? 1) - 1;
       if (left === 0) this.#perDestination.delete(destination);

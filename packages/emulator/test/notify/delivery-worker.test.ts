@@ -6,13 +6,13 @@ import { notifications } from '@wxpay-kit/sdk/catalogue';
 import { openNotification, verifySignedMessage } from '@wxpay-kit/sdk/protocol';
 import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { formatTime } from '../../src/core/format-time.js';
 import type { Database } from '../../src/families/family.js';
 import type { DeliveryWorker } from '../../src/notify/delivery-worker.js';
 import { enqueueNotification, migrateOutbox } from '../../src/notify/outbox.js';
 import { setRetrySchedule } from '../../src/notify/retry-schedule.js';
-import { until } from '../support/held-fetch.js';
+import { heldFetch, until } from '../support/held-fetch.js';
 import { countingRowsRead } from '../support/rows-read.js';
 import {
   API_V3_KEY,
@@ -55,6 +55,8 @@ function setup(
     db?: Database;
     concurrency?: number;
     perDestination?: number;
+    slowAfterMs?: number;
+    fetch?: typeof fetch;
   } = {},
 ) {
   const db = options.db ?? memoryDb();
@@ -66,6 +68,8 @@ function setup(
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.perDestination ? { perDestination: options.perDestination } : {}),
+    ...(options.slowAfterMs === undefined ? {} : { slowAfterMs: options.slowAfterMs }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   cleanups.push(() => worker.close());
   return { db, clock, worker };
@@ -495,6 +499,58 @@ describe('DeliveryWorker concurrency', () => {
     expect(counting.rows()).toBeLessThanOrEqual(4);
     await until(() => states(worker, second).state === 'delivered', 'the healthy merchant got h2');
     expect(dead.requests).toHaveLength(2);
+  });
+
+  test('more merchants that never answer than the overall bound holds do not hold up a healthy one', async () => {
+    const dead = [await merchant(() => 'hang'), await merchant(() => 'hang')];
+    const healthy = await merchant(() => 200);
+    // Two dead destinations fill the overall bound (4) with their own bound (2) each; the answer window is long.
+    const { db, clock, worker } = setup({
+      concurrency: 4,
+      perDestination: 2,
+      timeoutMs: 600_000,
+      slowAfterMs: 1,
+    });
+    for (const [i, server] of dead.entries())
+      for (const no of ['a', 'b', 'c'])
+        enqueueNotification(db, clock.now(), transferBillNotification(server.url, `d${i}${no}`));
+    clock.advance(1);
+    const fine = enqueueNotification(db, clock.now(), transferBillNotification(healthy.url, 'h1'));
+    const run = worker.runDue();
+    await until(
+      () => states(worker, fine).state === 'delivered',
+      'the healthy merchant got its notification',
+    );
+    // The dead ones still hold their own slots, and only those.
+    expect(worker.inFlight()).toHaveLength(4);
+    expect(dead.map((server) => server.requests.length)).toEqual([2, 2]);
+    await worker.close();
+    await run;
+  });
+
+  test('slow attempts leave the overall bound, but all open attempts stay under four times it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const held = heldFetch();
+      const { db, clock, worker } = setup({
+        concurrency: 1,
+        perDestination: 1,
+        slowAfterMs: 10,
+        fetch: held.fetch,
+      });
+      for (let port = 1; port <= 6; port++)
+        enqueueNotification(db, clock.now(), transferBillNotification(`http://127.0.0.1:${port}/notify`));
+      const open: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        worker.dispatchDue();
+        open.push(worker.inFlight().length);
+        vi.advanceTimersByTime(10); // the attempts in flight go slow
+      }
+      expect(open).toEqual([1, 2, 3, 4, 4, 4]);
+      await worker.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('redeliver and runDue never overlap on one notification', async () => {
