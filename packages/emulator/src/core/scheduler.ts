@@ -238,13 +238,19 @@ export class Scheduler {
     const waitingFor = () => worker.inFlight().filter((attempt) => !givenUp.has(attempt.id));
     const overall = performance.now() + MAX_ADVANCE_WAIT_FACTOR * this.#advanceWaitMs;
     this.#productive = true;
+    // The wait restarts when an attempt is answered or new work starts, not when an attempt merely goes slow (the
+    // worker then frees its place in the overall bound and wakes us to start others).
+    let quietSince = performance.now();
+    let answered = worker.attemptsMade;
     for (let step = 0; step < MAX_STEPS_PER_RUN && !this.#stopped; step++) {
       const ran = this.#runDueNow(report);
+      if (ran || worker.attemptsMade !== answered) {
+        answered = worker.attemptsMade;
+        quietSince = performance.now();
+      }
       const pending = waitingFor();
       if (pending.length > 0 && performance.now() < overall) {
-        const settled = await worker.waitForSettle(
-          Math.min(overall, performance.now() + this.#advanceWaitMs),
-        );
+        const settled = await worker.waitForSettle(Math.min(overall, quietSince + this.#advanceWaitMs));
         if (!settled) for (const attempt of pending) givenUp.add(attempt.id);
         continue;
       }

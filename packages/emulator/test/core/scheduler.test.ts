@@ -290,6 +290,47 @@ describe('Scheduler clock advances', () => {
   });
 });
 
+describe('Scheduler advances and slow attempts', () => {
+  it('an attempt going slow wakes an advance to start others, but does not restart its wait for answers', async () => {
+    const db = openDatabase(MEMORY);
+    migrate(db, []);
+    const clock = new VirtualClock({ mode: 'manual', db, start: START_MS });
+    const deadlines: number[] = [];
+    let flight = [{ id: 1, url: 'https://dead.example/notify', dueAt: clock.now() }];
+    const worker: DueWork = {
+      attemptsMade: 0,
+      nextDueAt: () => undefined,
+      pause: () => () => undefined,
+      dispatchDue: () => [],
+      inFlight: () => flight,
+      // Three wake-ups that are not answers (attempts going slow), then the wait runs out.
+      waitForSettle: async (deadline) => {
+        deadlines.push(deadline);
+        if (deadlines.length < 4) return true;
+        flight = [];
+        return false;
+      },
+    };
+    const scheduler = new Scheduler({
+      db,
+      clock,
+      families: [],
+      familyDeps: {} as FamilyDeps,
+      worker,
+      logger: pino({ level: 'silent' }),
+      advanceWaitMs: 60_000,
+    });
+    try {
+      await scheduler.advanceBy(1_000);
+      expect(deadlines).toHaveLength(4);
+      expect(new Set(deadlines).size).toBe(1);
+    } finally {
+      await scheduler.stop();
+      db.close();
+    }
+  });
+});
+
 describe('Scheduler wakes', () => {
   it('wakes during a long advance queue one pass behind it, not one pass per wake', async () => {
     const db = openDatabase(MEMORY);
