@@ -2,6 +2,17 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliConfigError, parseCliConfig, startOptionsOf } from '../../src/cli-config.js';
 
+/** The message of the CliConfigError that refuses these flags and variables. */
+function refused(argv: string[], env: NodeJS.ProcessEnv = {}): string {
+  try {
+    parseCliConfig(argv, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('accepted');
+}
+
 describe('CLI configuration: flags, then environment variables, then defaults', () => {
   it('has defaults a first `npm start` can use', () => {
     expect(parseCliConfig([], {})).toEqual({
@@ -58,15 +69,6 @@ describe('CLI configuration: flags, then environment variables, then defaults', 
   });
 
   it('names the flag or variable a bad value came from', () => {
-    const refused = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
-      try {
-        parseCliConfig(argv, env);
-      } catch (error) {
-        expect(error).toBeInstanceOf(CliConfigError);
-        return (error as Error).message;
-      }
-      throw new Error('accepted');
-    };
     expect(refused([], { WXPAY_EMULATOR_PORT: 'eighty' })).toBe(
       'WXPAY_EMULATOR_PORT must be an integer 0–65535, got "eighty"',
     );
@@ -113,15 +115,6 @@ describe('CLI configuration: flags, then environment variables, then defaults', 
   });
 
   it('refuses a limit or bound that is not a whole number in range, naming the flag or variable', () => {
-    const refused = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
-      try {
-        parseCliConfig(argv, env);
-      } catch (error) {
-        expect(error).toBeInstanceOf(CliConfigError);
-        return (error as Error).message;
-      }
-      throw new Error('accepted');
-    };
     expect(refused(['--headers-timeout', '0'])).toBe(
       '--headers-timeout must be a whole number of milliseconds ≥ 1, got "0"',
     );
