@@ -34,7 +34,7 @@ Each option can also come from an environment variable (the flag wins when both 
                                                         folder outside the project, generated there once
                                                         (default folder: <tmp>/wxpay-kit-emulator-dev-keys)
 
-HTTP server limits (whole milliseconds ≥ 1; a client over a limit is answered 408 or disconnected):
+HTTP server limits (whole numbers ≥ 1; a client over a timeout is answered 408 or disconnected):
   --headers-timeout <ms>  WXPAY_EMULATOR_HEADERS_TIMEOUT    request line and headers (default 10000)
   --request-timeout <ms>  WXPAY_EMULATOR_REQUEST_TIMEOUT    the whole request, body included (default 30000)
   --idle-timeout <ms>     WXPAY_EMULATOR_IDLE_TIMEOUT       a connection with no traffic (default 60000)
