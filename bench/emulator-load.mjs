@@ -25,6 +25,7 @@ const SECONDS = 3;
 const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);
 const SMALL = 1000;
 const DELIVERIES = 5000;
+const DELIVERY_ROUNDS = 2;
 const run$ = promisify(execFile);
 const GET_NO = 'benchLoad0001';
 
@@ -149,7 +150,11 @@ async function queryLatency(receiver) {
   return result;
 }
 
-/** Ten fast receivers, and optionally one (a tenth of the traffic) that accepts connections and never answers. */
+/**
+ * Ten fast receivers, or nine and one (a tenth of the traffic) that accepts connections and never answers: the
+ * healthy deliveries per second, and this process's CPU (emulator and receivers) per healthy delivery, which unlike
+ * the rate does not shrink when other processes take turns on the cores.
+ */
 async function deliveries(withDead) {
   const fast = await Promise.all(
     Array.from({ length: withDead ? 9 : 10 }, async () => {
@@ -189,9 +194,14 @@ async function deliveries(withDead) {
     const healthy = db.prepare(`SELECT COUNT(*) AS n FROM notify_notifications WHERE state = 'delivered'`);
     const expected = deadUrl ? DELIVERIES - DELIVERIES / 10 : DELIVERIES;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     void emulator.clock.advance(1);
     while (healthy.get().n < expected) await new Promise((resolve) => setTimeout(resolve, 20));
-    return expected / ((performance.now() - started) / 1000);
+    const used = process.cpuUsage(cpu);
+    return {
+      rate: expected / ((performance.now() - started) / 1000),
+      cpuMicros: (used.user + used.system) / expected,
+    };
   } finally {
     db.close();
     await emulator.close();
@@ -227,8 +237,18 @@ export async function run() {
   try {
     const { read, write } = await throughput(receiver);
     const latency = await queryLatency(receiver);
-    const healthyRate = await deliveries(false);
-    const withDeadRate = await deliveries(true);
+    // Alternated, best of two each: a neighbour's burst of load then hits both sides alike.
+    const delivered = { healthy: [], withDead: [] };
+    for (let round = 0; round < DELIVERY_ROUNDS; round++) {
+      delivered.healthy.push(await deliveries(false));
+      delivered.withDead.push(await deliveries(true));
+    }
+    const best = (runs) => ({
+      rate: Math.max(...runs.map((r) => r.rate)),
+      cpuMicros: Math.min(...runs.map((r) => r.cpuMicros)),
+    });
+    const healthy = best(delivered.healthy);
+    const withDead = best(delivered.withDead);
     const keyCacheDir = await mkdtemp(join(tmpdir(), 'wxpay-keys-'));
     const startFresh = await firstCallMs(false);
     await firstCallMs(keyCacheDir); // fills the cache
@@ -265,13 +285,21 @@ export async function run() {
           big.p50 / small.p50,
           `p50 with ${SMALL}`,
         ),
-        row('deliveries to 10 fast receivers', healthyRate, 'deliveries/s', 1, 'itself'),
+        row('deliveries to 10 fast receivers', healthy.rate, 'deliveries/s', 1, 'itself'),
         row(
           '… to 9 fast while a 10th never answers',
-          withDeadRate,
+          withDead.rate,
           'deliveries/s',
-          withDeadRate / healthyRate,
+          withDead.rate / healthy.rate,
           'deliveries/s without the dead one',
+        ),
+        row('CPU per delivery, 10 fast receivers', healthy.cpuMicros, 'µs', 1, 'itself'),
+        row(
+          '… 9 fast and a 10th that never answers',
+          withDead.cpuMicros,
+          'µs',
+          withDead.cpuMicros / healthy.cpuMicros,
+          'CPU per delivery without the dead one',
         ),
         row('start to first signed answer, keys generated', startFresh, 'ms', 1, 'itself'),
         row(

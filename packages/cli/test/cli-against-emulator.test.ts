@@ -664,6 +664,12 @@ describe('emulator trigger and tail', () => {
     }
   });
 
+  it("emulator start passes the emulator's own flags on: a bad delivery bound is refused by name, exit 2", async () => {
+    const refused = await cli(['emulator', 'start', '--data', ':memory:', '--notify-concurrency', '0']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--notify-concurrency must be a whole number of attempts ≥ 1, got "0"');
+  });
+
   it('tail follows API calls and notification attempts live, and stops cleanly on Ctrl+C', async () => {
     const tail = startCli(['emulator', 'tail', ...at(), '--interval', '100'], {
       env: { WXPAY_KIT_CONFIG: config },

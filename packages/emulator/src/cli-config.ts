@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { NotificationOptions } from './core/create-runtime.js';
 import type { ClockMode } from './core/virtual-clock.js';
+import type { StartEmulatorOptions } from './index.js';
 import { DEFAULT_JOURNAL_LIMITS } from './journal/journal-store.js';
+import type { ServerLimits } from './wire/http-limits.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -27,6 +30,30 @@ Each option can also come from an environment variable (the flag wins when both 
   --journal-rows <n>      WXPAY_EMULATOR_JOURNAL_ROWS   request journal: keep at most n calls (default 10000)
   --journal-days <d>      WXPAY_EMULATOR_JOURNAL_DAYS   request journal: drop calls older than d days
                                                         (default 7; 0 = never)
+  --key-cache [dir]       WXPAY_EMULATOR_KEY_CACHE      with --data :memory:, take the dev keys from a cache
+                                                        folder outside the project, generated there once
+                                                        (default folder: <tmp>/wxpay-kit-emulator-dev-keys)
+
+HTTP server limits (whole numbers ≥ 1; a client over a timeout is answered 408 or disconnected):
+  --headers-timeout <ms>  WXPAY_EMULATOR_HEADERS_TIMEOUT    request line and headers (default 10000)
+  --request-timeout <ms>  WXPAY_EMULATOR_REQUEST_TIMEOUT    the whole request, body included (default 30000)
+  --idle-timeout <ms>     WXPAY_EMULATOR_IDLE_TIMEOUT       a connection with no traffic (default 60000)
+  --keep-alive-timeout <ms>
+                          WXPAY_EMULATOR_KEEP_ALIVE_TIMEOUT a kept-alive connection between requests
+                                                            (default 5000)
+  --max-connections <n>   WXPAY_EMULATOR_MAX_CONNECTIONS    connections open at once (default 512)
+
+Notification delivery:
+  --notify-timeout <ms>   WXPAY_EMULATOR_NOTIFY_TIMEOUT     a merchant must answer within this (default 5000)
+  --notify-concurrency <n>
+                          WXPAY_EMULATOR_NOTIFY_CONCURRENCY attempts in flight at once (default 64)
+  --notify-per-destination <n>
+                          WXPAY_EMULATOR_NOTIFY_PER_DESTINATION
+                                                            attempts in flight to one notify URL's scheme,
+                                                            host and port (default 8)
+  --advance-wait <ms>     WXPAY_EMULATOR_ADVANCE_WAIT       how long a clock advance waits with no answer
+                                                            (default 2000; 0 = not at all)
+
   --help                  show this text`;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -43,6 +70,12 @@ export interface CliConfig {
   controlApi: 'loopback' | 'open';
   controlToken: string | undefined;
   journal: { maxRows: number; maxAgeMs: number };
+  /** Only the limits given; the others keep their defaults. */
+  limits: ServerLimits;
+  /** Only the delivery settings given; the others keep their defaults. */
+  notifications: NotificationOptions;
+  /** `true` = the default folder; undefined = not asked for by a flag (the variable is read by the emulator). */
+  keyCache: true | string | undefined;
 }
 
 /** A refused option: the CLI prints it with the usage and exits with 2. */
@@ -60,6 +93,16 @@ const OPTIONS = {
   'control-token': { type: 'string' },
   'journal-rows': { type: 'string' },
   'journal-days': { type: 'string' },
+  'key-cache': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'notify-timeout': { type: 'string' },
+  'notify-concurrency': { type: 'string' },
+  'notify-per-destination': { type: 'string' },
+  'advance-wait': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -74,14 +117,53 @@ const ENV: Partial<Record<keyof typeof OPTIONS, string>> = {
   'control-token': 'WXPAY_EMULATOR_CONTROL_TOKEN',
   'journal-rows': 'WXPAY_EMULATOR_JOURNAL_ROWS',
   'journal-days': 'WXPAY_EMULATOR_JOURNAL_DAYS',
+  'headers-timeout': 'WXPAY_EMULATOR_HEADERS_TIMEOUT',
+  'request-timeout': 'WXPAY_EMULATOR_REQUEST_TIMEOUT',
+  'idle-timeout': 'WXPAY_EMULATOR_IDLE_TIMEOUT',
+  'keep-alive-timeout': 'WXPAY_EMULATOR_KEEP_ALIVE_TIMEOUT',
+  'max-connections': 'WXPAY_EMULATOR_MAX_CONNECTIONS',
+  'notify-timeout': 'WXPAY_EMULATOR_NOTIFY_TIMEOUT',
+  'notify-concurrency': 'WXPAY_EMULATOR_NOTIFY_CONCURRENCY',
+  'notify-per-destination': 'WXPAY_EMULATOR_NOTIFY_PER_DESTINATION',
+  'advance-wait': 'WXPAY_EMULATOR_ADVANCE_WAIT',
 };
 
-/** `--probe` alone means the default share: parseArgs needs a value, so give it an empty one. */
-function normaliseProbe(argv: readonly string[]): string[] {
+/** Flags whose value may be left out (`--probe`, `--key-cache`): parseArgs needs one, so they get an empty one. */
+const OPTIONAL_VALUE = new Set(['--probe', '--key-cache']);
+
+function normaliseOptionalValues(argv: readonly string[]): string[] {
   return argv.flatMap((arg, i) => {
     const next = argv[i + 1];
-    return arg === '--probe' && (next === undefined || next.startsWith('--')) ? ['--probe='] : [arg];
+    return OPTIONAL_VALUE.has(arg) && (next === undefined || next.startsWith('--')) ? [`${arg}=`] : [arg];
   });
+}
+
+/** A flag, the option field it sets, its least value and its unit (for the error). */
+type NumberFlag = readonly [keyof typeof OPTIONS, string, number, string];
+
+const LIMIT_FLAGS: readonly NumberFlag[] = [
+  ['headers-timeout', 'headersTimeoutMs', 1, 'milliseconds'],
+  ['request-timeout', 'requestTimeoutMs', 1, 'milliseconds'],
+  ['idle-timeout', 'idleTimeoutMs', 1, 'milliseconds'],
+  ['keep-alive-timeout', 'keepAliveTimeoutMs', 1, 'milliseconds'],
+  ['max-connections', 'maxConnections', 1, 'connections'],
+] satisfies ReadonlyArray<readonly [keyof typeof OPTIONS, keyof ServerLimits, number, string]>;
+
+const NOTIFICATION_FLAGS: readonly NumberFlag[] = [
+  ['notify-timeout', 'timeoutMs', 1, 'milliseconds'],
+  ['notify-concurrency', 'concurrency', 1, 'attempts'],
+  ['notify-per-destination', 'perDestination', 1, 'attempts'],
+  ['advance-wait', 'advanceWaitMs', 0, 'milliseconds'],
+] satisfies ReadonlyArray<readonly [keyof typeof OPTIONS, keyof NotificationOptions, number, string]>;
+
+/** A whole number ≥ `min` (milliseconds or a count), or a refusal naming where the value came from. */
+function wholeNumber(option: { value: string; source: string }, min: number, unit: string): number {
+  const value = Number(option.value);
+  if (!/^\d+$/.test(option.value) || !Number.isSafeInteger(value) || value < min)
+    throw new CliConfigError(
+      `${option.source} must be a whole number of ${unit} ≥ ${min}, got "${option.value}"`,
+    );
+  return value;
 }
 
 function oneOf<const T extends readonly string[]>(value: string, allowed: T, what: string): T[number] {
@@ -94,7 +176,11 @@ function oneOf<const T extends readonly string[]>(value: string, allowed: T, wha
 export function parseCliConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliConfig {
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: normaliseProbe(argv), options: OPTIONS, allowPositionals: false }).values;
+    values = parseArgs({
+      args: normaliseOptionalValues(argv),
+      options: OPTIONS,
+      allowPositionals: false,
+    }).values;
   } catch (error) {
     throw new CliConfigError((error as Error).message);
   }
@@ -140,11 +226,30 @@ export function parseCliConfig(argv: readonly string[], env: NodeJS.ProcessEnv =
   const days = get('journal-days');
   if (days && !(Number(days.value) >= 0))
     throw new CliConfigError(`${days.source} must be a number of days ≥ 0, got "${days.value}"`);
+  /** The whole-number flags of one options object that are set, checked. */
+  const numbers = (flags: readonly NumberFlag[]) =>
+    Object.fromEntries(
+      flags.flatMap(([name, field, min, unit]) => {
+        const option = get(name);
+        return option ? [[field, wholeNumber(option, min, unit)]] : [];
+      }),
+    );
+  const limits: ServerLimits = numbers(LIMIT_FLAGS);
+  const notifications: NotificationOptions = numbers(NOTIFICATION_FLAGS);
+  const dataDir = data === ':memory:' ? ':memory:' : resolve(data);
+  const keyCacheFlag = values['key-cache'];
+  const keyCache =
+    typeof keyCacheFlag === 'string' ? keyCacheFlag === '' || resolve(keyCacheFlag) : undefined;
+  // The variable may be set for a whole test suite, so only the flag is refused with a data folder.
+  if (keyCache !== undefined && dataDir !== ':memory:')
+    throw new CliConfigError(
+      '--key-cache is for --data :memory: (a data folder keeps its own keys, reused at every start)',
+    );
   return {
     help: values.help === true,
     port: Number(port.value),
     host: get('host')?.value ?? '127.0.0.1',
-    dataDir: data === ':memory:' ? ':memory:' : resolve(data),
+    dataDir,
     clock,
     logLevel,
     probe,
@@ -154,5 +259,25 @@ export function parseCliConfig(argv: readonly string[], env: NodeJS.ProcessEnv =
       maxRows: rows ? Number(rows.value) : DEFAULT_JOURNAL_LIMITS.maxRows,
       maxAgeMs: days ? Number(days.value) * DAY_MS : DEFAULT_JOURNAL_LIMITS.maxAgeMs,
     },
+    limits,
+    notifications,
+    keyCache,
+  };
+}
+
+/** What the CLI starts the emulator with (the logger aside, which it makes from `logLevel`). */
+export function startOptionsOf(config: CliConfig): StartEmulatorOptions {
+  return {
+    port: config.port,
+    host: config.host,
+    dataDir: config.dataDir,
+    clock: { mode: config.clock },
+    controlApi: config.controlApi,
+    ...(config.controlToken ? { controlToken: config.controlToken } : {}),
+    journal: config.journal,
+    ...(config.probe === undefined ? {} : { probe: config.probe }),
+    limits: config.limits,
+    notifications: config.notifications,
+    ...(config.keyCache === undefined ? {} : { keyCache: config.keyCache }),
   };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import pino from 'pino';
 import { banner } from './banner.js';
-import { CliConfigError, parseCliConfig, USAGE } from './cli-config.js';
+import { CliConfigError, parseCliConfig, startOptionsOf, USAGE } from './cli-config.js';
 import { startEmulator } from './index.js';
 
 function fail(message: string): never {
@@ -22,15 +22,8 @@ async function main(): Promise<void> {
     return;
   }
   const emulator = await startEmulator({
-    port: config.port,
-    host: config.host,
-    dataDir: config.dataDir,
+    ...startOptionsOf(config),
     logger: pino({ level: config.logLevel }),
-    clock: { mode: config.clock },
-    controlApi: config.controlApi,
-    ...(config.controlToken ? { controlToken: config.controlToken } : {}),
-    journal: config.journal,
-    ...(config.probe === undefined ? {} : { probe: config.probe }),
   });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -8,14 +8,10 @@ import { FaultInjector } from '../wire/fault-injection.js';
 import { RateLimiter } from '../wire/rate-limit.js';
 import type { ReplySigning } from '../wire/reply.js';
 import { createResponseSigner, type ResponseSigner } from '../wire/response-signer.js';
-import {
-  type Credentials,
-  cachedDevCredentials,
-  defaultKeyCacheDir,
-  loadOrCreateCredentials,
-} from './credentials.js';
+import { type Credentials, loadOrCreateCredentials } from './credentials.js';
 import { createFamilyDeps } from './family-deps.js';
 import { parseTime } from './format-time.js';
+import { cachedDevCredentials, defaultKeyCacheDir } from './key-cache.js';
 import { MerchantDirectory } from './merchant-directory.js';
 import { Scheduler } from './scheduler.js';
 import {
@@ -61,7 +57,8 @@ export interface NotificationOptions {
   timeoutMs?: number;
   /** Attempts in flight at once, all notify URLs together (default 64). */
   concurrency?: number;
-  /** Attempts in flight at once to one notify URL origin (default 8): a dead receiver holds only these. */
+  /** Attempts in flight at once to one destination, the notify URL up to its path (default 8): a dead receiver
+   * holds only these. */
   perDestination?: number;
   /** Longest real time a clock advance waits with no notification answering (default 2000 ms; at most 15× that in all). */
   advanceWaitMs?: number;

@@ -6,18 +6,8 @@ import {
   randomBytes,
   randomInt,
 } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MerchantRole } from '@wxpay-kit/sdk/catalogue';
 import { generateNonce } from '@wxpay-kit/sdk/protocol';
 import { createSelfSignedCertificate } from '@wxpay-kit/sdk/testing';
@@ -86,7 +76,7 @@ export interface Credentials {
   directory?: string;
 }
 
-const MANIFEST = 'credentials.json';
+export const MANIFEST = 'credentials.json';
 const MANIFEST_VERSION = 1;
 const CERT_VALIDITY_MS = 5 * 365 * 24 * 3600 * 1000;
 
@@ -199,30 +189,35 @@ function writeSecret(path: string, text: string): void {
   chmodSync(path, 0o600); // writeFileSync keeps the mode of an existing file
 }
 
-/** Writes PEM files (private keys 0600) and the manifest; returns the credentials with their paths set. */
-function store(credentials: Credentials, directory: string): Credentials {
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
+/**
+ * Writes PEM files (private keys 0600) and the manifest; returns the credentials with their paths set. The files
+ * go to `writeTo` (default: `directory`) while the paths name `directory`: a set written aside and then renamed
+ * into place in one step (the key cache) is never seen half-written.
+ */
+export function store(credentials: Credentials, directory: string, writeTo = directory): Credentials {
+  mkdirSync(writeTo, { recursive: true, mode: 0o700 });
+  /** The path to record, after writing `text` where it goes now. */
+  const write = (path: string, text: string, secret = false) => {
+    const now = join(writeTo, path);
+    if (secret) writeSecret(now, text);
+    else writeFileSync(now, text);
+    return join(directory, path);
+  };
   const platform: PlatformCredentials = {
     ...credentials.platform,
-    privateKeyPath: join(directory, 'wechatpay_private_key.pem'),
-    publicKeyPath: join(directory, 'wechatpay_public_key.pem'),
-    certificatePath: join(directory, 'wechatpay_certificate.pem'),
+    privateKeyPath: write('wechatpay_private_key.pem', credentials.platform.privateKeyPem, true),
+    publicKeyPath: write('wechatpay_public_key.pem', credentials.platform.publicKeyPem),
+    certificatePath: write('wechatpay_certificate.pem', credentials.platform.certificatePem),
   };
-  writeSecret(platform.privateKeyPath!, platform.privateKeyPem);
-  writeFileSync(platform.publicKeyPath!, platform.publicKeyPem);
-  writeFileSync(platform.certificatePath!, platform.certificatePem);
   const merchants = {} as Record<MerchantKey, MerchantCredentials>;
   for (const key of MERCHANT_KEYS) {
-    const folder = join(directory, key);
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const merchant: MerchantCredentials = {
-      ...credentials.merchants[key],
-      privateKeyPath: join(folder, 'apiclient_key.pem'),
-      certificatePath: join(folder, 'apiclient_cert.pem'),
+    mkdirSync(join(writeTo, key), { recursive: true, mode: 0o700 });
+    const merchant = credentials.merchants[key];
+    merchants[key] = {
+      ...merchant,
+      privateKeyPath: write(join(key, 'apiclient_key.pem'), merchant.privateKeyPem, true),
+      certificatePath: write(join(key, 'apiclient_cert.pem'), merchant.certificatePem),
     };
-    writeSecret(merchant.privateKeyPath!, merchant.privateKeyPem);
-    writeFileSync(merchant.certificatePath!, merchant.certificatePem);
-    merchants[key] = merchant;
   }
   const { privateKeyPem: _p, publicKeyPem: _q, certificatePem: _c, ...platformRest } = platform;
   const manifest: Manifest = {
@@ -235,8 +230,8 @@ function store(credentials: Credentials, directory: string): Credentials {
       }),
     ) as Manifest['merchants'],
   };
-  // The manifest holds the APIv3 keys, so it is as secret as the private keys.
-  writeSecret(join(directory, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  // The manifest holds the APIv3 keys, so it is as secret as the private keys. Written last: it marks a whole set.
+  write(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`, true);
   return { platform, merchants, directory };
 }
 
@@ -251,7 +246,7 @@ function readPem(path: string, directory: string): string {
   }
 }
 
-function load(directory: string): Credentials {
+export function load(directory: string): Credentials {
   const manifestPath = join(directory, MANIFEST);
   let manifest: Manifest;
   try {
@@ -311,40 +306,4 @@ export async function loadOrCreateCredentials(dataDir: string, now = Date.now())
   const directory = join(dataDir, 'credentials');
   if (existsSync(join(directory, MANIFEST))) return load(directory);
   return store(await generateCredentials(now), directory);
-}
-
-/** The opt-in cache of dev keys for `:memory:` emulators: `os.tmpdir()/wxpay-kit-emulator-dev-keys`. */
-export function defaultKeyCacheDir(): string {
-  return join(tmpdir(), 'wxpay-kit-emulator-dev-keys');
-}
-
-/**
- * Credentials for a `:memory:` emulator from a cache directory outside the project, generated once: generating four
- * RSA key pairs is most of a fresh emulator's start, and a test suite that starts one per file pays it every time.
- * Opt-in (the credentials are then the same on every start). Processes starting at once agree through a lock file:
- * one generates, the others wait for its manifest; after 30 s of waiting they generate their own, in memory.
- */
-export async function cachedDevCredentials(directory: string, now = Date.now()): Promise<Credentials> {
-  const manifest = join(directory, MANIFEST);
-  if (existsSync(manifest)) return load(directory);
-  mkdirSync(dirname(directory), { recursive: true });
-  const lock = `${directory}.lock`;
-  let fd: number | undefined;
-  try {
-    fd = openSync(lock, 'wx');
-  } catch {
-    // Another process is generating: wait for its manifest.
-    for (let waited = 0; waited < 30_000; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      if (existsSync(manifest)) return load(directory);
-    }
-    return generateCredentials(now);
-  }
-  try {
-    if (existsSync(manifest)) return load(directory);
-    return store(await generateCredentials(now), directory);
-  } finally {
-    closeSync(fd);
-    rmSync(lock, { force: true });
-  }
 }

@@ -97,6 +97,8 @@ export class Scheduler {
   #chain: Promise<unknown> = Promise.resolve();
   #sleeper: NodeJS.Timeout | undefined;
   #wakePending = false;
+  /** A pass is queued behind the run in progress and has not started yet. */
+  #passQueued = false;
   #started = false;
   #stopped = false;
   /** False after a run that found work due but could not do it (e.g. an attempt locked by a redelivery). */
@@ -138,7 +140,10 @@ export class Scheduler {
     this.#wakePending = true;
     setImmediate(() => {
       this.#wakePending = false;
-      if (!this.#stopped) void this.#tick();
+      // Behind a long run (an advance waiting for answers) one queued pass does for every wake meanwhile.
+      if (this.#stopped || this.#passQueued) return;
+      this.#passQueued = true;
+      void this.#tick();
     });
   }
 
@@ -162,6 +167,7 @@ export class Scheduler {
   /** One serialised pass: fires the due timers and starts the due attempts, without waiting for answers. */
   #tick(report: RunReport = { timers: [], notificationAttempts: 0, inFlight: [] }): Promise<void> {
     return this.#serial(async () => {
+      this.#passQueued = false;
       this.#productive = true;
       const ran = this.#runDueNow(report);
       const next = this.#earliestDue();
@@ -232,13 +238,19 @@ export class Scheduler {
     const waitingFor = () => worker.inFlight().filter((attempt) => !givenUp.has(attempt.id));
     const overall = performance.now() + MAX_ADVANCE_WAIT_FACTOR * this.#advanceWaitMs;
     this.#productive = true;
+    // The wait restarts when an attempt is answered or new work starts, not when an attempt merely goes slow (the
+    // worker then frees its place in the overall bound and wakes us to start others).
+    let quietSince = performance.now();
+    let answered = worker.attemptsMade;
     for (let step = 0; step < MAX_STEPS_PER_RUN && !this.#stopped; step++) {
       const ran = this.#runDueNow(report);
+      if (ran || worker.attemptsMade !== answered) {
+        answered = worker.attemptsMade;
+        quietSince = performance.now();
+      }
       const pending = waitingFor();
       if (pending.length > 0 && performance.now() < overall) {
-        const settled = await worker.waitForSettle(
-          Math.min(overall, performance.now() + this.#advanceWaitMs),
-        );
+        const settled = await worker.waitForSettle(Math.min(overall, quietSince + this.#advanceWaitMs));
         if (!settled) for (const attempt of pending) givenUp.add(attempt.id);
         continue;
       }

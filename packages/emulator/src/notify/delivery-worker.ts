@@ -9,13 +9,14 @@ import {
   type AttemptRecord,
   type DueEntry,
   earliestDue,
-  findDue,
+  findDueFor,
   findNotification,
   listAttempts,
   listNotifications,
   type NotificationFilter,
   type NotificationRecord,
   type NotificationState,
+  nextDestination,
   recordAttempt,
   saveBodyOnce,
 } from './notification-store.js';
@@ -39,15 +40,22 @@ export interface DeliveryWorkerDeps {
   timeoutMs?: number;
   /** Attempts in flight at once, all destinations together (default 64). */
   concurrency?: number;
-  /** Attempts in flight at once to one destination (scheme, host and port of the notify URL; default 8). */
+  /** Attempts in flight at once to one destination (scheme, host and port of the notify URL as written; default 8). */
   perDestination?: number;
+  /**
+   * An attempt not answered after this many ms (default 1000) stops counting toward `concurrency`, though it still
+   * counts toward `perDestination`: merchants that never answer, however many, leave the overall bound to the
+   * others. All attempts open at once, slow ones included, stay under OPEN_FACTOR × `concurrency`.
+   */
+  slowAfterMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_DELIVERY_CONCURRENCY = 64;
 export const DEFAULT_DELIVERY_PER_DESTINATION = 8;
-/** Due notifications read per dispatch, to find some for destinations not yet at their bound. */
-const DISPATCH_SCAN = 1000;
+const DEFAULT_SLOW_AFTER_MS = 1000;
+/** Open attempts (sockets) at most, slow ones included, as a multiple of `concurrency`. */
+const OPEN_FACTOR = 4;
 
 /** A scheduled attempt that has been sent and not yet answered (or timed out). */
 export interface InFlightAttempt {
@@ -55,14 +63,6 @@ export interface InFlightAttempt {
   url: string;
   /** Virtual ms the attempt was due. */
   dueAt: number;
-}
-
-function destinationOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
 }
 
 function positiveInteger(value: number, name: string): number {
@@ -82,8 +82,10 @@ export type AttemptResult = 'made' | 'skipped' | 'abandoned';
  * worker abandons (on close() or pause()) before the merchant answered.
  *
  * Every network exchange happens outside any transaction; its result is recorded in one short transaction.
- * Attempts run concurrently, in due order, at most `concurrency` at once and `perDestination` to one notify URL
- * origin: a merchant that never answers holds only its own slots, never anyone else's delivery. Each notification
+ * Attempts run concurrently, at most `concurrency` at once and `perDestination` to one destination (notify URL up
+ * to its path), each destination's in due order, destinations taking turns. An attempt unanswered after
+ * `slowAfterMs` no longer counts toward `concurrency`: a merchant that never answers holds only its own
+ * `perDestination` slots and its own backlog, never anyone else's delivery, however many such merchants there are. Each notification
  * has a lock shared with redeliver(), so no notification ever has two attempts in flight. Two workers (processes)
  * on one database are not guarded against: the emulator runs one.
  */
@@ -92,7 +94,8 @@ export class DeliveryWorker {
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
   readonly #concurrency: number;
-  readonly #perDestination: number;
+  readonly #perDestinationBound: number;
+  readonly #slowAfterMs: number;
   #closed = false;
   /** pause() calls not yet resumed. */
   #paused = 0;
@@ -102,7 +105,12 @@ export class DeliveryWorker {
   readonly #inFlight = new Set<Promise<unknown>>();
   /** Scheduled attempts sent and not yet settled, by notification id. */
   readonly #scheduled = new Map<number, InFlightAttempt>();
-  readonly #perOrigin = new Map<string, number>();
+  /** Scheduled attempts in flight, by destination. */
+  readonly #perDestination = new Map<string, number>();
+  /** The destination the last dispatch started an attempt for: the next one starts with the one after it. */
+  #lastServed = '';
+  /** Scheduled attempts in flight longer than slowAfterMs: not counted toward `concurrency`. */
+  readonly #slow = new Set<number>();
   readonly #settledListeners = new Set<() => void>();
   #attemptsMade = 0;
 
@@ -116,10 +124,14 @@ export class DeliveryWorker {
     this.#deps = deps;
     this.#timeoutMs = timeoutMs;
     this.#concurrency = positiveInteger(deps.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY, 'concurrency');
-    this.#perDestination = positiveInteger(
+    this.#perDestinationBound = positiveInteger(
       deps.perDestination ?? DEFAULT_DELIVERY_PER_DESTINATION,
       'perDestination',
     );
+    const slowAfterMs = deps.slowAfterMs ?? DEFAULT_SLOW_AFTER_MS;
+    if (!(slowAfterMs >= 0))
+      throw new Error(`DeliveryWorker: slowAfterMs must be a number of ms ≥ 0, got ${slowAfterMs}`);
+    this.#slowAfterMs = slowAfterMs;
     this.#fetch = deps.fetch ?? fetch;
   }
 
@@ -133,35 +145,55 @@ export class DeliveryWorker {
     return [...this.#scheduled.values()];
   }
 
-  /** Called each time a scheduled attempt settles (so the scheduler can run what that made due). */
+  /**
+   * Called each time a scheduled attempt settles (so the scheduler can run what that made due), or goes slow
+   * (which frees its place in the overall bound).
+   */
   onSettled(listener: () => void): () => void {
     this.#settledListeners.add(listener);
     return () => this.#settledListeners.delete(listener);
   }
 
   /**
-   * Starts the attempts due at clock.now(), in due order, as far as the bounds allow (at most `limit` of them),
-   * without waiting for any answer; returns the attempts started, each resolving to what became of it.
+   * Starts the attempts due at clock.now(), as far as the bounds allow (at most `limit` of them), without waiting for
+   * any answer; returns the attempts started, each resolving to what became of it. Each destination's attempts start
+   * in due order; destinations take turns (the walk starts after the one served last), so none waits behind another.
+   *
+   * The queue is read per destination (one index seek each), never in one due-order scan: a destination at its
+   * bound may have any number of notifications due ahead of everyone else's (a merchant that never answers piles
+   * up a backlog), and a scan would read through all of them on every dispatch, or stop short of the others.
+   * A dispatch reads one row per destination it visits, plus at most `perDestination` rows per destination served.
    */
   dispatchDue(limit = Number.POSITIVE_INFINITY): Array<Promise<AttemptResult>> {
     const started: Array<Promise<AttemptResult>> = [];
     if (this.#closed || this.#paused > 0) return started;
     const bound = this.#deps.clock.now();
-    const free = () => Math.min(this.#concurrency - this.#scheduled.size, limit - started.length);
-    if (free() <= 0) return started;
-    // Read just past what is in flight; read further only while saturated destinations are being skipped.
-    for (let page = this.#scheduled.size + free() + 8; ; page *= 4) {
-      const due = findDue(this.#deps.db, bound, page);
-      for (const entry of due) {
-        if (free() <= 0) return started;
-        if (this.#scheduled.has(entry.id)) continue;
-        const origin = destinationOf(entry.url);
-        const busy = this.#perOrigin.get(origin) ?? 0;
-        if (busy >= this.#perDestination) continue;
-        started.push(this.#start(entry, origin, bound));
+    const open = this.#scheduled.size;
+    let free = Math.min(
+      this.#concurrency - (open - this.#slow.size),
+      OPEN_FACTOR * this.#concurrency - open,
+      limit,
+    );
+    const { db } = this.#deps;
+    const after = (destination: string) => nextDestination(db, destination) ?? nextDestination(db, '');
+    let head = free > 0 ? after(this.#lastServed) : undefined;
+    const first = head?.destination;
+    while (head && free > 0) {
+      const busy = this.#perDestination.get(head.destination) ?? 0;
+      const room = Math.min(this.#perDestinationBound - busy, free);
+      if (head.nextDueAt <= bound && room > 0) {
+        // This destination's attempts in flight are still due, and come first: read past them.
+        const due = findDueFor(db, head.destination, bound, busy + room);
+        for (const entry of due.filter((e) => !this.#scheduled.has(e.id)).slice(0, room)) {
+          started.push(this.#start(entry, bound));
+          free--;
+          this.#lastServed = head.destination;
+        }
       }
-      if (due.length < page || free() <= 0 || page >= DISPATCH_SCAN) return started;
+      head = after(head.destination);
+      if (head?.destination === first) break;
     }
+    return started;
   }
 
   /**
@@ -187,9 +219,19 @@ export class DeliveryWorker {
         await this.waitForSettle(Number.POSITIVE_INFINITY);
         continue;
       }
-      const { attempt, result } = await Promise.race(
-        [...mine].map((p) => p.then((r) => ({ attempt: p, result: r }))),
-      );
+      // An attempt of another run settling, or one going slow, may free a slot: dispatch again then too.
+      const slotFreed = new Promise<undefined>((resolve) => {
+        const unsubscribe = this.onSettled(() => {
+          unsubscribe();
+          resolve(undefined);
+        });
+      });
+      const settled = await Promise.race([
+        ...[...mine].map((p) => p.then((r) => ({ attempt: p, result: r }))),
+        slotFreed,
+      ]);
+      if (!settled) continue;
+      const { attempt, result } = settled;
       mine.delete(attempt);
       if (result === 'made') made++;
       if (result === 'abandoned') stopped = true;
@@ -197,7 +239,10 @@ export class DeliveryWorker {
     return made;
   }
 
-  /** Resolves true when a scheduled attempt in flight settles, false at `deadline` (performance.now() ms). */
+  /**
+   * Resolves true when a scheduled attempt in flight settles or goes slow (see onSettled), false at `deadline`
+   * (performance.now() ms).
+   */
   waitForSettle(deadline: number): Promise<boolean> {
     if (this.#scheduled.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -211,15 +256,24 @@ export class DeliveryWorker {
     });
   }
 
-  #start(entry: DueEntry, origin: string, bound: number): Promise<AttemptResult> {
+  #start(entry: DueEntry, bound: number): Promise<AttemptResult> {
+    const { destination } = entry;
     this.#scheduled.set(entry.id, { id: entry.id, url: entry.url, dueAt: entry.nextDueAt });
-    this.#perOrigin.set(origin, (this.#perOrigin.get(origin) ?? 0) + 1);
+    this.#perDestination.set(destination, (this.#perDestination.get(destination) ?? 0) + 1);
     const attempt = this.#track(this.#withLock(entry.id, () => this.#scheduledAttempt(entry.id, bound)));
+    const slow = setTimeout(() => {
+      if (!this.#scheduled.has(entry.id)) return;
+      this.#slow.add(entry.id);
+      for (const listener of this.#settledListeners) listener();
+    }, this.#slowAfterMs);
+    slow.unref();
     const settle = (result: AttemptResult) => {
+      clearTimeout(slow);
+      this.#slow.delete(entry.id);
       this.#scheduled.delete(entry.id);
-      const left = (this.#perOrigin.get(origin) ?? 1) - 1;
-      if (left === 0) this.#perOrigin.delete(origin);
-      else this.#perOrigin.set(origin, left);
+      const left = (this.#perDestination.get(destination) ?? 1) - 1;
+      if (left === 0) this.#perDestination.delete(destination);
+      else this.#perDestination.set(destination, left);
       if (result === 'made') this.#attemptsMade++;
       for (const listener of this.#settledListeners) listener();
       return result;

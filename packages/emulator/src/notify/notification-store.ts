@@ -65,6 +65,13 @@ export interface NotificationFilter {
   resourceKey?: string;
 }
 
+/**
+ * Where a notification goes, for the per-destination bound: the notify URL up to its path (scheme, host and port
+ * as written, lower-cased), e.g. `http://127.0.0.1:8080`. Computed by SQLite, so every row has it, rows written
+ * by anyone included, and old data folders get it without a rewrite.
+ */
+const DESTINATION_SQL = `lower(substr(url, 1, instr(url, '://') + 1 + instr(substr(url, instr(url, '://') + 3) || '/', '/')))`;
+
 export function migrateNotificationStore(db: Database): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS notify_notifications (
@@ -107,6 +114,17 @@ export function migrateNotificationStore(db: Database): void {
       ok INTEGER NOT NULL,
       PRIMARY KEY (notification_id, attempt_no)
     );
+  `);
+  // A VIRTUAL generated column can be added to an existing table (data folders made before it) in place.
+  const columns = db.prepare('PRAGMA table_xinfo(notify_notifications)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'destination')) {
+    db.exec(
+      `ALTER TABLE notify_notifications ADD COLUMN destination TEXT GENERATED ALWAYS AS (${DESTINATION_SQL}) VIRTUAL`,
+    );
+  }
+  db.exec(`
+    CREATE INDEX IF NOT EXISTS notify_notifications_destination_due
+      ON notify_notifications (destination, next_due_at, id) WHERE next_due_at IS NOT NULL;
   `);
 }
 
@@ -235,23 +253,45 @@ export function listNotifications(db: Database, filter: NotificationFilter): Not
 export interface DueEntry {
   id: number;
   url: string;
+  /** See DESTINATION_SQL: the key of the per-destination bound. */
+  destination: string;
   nextDueAt: number;
 }
 
 /*
  * Only a pending notification has a next due time (delivered and failed ones have NULL), so the queries below read
- * the partial index notify_notifications_due (next_due_at, id) WHERE next_due_at IS NOT NULL: their cost does not
- * grow with the delivered history. A `state = 'pending'` test would make SQLite read every row ever sent.
+ * the partial indexes on next_due_at WHERE next_due_at IS NOT NULL: their cost does not grow with the delivered
+ * history. A `state = 'pending'` test would make SQLite read every row ever sent.
  */
 
-/** Up to `limit` notifications due at or before `bound`, earliest first. */
-export function findDue(db: Database, bound: number, limit: number): DueEntry[] {
+/**
+ * The first destination after `after` (text order) with a pending notification, and its earliest due time: one
+ * index seek, however many notifications wait for that destination. Walking from '' visits each destination once.
+ */
+export function nextDestination(
+  db: Database,
+  after: string,
+): { destination: string; nextDueAt: number } | undefined {
   return db
     .prepare(
-      `SELECT id, url, next_due_at AS nextDueAt FROM notify_notifications INDEXED BY notify_notifications_due
-       WHERE next_due_at IS NOT NULL AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?`,
+      `SELECT destination, next_due_at AS nextDueAt
+     FROM notify_notifications INDEXED BY notify_notifications_destination_due
+     WHERE next_due_at IS NOT NULL AND destination > ? ORDER BY destination, next_due_at, id LIMIT 1`,
     )
-    .all(bound, limit) as DueEntry[];
+    .get(after) as { destination: string; nextDueAt: number } | undefined;
+}
+
+/** Up to `limit` notifications for `destination` due at or before `bound`, earliest first. */
+export function findDueFor(db: Database, destination: string, bound: number, limit: number): DueEntry[] {
+  // Not selecting `destination`: SQLite would compute it again for every row (it is known: the argument).
+  const rows = db
+    .prepare(
+      `SELECT id, url, next_due_at AS nextDueAt
+     FROM notify_notifications INDEXED BY notify_notifications_destination_due
+     WHERE destination = ? AND next_due_at IS NOT NULL AND next_due_at <= ? ORDER BY next_due_at, id LIMIT ?`,
+    )
+    .all(destination, bound, limit) as Array<Omit<DueEntry, 'destination'>>;
+  return rows.map((row) => ({ ...row, destination }));
 }
 
 /** The earliest next-due times, earliest first (at most `limit`), to skip those already in flight. */

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,5 +115,41 @@ describe('wxpay-emulator CLI', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(output).toContain('--port must be an integer');
+  });
+
+  it('passes the key cache and the HTTP server limits on to the emulator', {
+    timeout: 90_000,
+  }, async () => {
+    const keys = join(dataDir, 'key-cache');
+    const started = await startCli([
+      '--port',
+      '0',
+      '--data',
+      ':memory:',
+      '--key-cache',
+      keys,
+      '--headers-timeout',
+      '300',
+    ]);
+    try {
+      expect(existsSync(join(keys, 'credentials.json'))).toBe(true);
+      // Headers that never end: answered 408 once the 300 ms are up (the default would wait 10 s; the test 60 s).
+      const { port } = new URL(started.url);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n'),
+        );
+        let received = '';
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.toString();
+        });
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(answer).toMatch(/Request-ID: /i);
+    } finally {
+      expect(await stop(started.child)).toBe('code 0');
+    }
   });
 });

@@ -77,24 +77,3 @@ describe('credentials', () => {
     }
   });
 });
-
-describe('opt-in dev key cache for :memory: emulators', () => {
-  it('generates once into the cache directory; later (and concurrent) starts reuse the same keys', async () => {
-    const { mkdtempSync, rmSync, existsSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { cachedDevCredentials } = await import('../../src/core/credentials.js');
-    const root = mkdtempSync(join(tmpdir(), 'wxpay-keycache-'));
-    try {
-      const dir = join(root, 'keys');
-      const [a, b] = await Promise.all([cachedDevCredentials(dir), cachedDevCredentials(dir)]);
-      const c = await cachedDevCredentials(dir);
-      expect(b.platform.privateKeyPem).toBe(a.platform.privateKeyPem);
-      expect(c.merchants.ordinary.privateKeyPem).toBe(a.merchants.ordinary.privateKeyPem);
-      expect(c.merchants.ordinary.mchid).toBe(a.merchants.ordinary.mchid);
-      expect(existsSync(`${dir}.lock`)).toBe(false);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
-});

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../src/core/create-runtime.js';
 import { insertTimer } from '../../src/core/family-deps.js';
 import { type DueWork, Scheduler } from '../../src/core/scheduler.js';
-import { VirtualClock } from '../../src/core/virtual-clock.js';
+import { VirtualClock, type VirtualClockOptions } from '../../src/core/virtual-clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { MEMORY, openDatabase } from '../../src/db/open-database.js';
 import type { FamilyDeps } from '../../src/families/family.js';
@@ -233,60 +233,151 @@ describe('Scheduler and slow merchants', () => {
   });
 });
 
-describe('Scheduler clock advances', () => {
-  it('advanceBy measures the advance from when it runs, not from when it was asked for', async () => {
-    const db = openDatabase(MEMORY);
-    migrate(db, []);
-    let wall = START_MS;
-    const clock = new VirtualClock({ mode: 'real', db, wallNow: () => wall });
-    let release: () => void = () => undefined;
-    let started: () => void = () => undefined;
-    const running = new Promise<void>((resolve) => {
-      started = resolve;
-    });
-    // One attempt is in flight; its answer takes as long as the test says, and an advance waits for it.
-    let flight = [{ id: 1, url: 'https://merchant.example/notify', dueAt: clock.now() }];
-    const answered = new Promise<boolean>((resolve) => {
-      release = () => {
-        flight = [];
-        resolve(true);
-      };
-    });
-    const worker: DueWork = {
+/**
+ * A scheduler on an empty in-memory database, driving a stand-in for the delivery worker (by default: nothing in
+ * flight, nothing to dispatch), with advanceWaitMs long enough never to run out by itself.
+ */
+async function withStandInWorker(
+  clockOptions: Omit<VirtualClockOptions, 'db'>,
+  worker: (clock: VirtualClock) => Partial<DueWork>,
+  test: (scheduler: Scheduler, clock: VirtualClock) => Promise<void>,
+): Promise<void> {
+  const db = openDatabase(MEMORY);
+  migrate(db, []);
+  const clock = new VirtualClock({ ...clockOptions, db });
+  const scheduler = new Scheduler({
+    db,
+    clock,
+    families: [],
+    familyDeps: {} as FamilyDeps,
+    worker: {
       attemptsMade: 0,
       nextDueAt: () => undefined,
       pause: () => () => undefined,
       dispatchDue: () => [],
-      inFlight: () => flight,
-      waitForSettle: () => {
-        started();
-        return answered;
-      },
+      inFlight: () => [],
+      waitForSettle: async () => true,
+      ...worker(clock),
+    },
+    logger: pino({ level: 'silent' }),
+    advanceWaitMs: 60_000,
+  });
+  try {
+    await test(scheduler, clock);
+  } finally {
+    await scheduler.stop();
+    db.close();
+  }
+}
+
+/** One attempt in flight until `release()`; `waiting` resolves once an advance waits for it. */
+function heldAttempt(clock: VirtualClock) {
+  let flight = [{ id: 1, url: 'https://merchant.example/notify', dueAt: clock.now() }];
+  let release: () => void = () => undefined;
+  let waitingNow: () => void = () => undefined;
+  const waiting = new Promise<void>((resolve) => {
+    waitingNow = resolve;
+  });
+  const answered = new Promise<boolean>((resolve) => {
+    release = () => {
+      flight = [];
+      resolve(true);
     };
-    const scheduler = new Scheduler({
-      db,
-      clock,
-      families: [],
-      familyDeps: {} as FamilyDeps,
-      worker,
-      logger: pino({ level: 'silent' }),
-      advanceWaitMs: 60_000,
-    });
-    try {
-      const busy = scheduler.advanceBy(0);
-      await running;
-      const advanced = scheduler.advanceBy(3_000);
-      // The advance ahead of it keeps the scheduler busy for 5 s of real time.
-      wall += 5_000;
-      release();
-      await busy;
-      const report = await advanced;
-      expect(clock.snapshot().offsetMs).toBe(3_000);
-      expect(report.now).toBe(wall + 3_000);
-    } finally {
-      await scheduler.stop();
-      db.close();
-    }
+  });
+  const worker: Partial<DueWork> = {
+    inFlight: () => flight,
+    waitForSettle: () => {
+      waitingNow();
+      return answered;
+    },
+  };
+  return { worker, waiting, release };
+}
+
+describe('Scheduler clock advances', () => {
+  it('advanceBy measures the advance from when it runs, not from when it was asked for', async () => {
+    let wall = START_MS;
+    let held: ReturnType<typeof heldAttempt> | undefined;
+    await withStandInWorker(
+      { mode: 'real', wallNow: () => wall },
+      (clock) => {
+        // One attempt is in flight; its answer takes as long as the test says, and an advance waits for it.
+        held = heldAttempt(clock);
+        return held.worker;
+      },
+      async (scheduler, clock) => {
+        const busy = scheduler.advanceBy(0);
+        await held!.waiting;
+        const advanced = scheduler.advanceBy(3_000);
+        // The advance ahead of it keeps the scheduler busy for 5 s of real time.
+        wall += 5_000;
+        held!.release();
+        await busy;
+        const report = await advanced;
+        expect(clock.snapshot().offsetMs).toBe(3_000);
+        expect(report.now).toBe(wall + 3_000);
+      },
+    );
+  });
+
+  it('an attempt going slow wakes an advance to start others, but does not restart its wait for answers', async () => {
+    const deadlines: number[] = [];
+    await withStandInWorker(
+      { mode: 'manual', start: START_MS },
+      (clock) => {
+        let flight = [{ id: 1, url: 'https://dead.example/notify', dueAt: clock.now() }];
+        return {
+          inFlight: () => flight,
+          // Three wake-ups that are not answers (attempts going slow), then the wait runs out.
+          waitForSettle: async (deadline) => {
+            deadlines.push(deadline);
+            if (deadlines.length < 4) return true;
+            flight = [];
+            return false;
+          },
+        };
+      },
+      async (scheduler) => {
+        await scheduler.advanceBy(1_000);
+      },
+    );
+    expect(deadlines).toHaveLength(4);
+    expect(new Set(deadlines).size).toBe(1);
+  });
+});
+
+describe('Scheduler wakes', () => {
+  it('wakes during a long advance queue one pass behind it, not one pass per wake', async () => {
+    let dispatches = 0;
+    let held: ReturnType<typeof heldAttempt> | undefined;
+    await withStandInWorker(
+      { mode: 'manual', start: START_MS },
+      (clock) => {
+        held = heldAttempt(clock);
+        return {
+          ...held.worker,
+          dispatchDue: () => {
+            dispatches++;
+            return [];
+          },
+        };
+      },
+      async (scheduler) => {
+        const advance = scheduler.advanceBy(1_000);
+        await held!.waiting;
+        // Every settled attempt wakes the scheduler: a thousand answers during one advance are a thousand wakes.
+        for (let i = 0; i < 20; i++) {
+          scheduler.wake();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        const before = dispatches;
+        held!.release();
+        await advance;
+        const after = await scheduler.exclusive(() => dispatches);
+        // The advance's last steps (at the due time, at the target), then one queued pass; one pass per wake was 22.
+        expect(after - before).toBeLessThanOrEqual(4);
+      },
+    );
   });
 });
 

@@ -6,13 +6,14 @@ import { notifications } from '@wxpay-kit/sdk/catalogue';
 import { openNotification, verifySignedMessage } from '@wxpay-kit/sdk/protocol';
 import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { formatTime } from '../../src/core/format-time.js';
 import type { Database } from '../../src/families/family.js';
 import type { DeliveryWorker } from '../../src/notify/delivery-worker.js';
 import { enqueueNotification, migrateOutbox } from '../../src/notify/outbox.js';
 import { setRetrySchedule } from '../../src/notify/retry-schedule.js';
-import { until } from '../support/held-fetch.js';
+import { heldFetch, until } from '../support/held-fetch.js';
+import { countingRowsRead } from '../support/rows-read.js';
 import {
   API_V3_KEY,
   buildWorker,
@@ -54,6 +55,8 @@ function setup(
     db?: Database;
     concurrency?: number;
     perDestination?: number;
+    slowAfterMs?: number;
+    fetch?: typeof fetch;
   } = {},
 ) {
   const db = options.db ?? memoryDb();
@@ -65,6 +68,8 @@ function setup(
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.perDestination ? { perDestination: options.perDestination } : {}),
+    ...(options.slowAfterMs === undefined ? {} : { slowAfterMs: options.slowAfterMs }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   cleanups.push(() => worker.close());
   return { db, clock, worker };
@@ -465,6 +470,87 @@ describe('DeliveryWorker concurrency', () => {
     expect(slow.maxConcurrent).toBe(2);
     expect(other.maxConcurrent).toBeLessThanOrEqual(2);
     expect(slow.requests.length + other.requests.length).toBe(8);
+  });
+
+  test('a destination at its bound with a long backlog due first hides no one: one dispatch reads a few rows and starts the others', async () => {
+    const dead = await merchant(() => 'hang');
+    const healthy = await merchant(() => 200);
+    const counting = countingRowsRead(memoryDb());
+    const { clock, worker } = setup({ db: counting.db, perDestination: 2 });
+    const { db } = counting;
+    // The dead merchant's backlog, all due before the healthy merchant's notifications.
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++)
+        enqueueNotification(db, clock.now(), transferBillNotification(dead.url, `d${i}`));
+    })();
+    clock.advance(1);
+    const first = enqueueNotification(db, clock.now(), transferBillNotification(healthy.url, 'h1'));
+    expect(worker.dispatchDue()).toHaveLength(3);
+    expect(worker.inFlight().map((attempt) => attempt.id)).toContain(first);
+    await until(() => states(worker, first).state === 'delivered', 'the healthy merchant got h1');
+    await until(() => worker.inFlight().length === 2, 'h1 settled');
+
+    // The dead merchant holds both of its slots; the next healthy notification is found without reading its backlog.
+    const second = enqueueNotification(db, clock.now(), transferBillNotification(healthy.url, 'h2'));
+    counting.reset();
+    expect(worker.dispatchDue()).toHaveLength(1);
+    expect(worker.inFlight().map((attempt) => attempt.id)).toContain(second);
+    // One index seek per destination (2, and the one that finds no more), then h2's row.
+    expect(counting.rows()).toBeLessThanOrEqual(4);
+    await until(() => states(worker, second).state === 'delivered', 'the healthy merchant got h2');
+    expect(dead.requests).toHaveLength(2);
+  });
+
+  test('more merchants that never answer than the overall bound holds do not hold up a healthy one', async () => {
+    const dead = [await merchant(() => 'hang'), await merchant(() => 'hang')];
+    const healthy = await merchant(() => 200);
+    // Two dead destinations fill the overall bound (4) with their own bound (2) each; the answer window is long.
+    const { db, clock, worker } = setup({
+      concurrency: 4,
+      perDestination: 2,
+      timeoutMs: 600_000,
+      slowAfterMs: 1,
+    });
+    for (const [i, server] of dead.entries())
+      for (const no of ['a', 'b', 'c'])
+        enqueueNotification(db, clock.now(), transferBillNotification(server.url, `d${i}${no}`));
+    clock.advance(1);
+    const fine = enqueueNotification(db, clock.now(), transferBillNotification(healthy.url, 'h1'));
+    const run = worker.runDue();
+    await until(
+      () => states(worker, fine).state === 'delivered',
+      'the healthy merchant got its notification',
+    );
+    // The dead ones still hold their own slots, and only those.
+    expect(worker.inFlight()).toHaveLength(4);
+    expect(dead.map((server) => server.requests.length)).toEqual([2, 2]);
+    await worker.close();
+    await run;
+  });
+
+  test('slow attempts leave the overall bound, but all open attempts stay under four times it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const held = heldFetch();
+      const { db, clock, worker } = setup({
+        concurrency: 1,
+        perDestination: 1,
+        slowAfterMs: 10,
+        fetch: held.fetch,
+      });
+      for (let port = 1; port <= 6; port++)
+        enqueueNotification(db, clock.now(), transferBillNotification(`http://127.0.0.1:${port}/notify`));
+      const open: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        worker.dispatchDue();
+        open.push(worker.inFlight().length);
+        vi.advanceTimersByTime(10); // the attempts in flight go slow
+      }
+      expect(open).toEqual([1, 2, 3, 4, 4, 4]);
+      await worker.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test('redeliver and runDue never overlap on one notification', async () => {
