@@ -41,6 +41,61 @@ async function loadGenerator(url, requests, { concurrency = CONCURRENCY, seconds
   }
 }
 
+/**
+ * A load-generator run with the CPU each side used: the emulator runs in this process (the benchmark does nothing
+ * else meanwhile), so this process's user+system time over the run is the emulator's, thread pool included.
+ */
+async function measuredLoad(url, requests, options) {
+  const before = process.cpuUsage();
+  const result = await loadGenerator(url, requests, options);
+  const used = process.cpuUsage(before);
+  return { ...result, emulatorCpuMicros: used.user + used.system };
+}
+
+/**
+ * What a run says about CPU: per request for the emulator (against its RSA work: one verify and one sign at the
+ * raw single-core rates) and for the load generator, and the ceiling of the cores the generator left over.
+ */
+function cpuRows(label, run, { sign, verify }) {
+  const rsaMicros = 1e6 / sign + 1e6 / verify;
+  const perSecond = run.ops / run.seconds;
+  const generatorCores = run.cpuMicros / 1e6 / run.seconds;
+  const coresLeft = Math.max(cores - generatorCores, 0.01);
+  const leftCeiling = coresLeft / (rsaMicros / 1e6);
+  const emulatorMicros = run.emulatorCpuMicros / run.ops;
+  const generatorMicros = run.cpuMicros / run.ops;
+  return [
+    row(
+      `${label} against the cores left to it`,
+      perSecond,
+      'req/s',
+      perSecond / leftCeiling,
+      `${Math.round(leftCeiling)} req/s = ${coresLeft.toFixed(2)} cores (${cores} − generator's) / (1 verify + 1 sign)`,
+    ),
+    row(
+      `${label}: emulator CPU per request`,
+      emulatorMicros,
+      'µs',
+      emulatorMicros / rsaMicros,
+      `${Math.round(rsaMicros)} µs = its RSA work (1 sign + 1 verify)`,
+    ),
+    row(
+      `${label}: emulator cores busy`,
+      run.emulatorCpuMicros / 1e6 / run.seconds,
+      'cores',
+      run.emulatorCpuMicros / 1e6 / run.seconds / coresLeft,
+      'the cores left to it',
+    ),
+    row(
+      `${label}: load generator CPU per request`,
+      generatorMicros,
+      'µs',
+      generatorMicros / emulatorMicros,
+      'emulator CPU per request',
+    ),
+  ];
+}
+
 async function presign(emulator, method, path, body = '') {
   const m = emulator.merchants.ordinary;
   const { authorization } = await signRequest({
@@ -66,7 +121,7 @@ async function presign(emulator, method, path, body = '') {
 const getPath = (no) => `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${no}`;
 const APPLY_PATH = '/v3/fund-app/mch-transfer/user-confirm-authorization';
 
-async function throughput(receiver) {
+export async function throughput(receiver) {
   const emulator = await startEmulator({ dataDir: ':memory:', rateLimits: false });
   try {
     const apply = await presign(
@@ -78,7 +133,7 @@ async function throughput(receiver) {
     await loadGenerator(emulator.url, [apply], { concurrency: 1, seconds: 0.05 });
     const reads = [await presign(emulator, 'GET', getPath(GET_NO))];
     await loadGenerator(emulator.url, reads, { seconds: 0.5 }); // warm-up
-    const read = await loadGenerator(emulator.url, reads);
+    const read = await measuredLoad(emulator.url, reads);
     // Every write a new authorization (pre-signed: as many as the run can make at 3× the read rate).
     const count = Math.ceil(read.ops * 1.5);
     const writes = [];
@@ -89,7 +144,7 @@ async function throughput(receiver) {
       });
       writes.push(await presign(emulator, 'POST', APPLY_PATH, body));
     }
-    const write = await loadGenerator(emulator.url, writes, { seconds: SECONDS });
+    const write = await measuredLoad(emulator.url, writes, { seconds: SECONDS });
     return { read, write };
   } finally {
     await emulator.close();
@@ -249,6 +304,7 @@ export async function run() {
           ceilingLabel,
         ),
         row('authorizations.get p50', read.p50, 'ms'),
+        ...cpuRows('get', read, { sign, verify }),
         row(
           'authorizations.apply (every one new)',
           write.ops / write.seconds,
@@ -257,6 +313,7 @@ export async function run() {
           ceilingLabel,
         ),
         row('authorizations.apply p50', write.p50, 'ms'),
+        ...cpuRows('apply', write, { sign, verify }),
         row(`get p50, ${SMALL} resources + ${SMALL} delivered notifications`, small.p50, 'ms', 1, 'itself'),
         row(
           `get p50, ${BIG.toLocaleString('en-US')} + ${BIG.toLocaleString('en-US')}`,
@@ -285,6 +342,7 @@ export async function run() {
       notes: [
         `answers: get ${JSON.stringify(read.statuses)}, apply ${JSON.stringify(write.statuses)} (status → count; 0 = connection error)`,
         `raw rates used for the ceiling: sign ${Math.round(sign)}/s, verify ${Math.round(verify)}/s per core`,
+        'CPU is user+system time: the emulator’s read in this process (main thread and thread pool; the benchmark idles meanwhile), the generator’s in its own',
         `${DELIVERIES} notifications per delivery run, each to one of the receivers (in this process, so they share its loop)`,
       ],
     };

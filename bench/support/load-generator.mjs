@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
  * The load generator, run as its own process so that the emulator has the benchmark's cores to itself apart from
  * this: it sends pre-signed requests (no RSA here while measuring) over keep-alive connections and does not verify
  * the answers. Input: a JSON file { url, requests: [{ method, path, headers, body }], concurrency, seconds }.
- * Output (stdout): { ops, seconds, p50, p99, statuses }.
+ * Output (stdout): { ops, seconds, p50, p99, statuses, cpuMicros } where cpuMicros is this process's own
+ * user+system CPU over the measured window, so the benchmark can tell what the generator took from the cores.
  */
 const job = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const target = new URL(job.url);
@@ -31,6 +32,7 @@ const latencies = [];
 const statuses = {};
 let next = 0;
 let ops = 0;
+const cpuAtStart = process.cpuUsage();
 const started = performance.now();
 const until = started + job.seconds * 1000;
 await Promise.all(
@@ -45,7 +47,10 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuAtStart);
 latencies.sort((a, b) => a - b);
 const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-process.stdout.write(JSON.stringify({ ops, seconds, p50: at(0.5), p99: at(0.99), statuses }));
+process.stdout.write(
+  JSON.stringify({ ops, seconds, p50: at(0.5), p99: at(0.99), statuses, cpuMicros: cpu.user + cpu.system }),
+);
 agent.destroy();
