@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator } from '@wxpay-kit/emulator';
-import { loadPrivateKey, signRequest } from '@wxpay-kit/sdk/protocol';
+import { loadPrivateKey, loadPublicKey, signRequest } from '@wxpay-kit/sdk/protocol';
 import BetterSqlite3 from 'better-sqlite3';
 import { benchKeys, cores, rawRsaRates, SAMPLE_MESSAGE } from './support/machine.mjs';
 import { applyInput, startNotifyReceiver } from './support/notify-receiver.mjs';
 import { row } from './support/report.mjs';
+import { startRsaOnlyServer } from './support/rsa-only-server.mjs';
 
 /**
  * The emulator alone, under a load generator in another process that sends pre-signed requests (it does no RSA
@@ -167,6 +168,22 @@ export async function throughput(receiver) {
     const reads = [await presign(emulator, 'GET', getPath(GET_NO))];
     await loadGenerator(emulator.url, reads, { seconds: WARM_UP_SECONDS });
     const read = await measuredLoad(emulator.url, reads);
+    // The same reads against a server that does only their HTTP and RSA work: the floor under the emulator.
+    const answer = await (
+      await fetch(`${emulator.url}${reads[0].path}`, { headers: reads[0].headers })
+    ).text();
+    const floorServer = await startRsaOnlyServer({
+      merchantPublicKey: loadPublicKey(emulator.merchants.ordinary.certificatePem),
+      platformPrivateKey: benchKeys().privateKey,
+      body: answer,
+    });
+    let floor;
+    try {
+      await loadGenerator(floorServer.url, reads, { seconds: WARM_UP_SECONDS });
+      floor = await measuredLoad(floorServer.url, reads);
+    } finally {
+      floorServer.close();
+    }
     // Every write a new authorization, pre-signed: more than the warm-up and the run can use at 1.5× the read rate.
     const perSecond = read.ops / read.seconds;
     const warmUpCount = Math.ceil(perSecond * WARM_UP_SECONDS * 1.5);
@@ -181,7 +198,7 @@ export async function throughput(receiver) {
     }
     await loadGenerator(emulator.url, writes.slice(0, warmUpCount), { seconds: WARM_UP_SECONDS, once: true });
     const write = await measuredLoad(emulator.url, writes.slice(warmUpCount), { seconds: SECONDS });
-    return { read, write };
+    return { read, write, floor };
   } finally {
     await emulator.close();
   }
@@ -317,7 +334,7 @@ export async function run() {
   const ceilingLabel = `${Math.round(ceiling)} req/s = ${cores} cores / (1 verify + 1 sign)`;
   const receiver = await startNotifyReceiver();
   try {
-    const { read, write } = await throughput(receiver);
+    const { read, write, floor } = await throughput(receiver);
     const latency = await queryLatency(receiver);
     const healthyRate = await deliveries(false);
     const withDeadRate = await deliveries(true);
@@ -342,6 +359,19 @@ export async function run() {
         ),
         row('authorizations.get p50', read.p50, 'ms'),
         ...cpuRows('get', read, { sign, verify, rsaCpu }),
+        row(
+          'floor: node:http + verify + pool sign, no emulator',
+          floor.ops / floor.seconds,
+          'req/s',
+          floor.ops / floor.seconds / ceiling,
+          ceilingLabel,
+        ),
+        ...cpuRows('floor', floor, { sign, verify, rsaCpu }).slice(1, 2),
+        row(
+          'get: emulator CPU beyond the floor',
+          read.emulatorCpuMicros / read.ops - floor.emulatorCpuMicros / floor.ops,
+          'µs',
+        ),
         row(
           'authorizations.apply (every one new)',
           write.ops / write.seconds,
@@ -377,7 +407,7 @@ export async function run() {
         ),
       ],
       notes: [
-        `answers: get ${JSON.stringify(read.statuses)}, apply ${JSON.stringify(write.statuses)} (status → count; 0 = connection error)`,
+        `answers: get ${JSON.stringify(read.statuses)}, apply ${JSON.stringify(write.statuses)}, floor ${JSON.stringify(floor.statuses)} (status → count; 0 = connection error)`,
         `raw rates used for the ceiling: sign ${Math.round(sign)}/s, verify ${Math.round(verify)}/s per core`,
         'CPU is user+system time: the emulator’s read in this process (main thread and thread pool; the benchmark idles meanwhile), the generator’s in its own',
         `${DELIVERIES} notifications per delivery run, each to one of the receivers (in this process, so they share its loop)`,
