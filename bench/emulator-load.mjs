@@ -32,14 +32,16 @@ const DELIVERIES = 5000;
 const run$ = promisify(execFile);
 const GET_NO = 'benchLoad0001';
 
-async function loadGenerator(
+/** Runs support/load-generator.mjs in its own process against `url` (or an array of URLs sharing the connections). */
+export async function loadGenerator(
   url,
   requests,
   { concurrency = CONCURRENCY, seconds = SECONDS, once = false } = {},
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'wxpay-load-'));
   const file = join(dir, 'job.json');
-  await writeFile(file, JSON.stringify({ url, requests, concurrency, seconds, once }));
+  const target = Array.isArray(url) ? { urls: url } : { url };
+  await writeFile(file, JSON.stringify({ ...target, requests, concurrency, seconds, once }));
   try {
     const generator = new URL('./support/load-generator.mjs', import.meta.url).pathname;
     const { stdout } = await run$(process.execPath, [generator, file], { maxBuffer: 1 << 24 });
@@ -130,7 +132,7 @@ function cpuRows(label, run, { sign, verify, rsaCpu }) {
   ];
 }
 
-async function presign(emulator, method, path, body = '') {
+export async function presign(emulator, method, path, body = '') {
   const m = emulator.merchants.ordinary;
   const { authorization } = await signRequest({
     method,
@@ -152,8 +154,9 @@ async function presign(emulator, method, path, body = '') {
   };
 }
 
-const getPath = (no) => `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${no}`;
-const APPLY_PATH = '/v3/fund-app/mch-transfer/user-confirm-authorization';
+export const getPath = (no) =>
+  `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${no}`;
+export const APPLY_PATH = '/v3/fund-app/mch-transfer/user-confirm-authorization';
 
 export async function throughput(receiver) {
   const emulator = await startEmulator({ dataDir: ':memory:', rateLimits: false });

@@ -19,6 +19,7 @@ const BENCHMARKS = [
   'emulator-throughput',
   'startup-memory',
   'emulator-load',
+  'emulator-processes',
 ];
 
 const USAGE = `usage: node bench/run.mjs [--only ${BENCHMARKS.join(',')}] [--json]`;
