@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { sign as rsaSign, verify as rsaVerify } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -7,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator } from '@wxpay-kit/emulator';
-import { loadPrivateKey, signRequest } from '@wxpay-kit/sdk/protocol';
+import { loadPrivateKey, loadPublicKey, signRequest } from '@wxpay-kit/sdk/protocol';
 import BetterSqlite3 from 'better-sqlite3';
-import { cores, rawRsaRates } from './support/machine.mjs';
+import { benchKeys, cores, rawRsaRates, SAMPLE_MESSAGE } from './support/machine.mjs';
 import { applyInput, startNotifyReceiver } from './support/notify-receiver.mjs';
 import { row } from './support/report.mjs';
+import { startRsaOnlyServer } from './support/rsa-only-server.mjs';
 
 /**
  * The emulator alone, under a load generator in another process that sends pre-signed requests (it does no RSA
@@ -22,6 +24,8 @@ import { row } from './support/report.mjs';
 
 const CONCURRENCY = 32;
 const SECONDS = 3;
+/** Before each measured run: long enough for V8 to finish compiling the hot path (0.5 s left it compiling). */
+const WARM_UP_SECONDS = 1.5;
 const BIG = Number(process.env.BENCH_BIG ?? 1_000_000);
 const SMALL = 1000;
 const DELIVERIES = 5000;
@@ -29,10 +33,16 @@ const DELIVERY_ROUNDS = 2;
 const run$ = promisify(execFile);
 const GET_NO = 'benchLoad0001';
 
-async function loadGenerator(url, requests, { concurrency = CONCURRENCY, seconds = SECONDS } = {}) {
+/** Runs support/load-generator.mjs in its own process against `url` (or an array of URLs sharing the connections). */
+export async function loadGenerator(
+  url,
+  requests,
+  { concurrency = CONCURRENCY, seconds = SECONDS, once = false } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'wxpay-load-'));
   const file = join(dir, 'job.json');
-  await writeFile(file, JSON.stringify({ url, requests, concurrency, seconds }));
+  const target = Array.isArray(url) ? { urls: url } : { url };
+  await writeFile(file, JSON.stringify({ ...target, requests, concurrency, seconds, once }));
   try {
     const generator = new URL('./support/load-generator.mjs', import.meta.url).pathname;
     const { stdout } = await run$(process.execPath, [generator, file], { maxBuffer: 1 << 24 });
@@ -42,7 +52,88 @@ async function loadGenerator(url, requests, { concurrency = CONCURRENCY, seconds
   }
 }
 
-async function presign(emulator, method, path, body = '') {
+/**
+ * A load-generator run with the CPU each side used: the emulator runs in this process (the benchmark does nothing
+ * else meanwhile), so this process's user+system time over the run is the emulator's, thread pool included.
+ */
+async function measuredLoad(url, requests, options) {
+  const before = process.cpuUsage();
+  const result = await loadGenerator(url, requests, options);
+  const used = process.cpuUsage(before);
+  return { ...result, emulatorCpuMicros: used.user + used.system };
+}
+
+/**
+ * CPU time (user+system) of one raw sync sign and one raw sync verify, in µs. Unlike the raw rates (operations
+ * per wall-clock second), it does not shrink when other processes take turns on the core: it is what the
+ * emulator's CPU per request is compared with.
+ */
+export function rsaCpuMicros() {
+  const { privateKey, publicKey } = benchKeys();
+  const signature = rsaSign('sha256', SAMPLE_MESSAGE, privateKey);
+  // The least of five short rounds: on a shared machine, CPU time too grows with the neighbours' load.
+  const cpuPerOp = (fn, ops) => {
+    for (let i = 0; i < 20; i++) fn();
+    let least = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 5; round++) {
+      const before = process.cpuUsage();
+      for (let i = 0; i < ops; i++) fn();
+      const used = process.cpuUsage(before);
+      least = Math.min(least, (used.user + used.system) / ops);
+    }
+    return least;
+  };
+  return (
+    cpuPerOp(() => rsaSign('sha256', SAMPLE_MESSAGE, privateKey), 400) +
+    cpuPerOp(() => rsaVerify('sha256', SAMPLE_MESSAGE, publicKey, signature), 4000)
+  );
+}
+
+/**
+ * What a run says about CPU: per request for the emulator (against its RSA work, the CPU of one sign and one
+ * verify) and for the load generator, and the ceiling (raw rates) of the cores the generator left over.
+ */
+function cpuRows(label, run, { sign, verify, rsaCpu }) {
+  const rsaMicros = 1e6 / sign + 1e6 / verify;
+  const perSecond = run.ops / run.seconds;
+  const generatorCores = run.cpuMicros / 1e6 / run.seconds;
+  const coresLeft = Math.max(cores - generatorCores, 0.01);
+  const leftCeiling = coresLeft / (rsaMicros / 1e6);
+  const emulatorMicros = run.emulatorCpuMicros / run.ops;
+  const generatorMicros = run.cpuMicros / run.ops;
+  return [
+    row(
+      `${label} against the cores left to it`,
+      perSecond,
+      'req/s',
+      perSecond / leftCeiling,
+      `${Math.round(leftCeiling)} req/s = ${coresLeft.toFixed(2)} cores (${cores} − generator's) / (1 verify + 1 sign)`,
+    ),
+    row(
+      `${label}: emulator CPU per request`,
+      emulatorMicros,
+      'µs',
+      emulatorMicros / rsaCpu,
+      `${Math.round(rsaCpu)} µs = its RSA work (CPU of 1 sign + 1 verify)`,
+    ),
+    row(
+      `${label}: emulator cores busy`,
+      run.emulatorCpuMicros / 1e6 / run.seconds,
+      'cores',
+      run.emulatorCpuMicros / 1e6 / run.seconds / coresLeft,
+      'the cores left to it',
+    ),
+    row(
+      `${label}: load generator CPU per request`,
+      generatorMicros,
+      'µs',
+      generatorMicros / emulatorMicros,
+      'emulator CPU per request',
+    ),
+  ];
+}
+
+export async function presign(emulator, method, path, body = '') {
   const m = emulator.merchants.ordinary;
   const { authorization } = await signRequest({
     method,
@@ -64,10 +155,11 @@ async function presign(emulator, method, path, body = '') {
   };
 }
 
-const getPath = (no) => `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${no}`;
-const APPLY_PATH = '/v3/fund-app/mch-transfer/user-confirm-authorization';
+export const getPath = (no) =>
+  `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${no}`;
+export const APPLY_PATH = '/v3/fund-app/mch-transfer/user-confirm-authorization';
 
-async function throughput(receiver) {
+export async function throughput(receiver) {
   const emulator = await startEmulator({ dataDir: ':memory:', rateLimits: false });
   try {
     const apply = await presign(
@@ -78,20 +170,39 @@ async function throughput(receiver) {
     );
     await loadGenerator(emulator.url, [apply], { concurrency: 1, seconds: 0.05 });
     const reads = [await presign(emulator, 'GET', getPath(GET_NO))];
-    await loadGenerator(emulator.url, reads, { seconds: 0.5 }); // warm-up
-    const read = await loadGenerator(emulator.url, reads);
-    // Every write a new authorization (pre-signed: as many as the run can make at 3× the read rate).
-    const count = Math.ceil(read.ops * 1.5);
+    await loadGenerator(emulator.url, reads, { seconds: WARM_UP_SECONDS });
+    const read = await measuredLoad(emulator.url, reads);
+    // The same reads against a server that does only their HTTP and RSA work: the floor under the emulator.
+    const answer = await (
+      await fetch(`${emulator.url}${reads[0].path}`, { headers: reads[0].headers })
+    ).text();
+    const floorServer = await startRsaOnlyServer({
+      merchantPublicKey: loadPublicKey(emulator.merchants.ordinary.certificatePem),
+      platformPrivateKey: benchKeys().privateKey,
+      body: answer,
+    });
+    let floor;
+    try {
+      await loadGenerator(floorServer.url, reads, { seconds: WARM_UP_SECONDS });
+      floor = await measuredLoad(floorServer.url, reads);
+    } finally {
+      floorServer.close();
+    }
+    // Every write a new authorization, pre-signed: more than the warm-up and the run can use at 1.5× the read rate.
+    const perSecond = read.ops / read.seconds;
+    const warmUpCount = Math.ceil(perSecond * WARM_UP_SECONDS * 1.5);
+    const count = Math.ceil(perSecond * SECONDS * 1.5);
     const writes = [];
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < warmUpCount + count; i++) {
       const body = JSON.stringify({
         ...applyInput(emulator, `benchW${i}`, receiver.url),
         openid: `o-bench-${i}`,
       });
       writes.push(await presign(emulator, 'POST', APPLY_PATH, body));
     }
-    const write = await loadGenerator(emulator.url, writes, { seconds: SECONDS });
-    return { read, write };
+    await loadGenerator(emulator.url, writes.slice(0, warmUpCount), { seconds: WARM_UP_SECONDS, once: true });
+    const write = await measuredLoad(emulator.url, writes.slice(warmUpCount), { seconds: SECONDS });
+    return { read, write, floor };
   } finally {
     await emulator.close();
   }
@@ -231,11 +342,12 @@ async function firstCallMs(keyCache) {
 
 export async function run() {
   const { sign, verify } = rawRsaRates();
+  const rsaCpu = rsaCpuMicros();
   const ceiling = cores / (1 / sign + 1 / verify);
   const ceilingLabel = `${Math.round(ceiling)} req/s = ${cores} cores / (1 verify + 1 sign)`;
   const receiver = await startNotifyReceiver();
   try {
-    const { read, write } = await throughput(receiver);
+    const { read, write, floor } = await throughput(receiver);
     const latency = await queryLatency(receiver);
     // Alternated, best of two each: a neighbour's burst of load then hits both sides alike.
     const delivered = { healthy: [], withDead: [] };
@@ -256,27 +368,26 @@ export async function run() {
     await rm(keyCacheDir, { recursive: true, force: true });
     const small = latency[SMALL];
     const big = latency[BIG];
+    const rateRow = (label, run) =>
+      row(label, run.ops / run.seconds, 'req/s', run.ops / run.seconds / ceiling, ceilingLabel);
     return {
       name: 'emulator-load',
       title: `the emulator alone, load generator in another process (pre-signed requests), concurrency ${CONCURRENCY}`,
       rows: [
         row('server-side ceiling (RSA only)', ceiling, 'req/s', 1, 'itself'),
-        row(
-          'authorizations.get',
-          read.ops / read.seconds,
-          'req/s',
-          read.ops / read.seconds / ceiling,
-          ceilingLabel,
-        ),
+        rateRow('authorizations.get', read),
         row('authorizations.get p50', read.p50, 'ms'),
+        ...cpuRows('get', read, { sign, verify, rsaCpu }),
+        rateRow('floor: node:http + verify + pool sign, no emulator', floor),
+        { ...cpuRows('floor', floor, { sign, verify, rsaCpu })[1], metric: 'floor: server CPU per request' },
         row(
-          'authorizations.apply (every one new)',
-          write.ops / write.seconds,
-          'req/s',
-          write.ops / write.seconds / ceiling,
-          ceilingLabel,
+          'get: emulator CPU beyond the floor',
+          read.emulatorCpuMicros / read.ops - floor.emulatorCpuMicros / floor.ops,
+          'µs',
         ),
+        rateRow('authorizations.apply (every one new)', write),
         row('authorizations.apply p50', write.p50, 'ms'),
+        ...cpuRows('apply', write, { sign, verify, rsaCpu }),
         row(`get p50, ${SMALL} resources + ${SMALL} delivered notifications`, small.p50, 'ms', 1, 'itself'),
         row(
           `get p50, ${BIG.toLocaleString('en-US')} + ${BIG.toLocaleString('en-US')}`,
@@ -311,8 +422,9 @@ export async function run() {
         ),
       ],
       notes: [
-        `answers: get ${JSON.stringify(read.statuses)}, apply ${JSON.stringify(write.statuses)} (status → count; 0 = connection error)`,
+        `answers: get ${JSON.stringify(read.statuses)}, apply ${JSON.stringify(write.statuses)}, floor ${JSON.stringify(floor.statuses)} (status → count; 0 = connection error)`,
         `raw rates used for the ceiling: sign ${Math.round(sign)}/s, verify ${Math.round(verify)}/s per core`,
+        'CPU is user+system time: the emulator’s read in this process (main thread and thread pool; the benchmark idles meanwhile), the generator’s in its own',
         `${DELIVERIES} notifications per delivery run, each to one of the receivers (in this process, so they share its loop)`,
       ],
     };

@@ -20,6 +20,7 @@ const BENCHMARKS = [
   'emulator-throughput',
   'startup-memory',
   'emulator-load',
+  'emulator-processes',
 ];
 
 const USAGE = `usage: node bench/run.mjs [--only ${BENCHMARKS.join(',')}] [--json]`;

@@ -75,6 +75,12 @@ export interface JournalLimits {
   maxAgeMs: number;
 }
 
+/**
+ * How long a journal row may wait to be written with the ones after it. Flushing once per I/O turn wrote batches
+ * of a few rows under load, each its own transaction and prune: about 7 % of a read's main-thread time.
+ */
+export const JOURNAL_FLUSH_MS = 20;
+
 export const DEFAULT_JOURNAL_LIMITS: JournalLimits = { maxRows: 10_000, maxAgeMs: 7 * 24 * 3600 * 1000 };
 export const MAX_PAGE = 500;
 export const DEFAULT_PAGE = 100;
@@ -157,12 +163,12 @@ export class RequestJournal {
   }
 
   /**
-   * Queues the row; rows are written together once the current I/O turn ends (one transaction for a burst of
-   * calls instead of one each), and before any read.
+   * Queues the row; rows are written together at most JOURNAL_FLUSH_MS later (one transaction and one prune for
+   * a burst of calls instead of one each), and before any read.
    */
   record(entry: JournalEntry): void {
     this.#pending.push(entry);
-    if (this.#pending.length === 1) setImmediate(() => this.#flushQuietly());
+    if (this.#pending.length === 1) setTimeout(() => this.#flushQuietly(), JOURNAL_FLUSH_MS);
   }
 
   /** Writes the queued rows now (reads, reset and close call it). */

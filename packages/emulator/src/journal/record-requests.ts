@@ -1,5 +1,5 @@
 import { isOperationName, operations } from '@wxpay-kit/sdk/catalogue';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EmulatorRuntime } from '../core/create-runtime.js';
 import type { SignedRequestParts } from '../wire/verify-request.js';
 import { SignatureCheckError } from '../wire/verify-request.js';
@@ -97,18 +97,29 @@ export function registerRequestJournal(
   controlPrefix: string,
 ): void {
   const journaled = (request: FastifyRequest) => isJournaled(request.url.split('?', 1)[0]!, controlPrefix);
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks: an async hook costs a promise and a microtask turn on every request.
+  app.addHook('onRequest', (request, _reply, done) => {
     if (journaled(request)) noteOf(request, runtime);
+    done();
   });
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (!journaled(request)) return payload;
-    const note = noteOf(request, runtime);
-    note.responseBody =
-      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
-    return payload;
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    if (journaled(request)) {
+      noteOf(request, runtime).responseBody =
+        typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+    }
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    if (!journaled(request)) return;
+  app.addHook('onResponse', (request, reply, done) => {
+    try {
+      if (journaled(request)) journal(request, reply);
+    } catch (error) {
+      // The journal is a courtesy: a failure to note a call is logged, never turned into a failed answer.
+      request.log.error({ err: error }, 'journal entry failed');
+    }
+    done();
+  });
+
+  function journal(request: FastifyRequest, reply: FastifyReply): void {
     const note = noteOf(request, runtime);
     const spec =
       note.operation !== null && isOperationName(note.operation) ? operations[note.operation] : undefined;
@@ -152,5 +163,5 @@ export function registerRequestJournal(
       },
       'request',
     );
-  });
+  }
 }

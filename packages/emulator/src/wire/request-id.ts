@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomUpperHex } from './random-pool.js';
 
 /**
  * A `Request-ID` shaped like WeChat Pay's (`08F5B8C2B506102C18FDDFEEA30620BE821E28EDC405-0`): 44 upper-case hex
  * digits, a dash and a retry index. Every response carries one, errors and 404s included.
  */
 export function newRequestId(): string {
-  return `${randomBytes(22).toString('hex').toUpperCase()}-0`;
+  return `${randomUpperHex(22)}-0`;
 }

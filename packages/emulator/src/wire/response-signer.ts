@@ -1,5 +1,6 @@
-import { type KeyObject, randomBytes } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { signResponse } from '@wxpay-kit/sdk/testing';
+import { randomUpperHex } from './random-pool.js';
 
 export interface ResponseSigner {
   /** The five Wechatpay-* headers for this exact body (string, UTF-8). Uses the async (thread-pool) signer. */
@@ -34,7 +35,7 @@ export function createResponseSigner(options: ResponseSignerOptions): ResponseSi
         serial: signOptions.serial ?? options.serial,
         timestamp: nowSeconds(),
         // Observed WeChat nonces are 32 upper-case hex characters.
-        nonce: randomBytes(16).toString('hex').toUpperCase(),
+        nonce: randomUpperHex(16),
         signatureProbe: signOptions.probe === true,
       });
     },

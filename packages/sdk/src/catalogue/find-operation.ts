@@ -31,6 +31,18 @@ function compile(operation: OperationSpec): CompiledTemplate {
 // More literal segments first, so a fixed path such as `…/confirm` wins over a `…/{param}` sibling.
 const templates = operationList.map(compile).sort((a, b) => b.literalCount - a.literalCount);
 
+/**
+ * The same templates grouped by method and segment count, in the same order: a request is compared only with the
+ * few it could match (the emulator looks one up on every call).
+ */
+const byShape = new Map<string, CompiledTemplate[]>();
+for (const template of templates) {
+  const shape = `${template.operation.method} ${template.segments.length}`;
+  const group = byShape.get(shape);
+  if (group) group.push(template);
+  else byShape.set(shape, [template]);
+}
+
 /** Malformed percent-encoding is kept as sent, so validation reports the value rather than a 404. */
 function decode(segment: string): string {
   try {
@@ -41,16 +53,17 @@ function decode(segment: string): string {
 }
 
 function match(template: CompiledTemplate, parts: readonly string[]): Record<string, string> | undefined {
-  if (parts.length !== template.segments.length) return undefined;
+  const { segments } = template;
+  if (parts.length !== segments.length) return undefined;
+  // Literals first, so a template that does not match allocates nothing.
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if ('literal' in segment ? parts[i] !== segment.literal : parts[i] === '') return undefined;
+  }
   const params: Record<string, string> = {};
-  for (const [i, segment] of template.segments.entries()) {
-    const part = parts[i]!;
-    if ('literal' in segment) {
-      if (part !== segment.literal) return undefined;
-    } else {
-      if (part === '') return undefined;
-      params[segment.param] = decode(part);
-    }
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if ('param' in segment) params[segment.param] = decode(parts[i]!);
   }
   return params;
 }
@@ -68,9 +81,7 @@ function splitPath(path: string): string[] | undefined {
 export function findOperation(method: string, path: string): OperationMatch | undefined {
   const parts = splitPath(path);
   if (!parts) return undefined;
-  const upper = method.toUpperCase();
-  for (const template of templates) {
-    if (template.operation.method !== upper) continue;
+  for (const template of byShape.get(`${method.toUpperCase()} ${parts.length}`) ?? []) {
     const params = match(template, parts);
     if (params) return { operation: template.operation, params };
   }

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../wire/api-error.js';
+import { randomBase64 } from '../../wire/random-pool.js';
 import type { FamilyDeps, OperationCall, OperationHandler } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
@@ -43,7 +43,7 @@ function existing(deps: FamilyDeps, call: OperationCall): AuthorizationRecord {
 
 /** Opaque to the merchant: it only hands it to wx.requestMerchantTransfer. */
 function newPackageInfo(): string {
-  return randomBytes(48).toString('base64');
+  return randomBase64(48);
 }
 
 /** A1 repeated with the same number: the same request while still pending answers as the first did. */

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../wire/api-error.js';
+import { randomBase64 } from '../../wire/random-pool.js';
 import type { AuthorizationView, FamilyDeps, OperationCall, OperationHandler } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';
@@ -231,7 +231,7 @@ function createBill(face: TransferBillFace, kind: CreateKind): OperationHandler 
       transferRemark: body.transfer_remark,
       userName: body.user_name,
       notifyUrl: body.notify_url,
-      packageInfo: randomBytes(48).toString('base64'),
+      packageInfo: randomBase64(48),
       state: createRow.to,
       fundsLocked: false,
       authorized: kind === 'authorized',
