@@ -9,6 +9,8 @@ export interface DueWork {
   dispatchDue(): Array<Promise<unknown>>;
   /** Earliest due time of a notification with no attempt in flight. */
   nextDueAt(): number | undefined;
+  /** Earliest due time of a notification strictly after `after` (virtual ms). */
+  nextDueAfter(after: number): number | undefined;
   /** Resolves true when an attempt in flight settles, false at `deadline` (performance.now() ms). */
   waitForSettle(deadline: number): Promise<boolean>;
   inFlight(): Array<{ id: number; url: string; dueAt: number }>;
@@ -91,6 +93,7 @@ export class Scheduler {
   readonly #maxSleepMs: number;
   readonly #advanceWaitMs: number;
   readonly #nextTimer;
+  readonly #nextTimerAfter;
   readonly #pendingTimer;
   readonly #markDone;
   readonly #markFailed;
@@ -114,6 +117,9 @@ export class Scheduler {
     this.#nextTimer = deps.db.prepare(
       `SELECT id, family, kind, ref, due_at, payload FROM timers
        WHERE state = 'pending' ORDER BY due_at, id LIMIT 1`,
+    );
+    this.#nextTimerAfter = deps.db.prepare(
+      `SELECT due_at FROM timers WHERE state = 'pending' AND due_at > ? ORDER BY due_at LIMIT 1`,
     );
     this.#pendingTimer = deps.db.prepare(
       `SELECT id, family, kind, ref, due_at, payload FROM timers WHERE id = ? AND state = 'pending'`,
@@ -254,11 +260,14 @@ export class Scheduler {
         if (!settled) for (const attempt of pending) givenUp.add(attempt.id);
         continue;
       }
-      const next = this.#earliestDue();
       const now = clock.now();
+      let next = this.#earliestDue();
+      if (next !== undefined && next <= now && ran) continue;
+      // Due now and yet nothing started: its destination is at its bound. Step on to the next due time after
+      // now, so that what falls due on the way (timers above all) still runs at its own time.
+      if (next !== undefined && next <= now) next = this.#earliestDueAfter(now);
       const target = targetNow();
       if (next !== undefined && next > now && next <= target) clock.set(next);
-      else if (next !== undefined && next <= now && ran) continue;
       else if (now < target) clock.set(target);
       else break;
     }
@@ -272,6 +281,13 @@ export class Scheduler {
     this.#chain = run.catch((error) => this.#deps.logger.error({ err: error }, 'scheduler run failed'));
     void this.#chain.then(() => this.#arm());
     return run;
+  }
+
+  #earliestDueAfter(after: number): number | undefined {
+    const timer = this.#nextTimerAfter.get(after) as { due_at: number } | undefined;
+    const attempt = this.#deps.worker.nextDueAfter(after);
+    if (timer === undefined) return attempt;
+    return attempt === undefined ? timer.due_at : Math.min(timer.due_at, attempt);
   }
 
   #earliestDue(): number | undefined {

@@ -1,4 +1,5 @@
-import { getAtPointer, replaceAtPointer } from '../wire/json-pointer.js';
+import { getAtPointer } from '@wxpay-kit/sdk/protocol';
+import { replaceAtPointer } from '../wire/json-pointer.js';
 
 /** A signature shortened to recognise it, never to reuse it: the first 8 characters and the length. */
 export function maskSignature(signature: string): string {

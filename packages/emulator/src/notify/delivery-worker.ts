@@ -9,6 +9,7 @@ import {
   type AttemptRecord,
   type DueEntry,
   earliestDue,
+  earliestDueAfter,
   findDueFor,
   findNotification,
   listAttempts,
@@ -304,6 +305,11 @@ export class DeliveryWorker {
   nextDueAt(): number | undefined {
     const rows = earliestDue(this.#deps.db, this.#scheduled.size + 1);
     return rows.find((row) => !this.#scheduled.has(row.id))?.nextDueAt;
+  }
+
+  /** Earliest due time of a pending notification strictly after `after` (an attempt in flight is due already). */
+  nextDueAfter(after: number): number | undefined {
+    return earliestDueAfter(this.#deps.db, after);
   }
 
   /**

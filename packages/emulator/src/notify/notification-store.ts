@@ -304,6 +304,17 @@ export function earliestDue(db: Database, limit: number): Array<{ id: number; ne
     .all(limit) as Array<{ id: number; nextDueAt: number }>;
 }
 
+/** The earliest due time strictly after `after` (virtual ms): where a clock advance steps next. */
+export function earliestDueAfter(db: Database, after: number): number | undefined {
+  const row = db
+    .prepare(
+      `SELECT next_due_at AS nextDueAt FROM notify_notifications INDEXED BY notify_notifications_due
+       WHERE next_due_at > ? ORDER BY next_due_at LIMIT 1`,
+    )
+    .get(after) as { nextDueAt: number } | undefined;
+  return row?.nextDueAt;
+}
+
 /**
  * Stores the sealed body unless one is already stored; returns the body every attempt must send (the given one
  * if the notification was removed meanwhile, by a reset).

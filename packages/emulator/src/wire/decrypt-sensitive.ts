@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { OperationSpec } from '@wxpay-kit/sdk/catalogue';
-import { rsaOaepDecrypt } from '@wxpay-kit/sdk/protocol';
+import { getAtPointer, rsaOaepDecrypt } from '@wxpay-kit/sdk/protocol';
 import { ApiError } from './api-error.js';
-import { getAtPointer, replaceAtPointer } from './json-pointer.js';
+import { replaceAtPointer } from './json-pointer.js';
 
 // A 2048-bit RSA ciphertext is 256 bytes, i.e. 344 Base64 characters; anything else was never encrypted.
 const CIPHERTEXT = /^[A-Za-z0-9+/]{342}==$|^[A-Za-z0-9+/]{343}=$|^[A-Za-z0-9+/]{344}$/;

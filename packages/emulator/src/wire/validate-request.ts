@@ -1,10 +1,9 @@
-import { checkCrossFieldRules, type OperationSpec } from '@wxpay-kit/sdk/catalogue';
+import { checkCrossFieldRules, type OperationSpec, schemaValidator } from '@wxpay-kit/sdk/catalogue';
+import { escapePointerToken, getAtPointer } from '@wxpay-kit/sdk/protocol';
 import type { TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
 import type { TLocalizedValidationError } from 'typebox/error';
 import { ApiError, type ApiErrorDetail } from './api-error.js';
 import { JsonTooDeepError, parseBoundedJson } from './bounded-json.js';
-import { escapePointerToken, getAtPointer } from './json-pointer.js';
 
 type Location = 'body' | 'url' | 'query';
 
@@ -29,18 +28,6 @@ export interface RawRequestParts {
 export interface PlatformSerials {
   publicKeyId: string;
   certificateSerial: string;
-}
-
-type Validator = ReturnType<typeof Compile>;
-const compiled = new WeakMap<TSchema, Validator>();
-
-function validatorFor(schema: TSchema): Validator {
-  let validator = compiled.get(schema);
-  if (!validator) {
-    validator = Compile(schema);
-    compiled.set(schema, validator);
-  }
-  return validator;
 }
 
 function paramError(message: string, detail: ApiErrorDetail): ApiError {
@@ -101,7 +88,7 @@ function describe(errors: readonly TLocalizedValidationError[]): Problem {
 }
 
 function check(schema: TSchema, value: unknown, location: Location): void {
-  const validator = validatorFor(schema);
+  const validator = schemaValidator(schema);
   if (validator.Check(value)) return;
   const problem = describe(validator.Errors(value));
   // Path and query parameters are named plainly (`out_bill_no`); body fields by JSON pointer (`/amount/currency`).

@@ -11,7 +11,7 @@ import { type DueWork, Scheduler } from '../../src/core/scheduler.js';
 import { VirtualClock, type VirtualClockOptions } from '../../src/core/virtual-clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { MEMORY, openDatabase } from '../../src/db/open-database.js';
-import type { FamilyDeps } from '../../src/families/family.js';
+import type { FamilyDeps, FamilyModule } from '../../src/families/family.js';
 import { enqueueNotification } from '../../src/notify/outbox.js';
 import { startMerchantServer } from '../notify/merchant-server.js';
 import { createHarness, type Harness, START_MS } from '../support/framework-harness.js';
@@ -240,7 +240,8 @@ describe('Scheduler and slow merchants', () => {
 async function withStandInWorker(
   clockOptions: Omit<VirtualClockOptions, 'db'>,
   worker: (clock: VirtualClock) => Partial<DueWork>,
-  test: (scheduler: Scheduler, clock: VirtualClock) => Promise<void>,
+  test: (scheduler: Scheduler, clock: VirtualClock, db: BetterSqlite3.Database) => Promise<void>,
+  families: FamilyModule[] = [],
 ): Promise<void> {
   const db = openDatabase(MEMORY);
   migrate(db, []);
@@ -248,11 +249,12 @@ async function withStandInWorker(
   const scheduler = new Scheduler({
     db,
     clock,
-    families: [],
+    families,
     familyDeps: {} as FamilyDeps,
     worker: {
       attemptsMade: 0,
       nextDueAt: () => undefined,
+      nextDueAfter: () => undefined,
       pause: () => () => undefined,
       dispatchDue: () => [],
       inFlight: () => [],
@@ -263,7 +265,7 @@ async function withStandInWorker(
     advanceWaitMs: 60_000,
   });
   try {
-    await test(scheduler, clock);
+    await test(scheduler, clock, db);
   } finally {
     await scheduler.stop();
     db.close();
@@ -343,6 +345,39 @@ describe('Scheduler clock advances', () => {
     );
     expect(deadlines).toHaveLength(4);
     expect(new Set(deadlines).size).toBe(1);
+  });
+});
+
+describe('Scheduler clock advances past work that cannot start', () => {
+  it('a notification whose destination has no free slot does not make an advance skip the timers after it', async () => {
+    const firedAt: Record<string, number> = {};
+    let clockRef: VirtualClock | undefined;
+    // A family of one timer that notes the virtual time it fired at.
+    const family = {
+      family: 'recharges',
+      timers: { note: (_deps: FamilyDeps, timer: { ref: string }) => (firedAt[timer.ref] = clockRef!.now()) },
+    } as unknown as FamilyModule;
+    await withStandInWorker(
+      { mode: 'manual', start: START_MS },
+      (clock) => {
+        clockRef = clock;
+        // A notification due since the start whose destination stays at its bound: it never starts. Another one
+        // falls due 3 s in, to a destination with room.
+        return {
+          nextDueAt: () => START_MS,
+          nextDueAfter: (after: number) => (after < START_MS + 3_000 ? START_MS + 3_000 : undefined),
+        };
+      },
+      async (scheduler, _clock, db) => {
+        insertTimer(db, { family: 'recharges', kind: 'note', ref: 'at-1s', dueAt: START_MS + 1_000 });
+        insertTimer(db, { family: 'recharges', kind: 'note', ref: 'at-4s', dueAt: START_MS + 4_000 });
+        const report = await scheduler.advanceBy(10_000);
+        expect(report.now).toBe(START_MS + 10_000);
+      },
+      [family],
+    );
+    // Each timer ran at its own due time, not at the advance's target.
+    expect(firedAt).toEqual({ 'at-1s': START_MS + 1_000, 'at-4s': START_MS + 4_000 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  earliestDueAfter,
   findDueFor,
   listAttempts,
   migrateNotificationStore,
@@ -45,6 +46,16 @@ describe('notification store', () => {
       recordAttempt(db, attempt(id), { state: 'delivered', nextDueAt: null, countsAsScheduled: true }),
     ).toBeUndefined();
     expect(db.prepare('SELECT COUNT(*) AS n FROM notify_attempts').get()).toEqual({ n: 0 });
+  });
+
+  it('earliestDueAfter names the first due time strictly after the one given, skipping what is due already', () => {
+    const db = memoryDb();
+    for (const at of [START, START + 5_000, START + 2_000]) {
+      enqueueNotification(db, at, transferBillNotification('https://merchant.example/notify'));
+    }
+    expect(earliestDueAfter(db, START)).toBe(START + 2_000);
+    expect(earliestDueAfter(db, START + 2_000)).toBe(START + 5_000);
+    expect(earliestDueAfter(db, START + 5_000)).toBeUndefined();
   });
 
   it('saveBodyOnce keeps the first body, and hands back the given one once the notification is gone', () => {

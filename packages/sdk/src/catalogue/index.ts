@@ -8,6 +8,7 @@ export { toOpenApi } from './openapi.js';
 export * from './operations.js';
 export * from './recharges.js';
 export { toMarkdownReference } from './reference-markdown.js';
+export * from './schema-validator.js';
 export * from './schemas.js';
 export * from './transfer-bills.js';
 export * from './transfer-bills-authorized.js';

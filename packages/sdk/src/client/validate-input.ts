@@ -1,22 +1,10 @@
 import type { TObject } from 'typebox';
-import { Compile, type Validator } from 'typebox/compile';
 import { checkCrossFieldRules } from '../catalogue/cross-field-rules.js';
+import { schemaValidator } from '../catalogue/schema-validator.js';
 import type { OperationSpec } from '../catalogue/types.js';
 import { type ValidationLocation, WechatPayValidationError } from '../errors/index.js';
 import { escapePointerToken, getAtPointer } from '../protocol/json-pointer.js';
 import { redactSensitive } from './sensitive-fields.js';
-
-/** Compiled once per schema object: rows are module constants, so this caches per operation. */
-const validators = new WeakMap<TObject, Validator>();
-
-function validatorFor(schema: TObject): Validator {
-  let validator = validators.get(schema);
-  if (!validator) {
-    validator = Compile(schema) as unknown as Validator;
-    validators.set(schema, validator);
-  }
-  return validator;
-}
 
 export interface SplitInput {
   params: Record<string, unknown>;
@@ -74,7 +62,7 @@ function checkPart(
   location: ValidationLocation,
 ): void {
   if (!schema || part === undefined) return;
-  const validator = validatorFor(schema);
+  const validator = schemaValidator(schema);
   if (validator.Check(part)) return;
   const [first] = validator.Errors(part) as unknown as SchemaError[];
   const { field, issue } = first ? describe(first) : { field: '', issue: 'does not match the schema' };
