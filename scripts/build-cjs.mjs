@@ -1,6 +1,6 @@
 // The last build step, after `tsc -p packages/<name>/tsconfig.build.json` has written each package's dist/esm.
 //
-// One implementation per package: the ES modules in dist/esm. `import` and `require` both load them (Node.js
+// One implementation per package: the ES modules in dist/esm (for the SDK, their bundle: scripts/bundle-sdk.mjs). `import` and `require` both load them (Node.js
 // loads ES modules from require() since 20.19 and 22.12), so an error the SDK throws is `instanceof` the class
 // a consumer imported either way (no dual-package hazard).
 //
