@@ -19,6 +19,7 @@ const BENCHMARKS = [
   'call-overhead',
   'emulator-throughput',
   'startup-memory',
+  'import-time',
   'emulator-load',
   'emulator-processes',
 ];
