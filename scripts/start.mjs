@@ -10,14 +10,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'packages/emulator/dist/esm/cli.js');
 // The build's last step (scripts/build-cjs.mjs) rewrites these on every complete build, whether or not tsc had
 // anything to redo (a no-op incremental tsc leaves its build-info files untouched, so those cannot mark it).
-const outputs = ['packages/sdk/dist/cjs/package.json', 'packages/emulator/dist/cjs/package.json'].map(
-  (path) => join(root, path),
-);
+const outputs = [
+  'packages/sdk/dist/cjs/package.json',
+  'packages/emulator/dist/cjs/package.json',
+  'packages/sdk/dist/bundle/index.js',
+].map((path) => join(root, path));
 const inputs = [
   'packages/sdk/src',
   'packages/emulator/src',
   'packages/sdk/tsconfig.build.json',
   'scripts/build-cjs.mjs',
+  'scripts/bundle-sdk.mjs',
   'packages/emulator/tsconfig.build.json',
   'packages/sdk/package.json',
   'packages/emulator/package.json',
