@@ -109,6 +109,13 @@ async function reuseNativeBuilds(dir: string): Promise<void> {
   }
 }
 
+/** `npm install` from the npm cache where it can, without install scripts (see reuseNativeBuilds). */
+function npmInstall(dir: string, args: string[]) {
+  return run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...args], {
+    cwd: dir,
+  });
+}
+
 async function makeProject(consumer: (typeof CONSUMERS)[number]): Promise<void> {
   const dir = project(consumer.name);
   mkdirSync(dir);
@@ -134,19 +141,7 @@ async function makeProject(consumer: (typeof CONSUMERS)[number]): Promise<void> 
     );
   }
   const typesNode = readJson(join(root, 'node_modules', '@types', 'node', 'package.json')).version;
-  await run(
-    'npm',
-    [
-      'install',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      ...tarballs.map((t) => join(work, t.filename)),
-      `@types/node@${typesNode}`,
-    ],
-    { cwd: dir },
-  );
+  await npmInstall(dir, [...tarballs.map((t) => join(work, t.filename)), `@types/node@${typesNode}`]);
   await reuseNativeBuilds(dir);
 }
 
@@ -178,19 +173,7 @@ async function makeCliOnlyProject(): Promise<void> {
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: CLI_ONLY, private: true }));
   const wanted = tarballs.filter((t) => t.name === '@wxpay-kit/sdk' || t.name === '@wxpay-kit/cli');
-  await run(
-    'npm',
-    [
-      'install',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      '--omit=peer',
-      ...wanted.map((t) => join(work, t.filename)),
-    ],
-    { cwd: dir },
-  );
+  await npmInstall(dir, ['--omit=peer', ...wanted.map((t) => join(work, t.filename))]);
 }
 
 beforeAll(async () => {
