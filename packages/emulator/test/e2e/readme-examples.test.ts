@@ -5,7 +5,7 @@ import { WechatPay } from '@wxpay-kit/sdk';
 import { createSelfSignedCertificate } from '@wxpay-kit/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The SDK's loopback forward proxy (CONNECT tunnels, absolute-form forwarding, 407 without credentials).
-import { TinyProxy } from '../../../sdk/test/support/tiny-proxy.js';
+import { TinyProxy } from '../../../../test-support/tiny-proxy.js';
 import { type E2eHarness, startE2e } from './support/e2e-harness.js';
 
 // The README's SDK examples, call for call, with the numbers as the README prints them: a fresh emulator has these

@@ -6,6 +6,7 @@ import {
   request as httpsRequest,
 } from 'node:https';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TinyProxy } from '../../../../test-support/tiny-proxy.js';
 import { WechatPayConfigError, WechatPayNetworkError } from '../../src/errors/index.js';
 import { createSelfSignedCertificate } from '../../src/testing/index.js';
 import { createNodeHttpSender } from '../../src/transport/node-http-transport.js';
@@ -14,7 +15,6 @@ import { cancelledBill } from '../support/seed-calls.js';
 import type { SignedTestServer } from '../support/signed-test-server.js';
 import { startTestServer, testClient } from '../support/test-client.js';
 import { testKeys } from '../support/test-keys.js';
-import { TinyProxy } from '../support/tiny-proxy.js';
 
 let api: SignedTestServer;
 let tlsServer: HttpsServer;

@@ -1,3 +1,5 @@
+// Test support shared by the tests of more than one package (packages never reach into each other's test folders).
+
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
