@@ -1,17 +1,7 @@
 import { type OperationName, type OperationSpec, operations } from '@wxpay-kit/sdk';
+import { SETTLED_STATES } from '@wxpay-kit/sdk/catalogue';
 import { WaitTimeoutError } from '../exit-codes.js';
 import { type OperationField, operationFields } from './operation-fields.js';
-
-/**
- * States after which a resource no longer moves on by itself, per family. The catalogue lists each family's
- * states; which of them are final is written here, next to the only code that needs it.
- */
-const FINAL_STATES: Readonly<Record<string, readonly string[]>> = {
-  authorizations: ['TAKING_EFFECT', 'CLOSED'],
-  transferBills: ['SUCCESS', 'FAIL', 'CANCELLED'],
-  recharges: ['SUCCESS', 'CLOSED'],
-  cancelWithdraws: ['REJECTED', 'REVOKED', 'FINISH'],
-};
 
 /** States in which the resource waits for someone else: shown while waiting, so nobody waits blind. */
 const WAITING_ON: Readonly<Record<string, string>> = {
@@ -81,7 +71,7 @@ export async function waitForFinalState(
   options: WaitOptions,
 ): Promise<unknown> {
   const spec = operations[name] as OperationSpec;
-  const targets = options.until ?? FINAL_STATES[spec.family] ?? [];
+  const targets: readonly string[] = options.until ?? SETTLED_STATES[spec.family];
   const known = { ...input, ...(typeof firstAnswer === 'object' && firstAnswer !== null ? firstAnswer : {}) };
   let latest = firstAnswer;
   let state = stateOf(latest);

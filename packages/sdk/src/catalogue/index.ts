@@ -10,6 +10,7 @@ export * from './recharges.js';
 export { toMarkdownReference } from './reference-markdown.js';
 export * from './schema-validator.js';
 export * from './schemas.js';
+export * from './settled-states.js';
 export * from './transfer-bills.js';
 export * from './transfer-bills-authorized.js';
 export * from './transfer-bills-merchant.js';
