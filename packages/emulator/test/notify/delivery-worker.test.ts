@@ -498,6 +498,7 @@ describe('DeliveryWorker concurrency', () => {
     // One index seek per destination (2, and the one that finds no more), then h2's row.
     expect(counting.rows()).toBeLessThanOrEqual(4);
     await until(() => states(worker, second).state === 'delivered', 'the healthy merchant got h2');
+    await until(() => dead.requests.length >= 2, 'the dead merchant received its two attempts');
     expect(dead.requests).toHaveLength(2);
   });
 
@@ -521,8 +522,13 @@ describe('DeliveryWorker concurrency', () => {
       () => states(worker, fine).state === 'delivered',
       'the healthy merchant got its notification',
     );
-    // The dead ones still hold their own slots, and only those.
+    // The dead ones still hold their own slots, and only those. (Their requests may reach them after the healthy
+    // answer came back: wait for the arrivals, not for a moment.)
     expect(worker.inFlight()).toHaveLength(4);
+    await until(
+      () => dead.every((server) => server.requests.length >= 2),
+      'each dead merchant received its attempts',
+    );
     expect(dead.map((server) => server.requests.length)).toEqual([2, 2]);
     await worker.close();
     await run;
