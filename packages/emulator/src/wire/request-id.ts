@@ -1,4 +1,4 @@
-import { randomUpperHex } from './random-pool.js';
+import { randomUpperHex } from '@wxpay-kit/sdk/protocol';
 
 /**
  * A `Request-ID` shaped like WeChat Pay's (`08F5B8C2B506102C18FDDFEEA30620BE821E28EDC405-0`): 44 upper-case hex

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
+import { randomUpperHex } from '@wxpay-kit/sdk/protocol';
 import { signResponse } from '@wxpay-kit/sdk/testing';
-import { randomUpperHex } from './random-pool.js';
 
 export interface ResponseSigner {
   /** The five Wechatpay-* headers for this exact body (string, UTF-8). Uses the async (thread-pool) signer. */

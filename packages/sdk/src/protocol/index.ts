@@ -48,6 +48,7 @@ export {
   sealNotification,
 } from './notification-envelope.js';
 export { PlatformKeyring, type PlatformKeyringOptions, PUBLIC_KEY_ID_PREFIX } from './platform-keyring.js';
+export { randomBase64, randomUpperHex } from './random-pool.js';
 export { rsaOaepDecrypt, rsaOaepEncrypt } from './rsa-oaep.js';
 export {
   decodeBase64Strict,

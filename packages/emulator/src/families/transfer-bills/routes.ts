@@ -1,5 +1,5 @@
+import { randomBase64 } from '@wxpay-kit/sdk/protocol';
 import { ApiError } from '../../wire/api-error.js';
-import { randomBase64 } from '../../wire/random-pool.js';
 import type { AuthorizationView, FamilyDeps, OperationCall, OperationHandler } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { checkNotifyUrl } from '../shared/notify-url.js';

@@ -1,6 +1,10 @@
 import { randomFillSync } from 'node:crypto';
 
-/** Bytes drawn from the CSPRNG at once: one refill serves about a hundred Request-IDs and nonces. */
+/**
+ * Random bytes drawn from the CSPRNG in batches, for the SDK's nonces and the emulator's Request-IDs, answer nonces
+ * and package_info: each `crypto.randomBytes` call is its own trip into OpenSSL and costs more than a nonce.
+ * Every byte is handed out once. One refill serves about a hundred draws.
+ */
 const POOL_SIZE = 4096;
 const pool = Buffer.allocUnsafe(POOL_SIZE);
 let used = POOL_SIZE;
@@ -15,6 +19,11 @@ function take(size: number): number {
   }
   used += size;
   return used - size;
+}
+
+/** One fresh random byte (0–255). */
+export function randomByte(): number {
+  return pool[take(1)] as number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomBase64, randomUpperHex } from '../../src/wire/random-pool.js';
+import { randomBase64, randomUpperHex } from '../../src/protocol/random-pool.js';
 
 describe('random pool', () => {
   it('hands out every byte once, across refills of the pool', () => {
