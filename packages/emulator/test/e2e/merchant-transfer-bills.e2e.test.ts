@@ -424,6 +424,49 @@ describe('transferBills.preTransferWithAuthorization (A4)', () => {
     expect(confirmed.body).toMatchObject({ state: 'TRANSFERING', openid });
   });
 
+  it('partner twin without openid: the sub-merchant’s per-user quota and the service provider’s limit of 5 apply at the confirmation', async () => {
+    const sp = h.emulator.merchants.serviceProvider;
+    const [sub] = sp.subMchids as [string];
+    const partner = h.sdk.serviceProvider;
+    const partnerA4 = (transfer_amount: number) => {
+      const { openid: _none, ...body } = a4Body({ transfer_amount });
+      return { ...body, sub_mchid: sub, appid: sp.appid };
+    };
+    const actAsSp = (no: string, verb: string, openid: string) =>
+      h.control('POST', `/transfer-bills/${sp.mchid}/${no}/${verb}`, { openid });
+    await setRules({ per_user_per_day: 1_000 }, sub);
+    const openid = `o-${uniqueNo('partner')}`;
+    await partner.transferBills.partnerCreate({
+      ...createBody({ openid, transfer_amount: 600 }),
+      sub_mchid: sub,
+      appid: sp.appid,
+    });
+    const over = partnerA4(500);
+    await partner.transferBills.partnerPreTransferWithAuthorization(over);
+    // The limit of 5 counts the service provider's authorizations (the partner A4's authorization is its own).
+    const busy = `o-${uniqueNo('busy')}`;
+    for (let i = 0; i < 5; i++) {
+      await partner.authorizations.partnerApply({
+        out_authorization_no: uniqueNo('auth'),
+        appid: sp.appid,
+        openid: busy,
+        transfer_scene_id: '1005',
+        user_display_name: '王*',
+        notify_url: h.receiver.url('serviceProvider'),
+      });
+    }
+    const limited = partnerA4(100);
+    await partner.transferBills.partnerPreTransferWithAuthorization(limited);
+    await h.advance(2 * STEP);
+    const failed = await actAsSp(over.out_bill_no, 'confirm-and-authorize', openid);
+    expect(failed.body).toMatchObject({ state: 'FAIL', fail_reason: 'DAY_RECEIVED_QUOTA_EXCEED' });
+    const refused = await actAsSp(limited.out_bill_no, 'confirm-and-authorize', busy);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('用户在当前场景下的授权数量达到限制');
+    const query = { out_bill_no: limited.out_bill_no, sub_mchid: sub };
+    expect((await partner.transferBills.partnerGet(query)).state).toBe('WAIT_USER_CONFIRM');
+  });
+
   it('an authorization number already in use → 400 INVALID_REQUEST', async () => {
     const first = a4Body();
     await wxpay().transferBills.preTransferWithAuthorization(first);
