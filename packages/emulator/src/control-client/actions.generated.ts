@@ -13,9 +13,9 @@ export interface FamilyControl {
     riskClose: ControlCall<{ mchid?: string; out_authorization_no: string }>;
   };
   transferBills: {
-    /** The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill's authorization is declined. Body {"openid"}: the confirming user, required when the bill names none (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm) */
+    /** The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill's authorization is declined. Body {"openid"}: the confirming user, required when the bill names none (then checked against the per-user daily quota: past it → FAIL DAY_RECEIVED_QUOTA_EXCEED) (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm) */
     confirm: ControlCall<{ mchid?: string; out_bill_no: string }>;
-    /** A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED). Body {"openid"}: the confirming user, required when the bill names none (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm-and-authorize) */
+    /** A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED; refused 400 INVALID_REQUEST when the user already has 5 open authorizations in the scene). Body {"openid"}: the confirming user, required when the bill names none (then checked against the per-user daily quota: past it → FAIL DAY_RECEIVED_QUOTA_EXCEED) (user: POST /_emulator/transfer-bills/:mchid/:out_bill_no/confirm-and-authorize) */
     confirmAndAuthorize: ControlCall<{ mchid?: string; out_bill_no: string }>;
     /** The payout completes now (TRANSFERING → SUCCESS, notifies FINISHED) (system: POST /_emulator/transfer-bills/:mchid/:out_bill_no/succeed) */
     succeed: ControlCall<{ mchid?: string; out_bill_no: string }>;

@@ -94,7 +94,10 @@ export interface AuthorizationsPort {
     mchid: string,
     by: { authorizationId?: string; outAuthorizationNo?: string },
   ): AuthorizationView | undefined;
-  /** A4: records the authorization the user agreed to, in effect at `now`, and notifies CONFIRMED. */
+  /**
+   * A4: records the authorization the user agreed to, in effect at `now`, and notifies CONFIRMED; refused like A1
+   * (400 INVALID_REQUEST) when the user already has 5 open authorizations in the scene.
+   */
   grant(grant: AuthorizationGrant, now: number): AuthorizationView;
 }
 

@@ -349,6 +349,124 @@ describe('transferBills.preTransferWithAuthorization (A4)', () => {
     expect(stranger.body.message).toContain('确认收款用户与转账单收款用户不一致');
   });
 
+  it('authorization_info without openid: the per-user daily quota is met when the user confirms; past it the bill FAILs DAY_RECEIVED_QUOTA_EXCEED (FINISHED notified, no authorization), within it the bill then counts for that user', async () => {
+    await setRules({ per_user_per_day: 1_000 });
+    const since = mark(h);
+    const openid = `o-${uniqueNo('quota')}`;
+    await wxpay().transferBills.create(createBody({ openid, transfer_amount: 600 }));
+    const { openid: _none, ...over } = a4Body({ transfer_amount: 500 });
+    await wxpay().transferBills.preTransferWithAuthorization(over);
+    await h.advance(2 * STEP);
+    const failed = await act(over.out_bill_no, 'confirm-and-authorize', { openid });
+    expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+    expect(failed.body).toMatchObject({ state: 'FAIL', fail_reason: 'DAY_RECEIVED_QUOTA_EXCEED', openid });
+    expect(await get(over.out_bill_no)).toMatchObject({
+      state: 'FAIL',
+      fail_reason: 'DAY_RECEIVED_QUOTA_EXCEED',
+      openid,
+    });
+    const offered = over.authorization_info.out_authorization_no;
+    expect((await apiErrorOf(wxpay().authorizations.get({ out_authorization_no: offered }))).code).toBe(
+      'NOT_FOUND',
+    );
+    const finished = await eventsFor(h, since, over.out_bill_no);
+    expect(finished.map((e) => [e.resource['state'], e.resource['fail_reason']])).toEqual([
+      ['FAIL', 'DAY_RECEIVED_QUOTA_EXCEED'],
+    ]);
+
+    // Within the quota the bill pays, and from then on it uses its user's quota like a bill that named them.
+    const fresh = `o-${uniqueNo('quota')}`;
+    const { openid: _none2, ...within } = a4Body({ transfer_amount: 800 });
+    await wxpay().transferBills.preTransferWithAuthorization(within);
+    await h.advance(2 * STEP);
+    const paid = await act(within.out_bill_no, 'confirm', { openid: fresh });
+    expect(paid.body).toMatchObject({ state: 'TRANSFERING', openid: fresh });
+    const next = await apiErrorOf(
+      wxpay().transferBills.create(createBody({ openid: fresh, transfer_amount: 300 })),
+    );
+    expect(next).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
+    expect(next.message).toContain('超过单日向单用户转账额度');
+  });
+
+  it('confirm-and-authorize by a user with 5 open authorizations in the scene → 400 INVALID_REQUEST 用户在当前场景下的授权数量达到限制 (as authorizations.apply); the bill still waits and the user may confirm only', async () => {
+    const openid = `o-${uniqueNo('busy')}`;
+    for (let i = 0; i < 5; i++) {
+      await wxpay().authorizations.apply({
+        out_authorization_no: uniqueNo('auth'),
+        appid,
+        openid,
+        transfer_scene_id: '1005',
+        user_display_name: '王*',
+        authorization_notify_url: h.receiver.url('ordinary'),
+      });
+    }
+    const { openid: _none, ...body } = a4Body();
+    const named = a4Body({ openid });
+    await wxpay().transferBills.preTransferWithAuthorization(body);
+    await wxpay().transferBills.preTransferWithAuthorization(named);
+    await h.advance(2 * STEP);
+    for (const [no, confirming] of [
+      [body.out_bill_no, { openid }],
+      [named.out_bill_no, undefined],
+    ] as const) {
+      const refused = await act(no, 'confirm-and-authorize', confirming);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ code: 'INVALID_REQUEST' });
+      expect(refused.body.message).toContain('用户在当前场景下的授权数量达到限制，不支持发起授权');
+      expect((await get(no)).state).toBe('WAIT_USER_CONFIRM');
+    }
+    expect(await get(body.out_bill_no)).not.toHaveProperty('openid');
+    const offered = body.authorization_info.out_authorization_no;
+    expect((await apiErrorOf(wxpay().authorizations.get({ out_authorization_no: offered }))).code).toBe(
+      'NOT_FOUND',
+    );
+    const confirmed = await act(body.out_bill_no, 'confirm', { openid });
+    expect(confirmed.body).toMatchObject({ state: 'TRANSFERING', openid });
+  });
+
+  it('partner twin without openid: the sub-merchant’s per-user quota and the service provider’s limit of 5 apply at the confirmation', async () => {
+    const sp = h.emulator.merchants.serviceProvider;
+    const [sub] = sp.subMchids as [string];
+    const partner = h.sdk.serviceProvider;
+    const partnerA4 = (transfer_amount: number) => {
+      const { openid: _none, ...body } = a4Body({ transfer_amount });
+      return { ...body, sub_mchid: sub, appid: sp.appid };
+    };
+    const actAsSp = (no: string, verb: string, openid: string) =>
+      h.control('POST', `/transfer-bills/${sp.mchid}/${no}/${verb}`, { openid });
+    await setRules({ per_user_per_day: 1_000 }, sub);
+    const openid = `o-${uniqueNo('partner')}`;
+    await partner.transferBills.partnerCreate({
+      ...createBody({ openid, transfer_amount: 600 }),
+      sub_mchid: sub,
+      appid: sp.appid,
+    });
+    const over = partnerA4(500);
+    await partner.transferBills.partnerPreTransferWithAuthorization(over);
+    // The limit of 5 counts the service provider's authorizations (the partner A4's authorization is its own).
+    const busy = `o-${uniqueNo('busy')}`;
+    for (let i = 0; i < 5; i++) {
+      await partner.authorizations.partnerApply({
+        out_authorization_no: uniqueNo('auth'),
+        appid: sp.appid,
+        openid: busy,
+        transfer_scene_id: '1005',
+        user_display_name: '王*',
+        notify_url: h.receiver.url('serviceProvider'),
+      });
+    }
+    const limited = partnerA4(100);
+    await partner.transferBills.partnerPreTransferWithAuthorization(limited);
+    await h.advance(2 * STEP);
+    const failed = await actAsSp(over.out_bill_no, 'confirm-and-authorize', openid);
+    expect(failed.body).toMatchObject({ state: 'FAIL', fail_reason: 'DAY_RECEIVED_QUOTA_EXCEED' });
+    const refused = await actAsSp(limited.out_bill_no, 'confirm-and-authorize', busy);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('用户在当前场景下的授权数量达到限制');
+    const query = { out_bill_no: limited.out_bill_no, sub_mchid: sub };
+    expect((await partner.transferBills.partnerGet(query)).state).toBe('WAIT_USER_CONFIRM');
+  });
+
   it('an authorization number already in use → 400 INVALID_REQUEST', async () => {
     const first = a4Body();
     await wxpay().transferBills.preTransferWithAuthorization(first);

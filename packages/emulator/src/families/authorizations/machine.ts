@@ -25,6 +25,21 @@ export const OVERDUE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 export const MAX_OPEN_PER_USER_SCENE = 5;
 export const OPEN_STATES: readonly AuthorizationState[] = ['WAIT_USER_CONFIRM', 'TAKING_EFFECT'];
 
+/**
+ * The limit of 5, with the apply page's words [DOC 4015901167]: for A1 and for an authorization an A4 bill's user
+ * agrees to. `open` counts the user's authorizations in OPEN_STATES in the scene.
+ */
+export function checkOpenLimit(open: number, openid: string, transferSceneId: string): void {
+  if (open < MAX_OPEN_PER_USER_SCENE) return;
+  throw new ApiError(
+    400,
+    'INVALID_REQUEST',
+    `用户在当前场景下的授权数量达到限制，不支持发起授权 (openid ${openid} already has ${open} ` +
+      `authorizations in WAIT_USER_CONFIRM or TAKING_EFFECT for transfer_scene_id ${transferSceneId}; ` +
+      `at most ${MAX_OPEN_PER_USER_SCENE})`,
+  );
+}
+
 /** The part of a stored authorization the machine reads and writes. Times are epoch ms. */
 export interface AuthorizationMachineRecord {
   outAuthorizationNo: string;

@@ -2,9 +2,10 @@ import { ApiError } from '../../wire/api-error.js';
 import type { AuthorizationsPort, AuthorizationView, FamilyDeps } from '../family.js';
 import { canonicalJson } from '../shared/canonical-json.js';
 import { applyEffects } from './advance.js';
-import { grantRow } from './machine.js';
+import { checkOpenLimit, grantRow } from './machine.js';
 import {
   type AuthorizationRecord,
+  countOpenAuthorizations,
   findAuthorization,
   findByAuthorizationId,
   insertAuthorization,
@@ -64,6 +65,9 @@ export function createAuthorizationsPort(deps: () => FamilyDeps): Authorizations
           `商户侧授权单号已存在 (out_authorization_no ${grant.outAuthorizationNo} is already used by another authorization: ${taken.state})`,
         );
       }
+      // The user's open authorizations in the scene are limited as for A1.
+      const open = countOpenAuthorizations(d.db, grant.mchid, grant.openid, grant.transferSceneId);
+      checkOpenLimit(open, grant.openid, grant.transferSceneId);
       const record = insertAuthorization(d.db, {
         face: grant.face,
         mchid: grant.mchid,

@@ -6,7 +6,7 @@ import { checkNotifyUrl } from '../shared/notify-url.js';
 import { checkTransferSceneEnabled, enabledTransferScenes } from '../shared/transfer-scene.js';
 import { advance, applyEffects } from './advance.js';
 import { toApplyResponse, toEntity } from './entity.js';
-import { applyRow, MAX_OPEN_PER_USER_SCENE } from './machine.js';
+import { applyRow, checkOpenLimit } from './machine.js';
 import {
   type AuthorizationFace,
   type AuthorizationRecord,
@@ -84,15 +84,7 @@ const apply =
       return { status: 200, body: toApplyResponse(previous, deps.formatTime) };
     }
     const open = countOpenAuthorizations(deps.db, mchid, body.openid, body.transfer_scene_id);
-    if (open >= MAX_OPEN_PER_USER_SCENE) {
-      throw new ApiError(
-        400,
-        'INVALID_REQUEST',
-        `用户在当前场景下的授权数量达到限制，不支持发起授权 (openid ${body.openid} already has ${open} ` +
-          `authorizations in WAIT_USER_CONFIRM or TAKING_EFFECT for transfer_scene_id ${body.transfer_scene_id}; ` +
-          `at most ${MAX_OPEN_PER_USER_SCENE})`,
-      );
-    }
+    checkOpenLimit(open, body.openid, body.transfer_scene_id);
     const now = deps.clock.now();
     const record = insertAuthorization(deps.db, {
       face,

@@ -9,9 +9,9 @@ import {
 } from '../shared/transfer-scene.js';
 import { advance } from './advance.js';
 import { toFaceEntity } from './entity.js';
-import type { TransferBillEvent } from './machine.js';
+import type { TransferBillEvent, UserConfirmEvent } from './machine.js';
 import { NOT_FOUND_MESSAGE } from './routes.js';
-import { type QuotaName, quotasOf } from './rules.js';
+import { beijingDay, exceedsUserDailyQuota, type QuotaName, quotasOf } from './rules.js';
 import {
   billsWaitingForFunds,
   findBill,
@@ -20,6 +20,7 @@ import {
   type PayerRules,
   savePayerRules,
   setAvailableBalance,
+  spentBetween,
   type TransferBillRecord,
 } from './store.js';
 
@@ -81,11 +82,29 @@ function confirmingUser(bill: TransferBillRecord, body: unknown): string | undef
   return openid;
 }
 
+/**
+ * What the user's confirmation carries. A bill that named no user (A4 without openid) meets the payer's per-user
+ * daily quota now, the first moment its user is known, counted on the bill's own day as every bill is
+ * (docs/fidelity.md): past it, the bill fails with DAY_RECEIVED_QUOTA_EXCEED.
+ */
+function confirmation(
+  deps: FamilyDeps,
+  bill: TransferBillRecord,
+  body: unknown,
+): Omit<UserConfirmEvent, 'type'> {
+  const openid = confirmingUser(bill, body);
+  if (bill.openid !== undefined || openid === undefined) return { openid };
+  const [dayFrom, dayTo] = beijingDay(bill.createTime);
+  const userToday = spentBetween(deps.db, bill.payerMchid, dayFrom, dayTo, openid);
+  const rules = getPayerRules(deps.db, bill.payerMchid);
+  return { openid, overUserQuota: exceedsUserDailyQuota(bill.transferAmount, rules, userToday) };
+}
+
 function billAction(
   verb: string,
   summary: string,
   actor: ControlAction['actor'],
-  event: (request: Request, bill: TransferBillRecord) => TransferBillEvent,
+  event: (request: Request, bill: TransferBillRecord, deps: FamilyDeps) => TransferBillEvent,
 ): ControlAction {
   return {
     method: 'POST',
@@ -94,7 +113,7 @@ function billAction(
     actor,
     handler(deps, request) {
       const bill = target(deps, request);
-      const next = advance(deps, bill, event(request, bill), deps.clock.now());
+      const next = advance(deps, bill, event(request, bill, deps), deps.clock.now());
       return { status: 200, body: toFaceEntity(next, deps.formatTime) };
     },
   };
@@ -234,17 +253,17 @@ const setRules: ControlAction = {
 export const control: ControlAction[] = [
   billAction(
     'confirm',
-    'The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill\'s authorization is declined. Body {"openid"}: the confirming user, required when the bill names none',
+    'The user confirms receipt (WAIT_USER_CONFIRM, or CANCELING after a cancel race → TRANSFERING); an A4 bill\'s authorization is declined. Body {"openid"}: the confirming user, required when the bill names none (then checked against the per-user daily quota: past it → FAIL DAY_RECEIVED_QUOTA_EXCEED)',
     'user',
-    (request, bill) => ({ type: 'userConfirm', openid: confirmingUser(bill, request.body) }),
+    (request, bill, deps) => ({ type: 'userConfirm', ...confirmation(deps, bill, request.body) }),
   ),
   billAction(
     'confirm-and-authorize',
-    'A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED). Body {"openid"}: the confirming user, required when the bill names none',
+    'A4: the user confirms receipt and agrees to the authorization offered (→ TRANSFERING; the authorization takes effect, notifies CONFIRMED; refused 400 INVALID_REQUEST when the user already has 5 open authorizations in the scene). Body {"openid"}: the confirming user, required when the bill names none (then checked against the per-user daily quota: past it → FAIL DAY_RECEIVED_QUOTA_EXCEED)',
     'user',
-    (request, bill) => ({
+    (request, bill, deps) => ({
       type: 'userConfirmAndAuthorize',
-      openid: confirmingUser(bill, request.body),
+      ...confirmation(deps, bill, request.body),
     }),
   ),
   billAction(

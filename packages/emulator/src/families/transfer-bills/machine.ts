@@ -46,13 +46,24 @@ export type TransferBillEvent =
   | { type: 'accept' }
   | { type: 'lockFunds'; available: number }
   | { type: 'fundsOverdue' }
-  | { type: 'userConfirm'; openid?: string | undefined }
-  | { type: 'userConfirmAndAuthorize'; openid?: string | undefined }
+  | UserConfirmEvent
+  | (Omit<UserConfirmEvent, 'type'> & { type: 'userConfirmAndAuthorize' })
   | { type: 'confirmOverdue' }
   | { type: 'payout' }
   | { type: 'fail'; reason: string }
   | { type: 'cancel' }
   | { type: 'finishCancel' };
+
+/**
+ * The user confirms on the confirm page. `openid` names the user when the bill named none (A4 without openid);
+ * `overUserQuota`: this bill would take that user past the payer's per-user daily quota, which could not be checked
+ * at create because no user was known (the caller measures it).
+ */
+export interface UserConfirmEvent {
+  type: 'userConfirm';
+  openid?: string | undefined;
+  overUserQuota?: boolean | undefined;
+}
 
 export type TransferBillEventName = TransferBillEvent['type'];
 
@@ -98,6 +109,8 @@ const enough = (r: TransferBillMachineRecord, e: TransferBillEvent) =>
   e.type === 'lockFunds' && e.available >= r.transferAmount;
 const authorized = (r: TransferBillMachineRecord) => r.authorized === true;
 const settle = { notify: FINISHED_EVENT } as const;
+const overUserQuota = (e: TransferBillEvent) =>
+  (e.type === 'userConfirm' || e.type === 'userConfirmAndAuthorize') && e.overUserQuota === true;
 
 export const transitions: readonly TransferBillTransition[] = [
   {
@@ -182,6 +195,23 @@ export const transitions: readonly TransferBillTransition[] = [
     ...settle,
     note: 'WeChat Pay fails the bill while processing',
   },
+  // Before the confirm rows below, which they take precedence over (rowFor takes the first row that applies).
+  ...(['WAIT_USER_CONFIRM', 'CANCELING'] as const).flatMap((from) =>
+    (['userConfirm', 'userConfirmAndAuthorize'] as const).map(
+      (event): TransferBillTransition => ({
+        from,
+        event,
+        to: 'FAIL',
+        actor: 'user',
+        when: (r, e) =>
+          overUserQuota(e) && r.fundsLocked && (event === 'userConfirm' || r.offersAuthorization === true),
+        failReason: 'DAY_RECEIVED_QUOTA_EXCEED',
+        funds: 'release',
+        ...settle,
+        note: 'A4 without openid: the confirming user is past the per-user daily quota (超过用户日收款额度); no authorization',
+      }),
+    ),
+  ),
   {
     from: 'WAIT_USER_CONFIRM',
     event: 'userConfirm',

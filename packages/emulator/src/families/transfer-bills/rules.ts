@@ -107,6 +107,15 @@ function overQuota(what: string, detail: string): ApiError {
   return new ApiError(400, 'INVALID_REQUEST', `${what}，核实产品设置是否准确 (${detail})`);
 }
 
+/**
+ * 单用户转账限额: whether `amount` more would take one user past the payer's per-user daily quota, given what the
+ * payer's bills already send that user that day. Checked at create, or at the confirmation of a bill that names
+ * no user until then (A4 without openid).
+ */
+export function exceedsUserDailyQuota(amount: number, rules: PayerRules, userToday: number): boolean {
+  return userToday + amount > quotasOf(rules).perUserPerDay;
+}
+
 /** The four quotas of the paying merchant, given what its bills already use. */
 export function checkQuotas(transfer: NewTransfer, rules: PayerRules, usage: QuotaUsage): void {
   const q = quotasOf(rules);
@@ -117,7 +126,7 @@ export function checkQuotas(transfer: NewTransfer, rules: PayerRules, usage: Quo
       `transfer_amount ${amount} fen is outside ${MIN_TRANSFER_AMOUNT}–${q.perTransfer} fen`,
     );
   }
-  if (usage.userToday + amount > q.perUserPerDay) {
+  if (exceedsUserDailyQuota(amount, rules, usage.userToday)) {
     throw overQuota(
       '超过单日向单用户转账额度',
       `${usage.userToday} fen already transferred to this user today, the limit is ${q.perUserPerDay} fen`,

@@ -21,6 +21,12 @@ const EVENTS: Record<string, TransferBillEvent> = {
   fundsOverdue: { type: 'fundsOverdue' },
   userConfirm: { type: 'userConfirm' },
   userConfirmAndAuthorize: { type: 'userConfirmAndAuthorize' },
+  'userConfirm (over quota)': { type: 'userConfirm', openid: 'o-user', overUserQuota: true },
+  'userConfirmAndAuthorize (over quota)': {
+    type: 'userConfirmAndAuthorize',
+    openid: 'o-user',
+    overUserQuota: true,
+  },
   confirmOverdue: { type: 'confirmOverdue' },
   payout: { type: 'payout' },
   fail: { type: 'fail', reason: 'PAYEE_ACCOUNT_ABNORMAL' },
@@ -97,6 +103,24 @@ const SPEC: [
   ['WAIT_USER_CONFIRM', 'cancel', 'CANCELING', 'merchant'],
   ['CANCELING', 'finishCancel', 'CANCELLED', 'system', 'release'],
   ['CANCELING', 'userConfirm', 'TRANSFERING', 'user'],
+  ['WAIT_USER_CONFIRM', 'userConfirm (over quota)', 'FAIL', 'user', 'release'],
+  [
+    'WAIT_USER_CONFIRM',
+    'userConfirmAndAuthorize (over quota)',
+    'FAIL',
+    'user',
+    'release',
+    { offersAuthorization: true },
+  ],
+  ['CANCELING', 'userConfirm (over quota)', 'FAIL', 'user', 'release', { fundsLocked: true }],
+  [
+    'CANCELING',
+    'userConfirmAndAuthorize (over quota)',
+    'FAIL',
+    'user',
+    'release',
+    { fundsLocked: true, offersAuthorization: true },
+  ],
 ];
 
 describe('transferBills machine', () => {
@@ -158,6 +182,29 @@ describe('transferBills machine', () => {
     expect(transition(named, { type: 'userConfirm' }, NOW).record.openid).toBe('o-named');
     expect(transition(named, { type: 'userConfirm', openid: 'o-named' }, NOW).record.openid).toBe('o-named');
     expect(transition(bill('PROCESSING'), EVENTS['lockFunds (enough)']!, NOW).record.openid).toBeUndefined();
+  });
+
+  it('a confirming user past the per-user daily quota (A4 without openid) fails the bill: DAY_RECEIVED_QUOTA_EXCEED, no authorization, funds released', () => {
+    const offered = bill('WAIT_USER_CONFIRM', { offersAuthorization: true });
+    const step = transition(offered, EVENTS['userConfirmAndAuthorize (over quota)']!, NOW);
+    expect(step.record).toMatchObject({
+      state: 'FAIL',
+      failReason: 'DAY_RECEIVED_QUOTA_EXCEED',
+      openid: 'o-user',
+      fundsLocked: false,
+    });
+    expect(step.row.grantsAuthorization).toBeUndefined();
+    expect(step.row.schedule).toBeUndefined();
+    // Within the quota the same confirmation pays out as before.
+    const within = { type: 'userConfirmAndAuthorize', openid: 'o-user', overUserQuota: false } as const;
+    expect(transition(offered, within, NOW).record.state).toBe('TRANSFERING');
+    // A bill that offers nothing still refuses confirm-and-authorize; a cancel before the confirm page, the user.
+    expect(
+      errorOf(() =>
+        transition(bill('WAIT_USER_CONFIRM'), EVENTS['userConfirmAndAuthorize (over quota)']!, NOW),
+      ).message,
+    ).toContain('the bill offers no authorization');
+    expect(canTransition(bill('CANCELING'), EVENTS['userConfirm (over quota)']!)).toBe(false);
   });
 
   it('an authorized bill (A5) never waits for the user: its lock goes straight to TRANSFERING with a payout', () => {
