@@ -13,16 +13,17 @@ import type { VirtualClock } from './virtual-clock.js';
 export function insertTimer(db: Database, timer: TimerRequest): number {
   if (!Number.isFinite(timer.dueAt))
     throw new Error(`schedule: dueAt must be epoch ms, got ${String(timer.dueAt)}`);
-  const { id } = db
-    .prepare('INSERT INTO timers (family, kind, ref, due_at, payload) VALUES (?, ?, ?, ?, ?) RETURNING id')
-    .get(
+  // run() and its rowid, not RETURNING id: SQLite gathers RETURNING rows in a table of their own.
+  const { lastInsertRowid } = db
+    .prepare('INSERT INTO timers (family, kind, ref, due_at, payload) VALUES (?, ?, ?, ?, ?)')
+    .run(
       timer.family,
       timer.kind,
       timer.ref,
       Math.round(timer.dueAt),
       timer.payload === undefined ? null : JSON.stringify(timer.payload),
-    ) as { id: number };
-  return id;
+    );
+  return Number(lastInsertRowid);
 }
 
 /** The one FamilyDeps every operation, timer and control action receives. */

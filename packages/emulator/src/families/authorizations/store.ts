@@ -118,16 +118,20 @@ function fromRow(row: Row): AuthorizationRecord {
   };
 }
 
+/**
+ * Inserts without `RETURNING *`: SQLite gathers RETURNING rows in a table of their own, which cost about as much
+ * again as the insert itself. The stored record is the given one with its new id and version 0, field for field
+ * what `fromRow` reads back.
+ */
 export function insertAuthorization(db: Database, record: NewAuthorization): AuthorizationRecord {
-  const row = db
+  const { lastInsertRowid } = db
     .prepare(
       `INSERT INTO authorizations (face, mchid, out_authorization_no, appid, openid, transfer_scene_id,
          user_display_name, user_recv_perception, authorization_notify_url, package_info, state,
          authorization_id, authorize_time, create_time, request_canonical)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       RETURNING *`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .get(
+    .run(
       record.face,
       record.mchid,
       record.outAuthorizationNo,
@@ -143,8 +147,29 @@ export function insertAuthorization(db: Database, record: NewAuthorization): Aut
       record.authorizeTime ?? null,
       record.createTime,
       record.requestCanonical,
-    ) as Row;
-  return fromRow(row);
+    );
+  return {
+    id: Number(lastInsertRowid),
+    face: record.face,
+    mchid: record.mchid,
+    outAuthorizationNo: record.outAuthorizationNo,
+    appid: record.appid,
+    openid: record.openid,
+    transferSceneId: record.transferSceneId,
+    userDisplayName: record.userDisplayName,
+    userRecvPerception: record.userRecvPerception,
+    notifyUrl: record.notifyUrl,
+    packageInfo: record.packageInfo,
+    state: record.state,
+    authorizationId: record.authorizationId,
+    authorizeTime: record.authorizeTime,
+    // A new record is never closed (the columns start NULL).
+    closeTime: undefined,
+    closeReason: undefined,
+    createTime: record.createTime,
+    requestCanonical: record.requestCanonical,
+    version: 0,
+  };
 }
 
 export function findAuthorization(
@@ -174,6 +199,10 @@ export function findAuthorizationById(db: Database, id: number): AuthorizationRe
   return row && fromRow(row);
 }
 
+// Built once: the statement cache is keyed by the SQL text, which every apply would otherwise build again.
+const COUNT_OPEN_SQL = `SELECT COUNT(*) AS n FROM authorizations
+  WHERE mchid = ? AND openid = ? AND transfer_scene_id = ? AND state IN (${OPEN_STATES.map(() => '?').join(', ')})`;
+
 /** Open authorizations (WAIT_USER_CONFIRM, TAKING_EFFECT) of one user in one scene, for the limit of 5. */
 export function countOpenAuthorizations(
   db: Database,
@@ -181,13 +210,9 @@ export function countOpenAuthorizations(
   openid: string,
   transferSceneId: string,
 ): number {
-  const placeholders = OPEN_STATES.map(() => '?').join(', ');
-  const { n } = db
-    .prepare(
-      `SELECT COUNT(*) AS n FROM authorizations
-       WHERE mchid = ? AND openid = ? AND transfer_scene_id = ? AND state IN (${placeholders})`,
-    )
-    .get(mchid, openid, transferSceneId, ...OPEN_STATES) as { n: number };
+  const { n } = db.prepare(COUNT_OPEN_SQL).get(mchid, openid, transferSceneId, ...OPEN_STATES) as {
+    n: number;
+  };
   return n;
 }
 

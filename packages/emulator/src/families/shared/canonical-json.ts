@@ -10,10 +10,11 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value !== 'object' || value === null) return value;
   const source = value as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(source)
-      .sort()
-      .filter((key) => source[key] !== undefined)
-      .map((key) => [key, sortKeys(source[key])]),
-  );
+  // One loop, no entry arrays; no prototype, so a `__proto__` key stays an own member as fromEntries kept it.
+  const sorted: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(source).sort()) {
+    const member = source[key];
+    if (member !== undefined) sorted[key] = sortKeys(member);
+  }
+  return sorted;
 }

@@ -22,3 +22,11 @@ describe('canonicalJson', () => {
     expect(canonicalJson(42)).toBe('42');
   });
 });
+
+describe('canonicalJson of parsed request bodies', () => {
+  it('keeps a __proto__ member as a member (JSON.parse makes it an own key) and orders integer-like keys as JSON does', () => {
+    const body = JSON.parse('{"b":1,"__proto__":{"x":1},"10":"t","2":"s"}');
+    expect(canonicalJson(body)).toBe('{"2":"s","10":"t","__proto__":{"x":1},"b":1}');
+    expect(canonicalJson(body)).not.toBe(canonicalJson({ b: 1, 10: 't', 2: 's' }));
+  });
+});
