@@ -4,8 +4,9 @@ import { banner } from './banner.js';
 import { CliConfigError, parseCliConfig, startOptionsOf, USAGE } from './cli-config.js';
 import { startEmulator } from './index.js';
 
+/** The one wrong setting, named on its own line: the whole usage after it would scroll it out of sight. */
 function fail(message: string): never {
-  process.stderr.write(`wxpay-emulator: ${message}\n\n${USAGE}\n`);
+  process.stderr.write(`wxpay-emulator: ${message}\n(every option: wxpay-emulator --help)\n`);
   process.exit(2);
 }
 

@@ -115,6 +115,9 @@ describe('wxpay-emulator CLI', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(output).toContain('--port must be an integer');
+    // The message stays in sight: a pointer to --help, not the whole usage under it.
+    expect(output.trim().split('\n')).toHaveLength(2);
+    expect(output).toContain('wxpay-emulator --help');
   });
 
   it('passes the key cache and the HTTP server limits on to the emulator', {
