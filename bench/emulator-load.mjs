@@ -159,8 +159,12 @@ export const getPath = (no) =>
   `/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/${no}`;
 export const APPLY_PATH = '/v3/fund-app/mch-transfer/user-confirm-authorization';
 
-export async function throughput(receiver) {
-  const emulator = await startEmulator({ dataDir: ':memory:', rateLimits: false });
+/**
+ * Reads, writes and the floor, in this process. With `lowerThreadPoolPriority` (the `wxpay-emulator` command's
+ * default) the pool's priority is lowered for the floor too, so both sides of the comparison run alike.
+ */
+export async function throughput(receiver, { lowerThreadPoolPriority = false } = {}) {
+  const emulator = await startEmulator({ dataDir: ':memory:', rateLimits: false, lowerThreadPoolPriority });
   try {
     const apply = await presign(
       emulator,
@@ -340,6 +344,13 @@ async function firstCallMs(keyCache) {
   return times.sort((a, b) => a - b)[2];
 }
 
+/** `throughput` in a child process with the pool at `priority` (see support/throughput-process.mjs). */
+async function throughputInProcess(priority) {
+  const child = new URL('./support/throughput-process.mjs', import.meta.url).pathname;
+  const { stdout } = await run$(process.execPath, [child, priority], { maxBuffer: 1 << 24 });
+  return JSON.parse(stdout);
+}
+
 export async function run() {
   const { sign, verify } = rawRsaRates();
   const rsaCpu = rsaCpuMicros();
@@ -347,7 +358,9 @@ export async function run() {
   const ceilingLabel = `${Math.round(ceiling)} req/s = ${cores} cores / (1 verify + 1 sign)`;
   const receiver = await startNotifyReceiver();
   try {
-    const { read, write, floor } = await throughput(receiver);
+    // As `wxpay-emulator` runs it (pool priority lowered), then with the pool at the loop's priority.
+    const { read, write, floor } = await throughputInProcess('lowered');
+    const normal = await throughputInProcess('normal');
     const latency = await queryLatency(receiver);
     // Alternated, best of two each: a neighbour's burst of load then hits both sides alike.
     const delivered = { healthy: [], withDead: [] };
@@ -388,6 +401,27 @@ export async function run() {
         rateRow('authorizations.apply (every one new)', write),
         row('authorizations.apply p50', write.p50, 'ms'),
         ...cpuRows('apply', write, { sign, verify, rsaCpu }),
+        row(
+          'get, pool at the loop’s priority (--pool-priority normal)',
+          normal.read.ops / normal.read.seconds,
+          'req/s',
+          normal.read.ops / normal.read.seconds / (read.ops / read.seconds),
+          'get with the pool lowered',
+        ),
+        row(
+          'apply, pool at the loop’s priority',
+          normal.write.ops / normal.write.seconds,
+          'req/s',
+          normal.write.ops / normal.write.seconds / (write.ops / write.seconds),
+          'apply with the pool lowered',
+        ),
+        row(
+          'floor, pool at the loop’s priority',
+          normal.floor.ops / normal.floor.seconds,
+          'req/s',
+          normal.floor.ops / normal.floor.seconds / (floor.ops / floor.seconds),
+          'floor with the pool lowered',
+        ),
         row(`get p50, ${SMALL} resources + ${SMALL} delivered notifications`, small.p50, 'ms', 1, 'itself'),
         row(
           `get p50, ${BIG.toLocaleString('en-US')} + ${BIG.toLocaleString('en-US')}`,
@@ -424,7 +458,8 @@ export async function run() {
       notes: [
         `answers: get ${JSON.stringify(read.statuses)}, apply ${JSON.stringify(write.statuses)}, floor ${JSON.stringify(floor.statuses)} (status → count; 0 = connection error)`,
         `raw rates used for the ceiling: sign ${Math.round(sign)}/s, verify ${Math.round(verify)}/s per core`,
-        'CPU is user+system time: the emulator’s read in this process (main thread and thread pool; the benchmark idles meanwhile), the generator’s in its own',
+        'CPU is user+system time: the emulator’s read in its process (main thread and thread pool; nothing else runs there meanwhile), the generator’s in its own',
+        'the emulator and the floor run in one child process with the thread pool niced below the event loop, as `wxpay-emulator` runs by default (--pool-priority lowered); the rows “pool at the loop’s priority” repeat them in another with it left alone',
         `${DELIVERIES} notifications per delivery run, each to one of the receivers (in this process, so they share its loop)`,
       ],
     };

@@ -33,6 +33,8 @@ Each option can also come from an environment variable (the flag wins when both 
   --key-cache [dir]       WXPAY_EMULATOR_KEY_CACHE      with --data :memory:, take the dev keys from a cache
                                                         folder outside the project, generated there once
                                                         (default folder: <tmp>/wxpay-kit-emulator-dev-keys)
+  --pool-priority <p>     WXPAY_EMULATOR_POOL_PRIORITY  lowered (default: the signing thread pool yields to the
+                                                        event loop under load, Linux) or normal
 
 HTTP server limits (whole numbers ≥ 1; a client over a timeout is answered 408 or disconnected):
   --headers-timeout <ms>  WXPAY_EMULATOR_HEADERS_TIMEOUT    request line and headers (default 10000)
@@ -76,6 +78,8 @@ export interface CliConfig {
   notifications: NotificationOptions;
   /** `true` = the default folder; undefined = not asked for by a flag (the variable is read by the emulator). */
   keyCache: true | string | undefined;
+  /** `lowered`: the thread pool runs at a lower priority than the event loop (core/thread-pool-priority.ts). */
+  poolPriority: 'lowered' | 'normal';
 }
 
 /** A refused option: the CLI prints it with the usage and exits with 2. */
@@ -94,6 +98,7 @@ const OPTIONS = {
   'journal-rows': { type: 'string' },
   'journal-days': { type: 'string' },
   'key-cache': { type: 'string' },
+  'pool-priority': { type: 'string' },
   'headers-timeout': { type: 'string' },
   'request-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
@@ -117,6 +122,7 @@ const ENV: Partial<Record<keyof typeof OPTIONS, string>> = {
   'control-token': 'WXPAY_EMULATOR_CONTROL_TOKEN',
   'journal-rows': 'WXPAY_EMULATOR_JOURNAL_ROWS',
   'journal-days': 'WXPAY_EMULATOR_JOURNAL_DAYS',
+  'pool-priority': 'WXPAY_EMULATOR_POOL_PRIORITY',
   'headers-timeout': 'WXPAY_EMULATOR_HEADERS_TIMEOUT',
   'request-timeout': 'WXPAY_EMULATOR_REQUEST_TIMEOUT',
   'idle-timeout': 'WXPAY_EMULATOR_IDLE_TIMEOUT',
@@ -226,6 +232,8 @@ export function parseCliConfig(argv: readonly string[], env: NodeJS.ProcessEnv =
   const days = get('journal-days');
   if (days && !(Number(days.value) >= 0))
     throw new CliConfigError(`${days.source} must be a number of days ≥ 0, got "${days.value}"`);
+  const pool = get('pool-priority');
+  const poolPriority = pool ? oneOf(pool.value, ['lowered', 'normal'] as const, pool.source) : 'lowered';
   /** The whole-number flags of one options object that are set, checked. */
   const numbers = (flags: readonly NumberFlag[]) =>
     Object.fromEntries(
@@ -262,6 +270,7 @@ export function parseCliConfig(argv: readonly string[], env: NodeJS.ProcessEnv =
     limits,
     notifications,
     keyCache,
+    poolPriority,
   };
 }
 
@@ -279,5 +288,6 @@ export function startOptionsOf(config: CliConfig): StartEmulatorOptions {
     limits: config.limits,
     notifications: config.notifications,
     ...(config.keyCache === undefined ? {} : { keyCache: config.keyCache }),
+    lowerThreadPoolPriority: config.poolPriority === 'lowered',
   };
 }

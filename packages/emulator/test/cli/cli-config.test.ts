@@ -29,6 +29,7 @@ describe('CLI configuration: flags, then environment variables, then defaults', 
       limits: {},
       notifications: {},
       keyCache: undefined,
+      poolPriority: 'lowered',
     });
   });
 
@@ -44,6 +45,7 @@ describe('CLI configuration: flags, then environment variables, then defaults', 
       WXPAY_EMULATOR_CONTROL_TOKEN: 'a-team-token-of-some-length',
       WXPAY_EMULATOR_JOURNAL_ROWS: '50',
       WXPAY_EMULATOR_JOURNAL_DAYS: '0.5',
+      WXPAY_EMULATOR_POOL_PRIORITY: 'normal',
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -55,6 +57,7 @@ describe('CLI configuration: flags, then environment variables, then defaults', 
       controlApi: 'open',
       controlToken: 'a-team-token-of-some-length',
       journal: { maxRows: 50, maxAgeMs: 12 * 3600 * 1000 },
+      poolPriority: 'normal',
     });
   });
 
@@ -143,6 +146,19 @@ describe('CLI configuration: flags, then environment variables, then defaults', 
     );
   });
 
+  it('--pool-priority is lowered or normal, and the emulator is started with it', () => {
+    expect(startOptionsOf(parseCliConfig([], {})).lowerThreadPoolPriority).toBe(true);
+    expect(startOptionsOf(parseCliConfig(['--pool-priority', 'normal'], {})).lowerThreadPoolPriority).toBe(
+      false,
+    );
+    expect(refused(['--pool-priority', 'high'])).toBe(
+      '--pool-priority must be one of lowered, normal, got "high"',
+    );
+    expect(refused([], { WXPAY_EMULATOR_POOL_PRIORITY: 'low' })).toBe(
+      'WXPAY_EMULATOR_POOL_PRIORITY must be one of lowered, normal, got "low"',
+    );
+  });
+
   it('starts the emulator with every setting it parsed', () => {
     const config = parseCliConfig(
       [
@@ -169,6 +185,7 @@ describe('CLI configuration: flags, then environment variables, then defaults', 
       limits: { maxConnections: 8 },
       notifications: { perDestination: 1 },
       keyCache: true,
+      lowerThreadPoolPriority: true,
     });
   });
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,16 @@ function stop(child: ChildProcess): Promise<string> {
     child.on('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
     child.kill('SIGINT');
   });
+}
+
+/** The nice value of a process's main thread, and how many of its threads run at the pool's lowered one. */
+function niceValues(pid: number): { loop: number; lowered: number } {
+  const nice = (tid: string) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  };
+  const tids = readdirSync(`/proc/${pid}/task`);
+  return { loop: nice(String(pid)), lowered: tids.filter((tid) => nice(tid) === 10).length };
 }
 
 let dataDir: string;
@@ -151,6 +161,8 @@ describe('wxpay-emulator CLI', () => {
       });
       expect(answer).toMatch(/^HTTP\/1\.1 408 /);
       expect(answer).toMatch(/Request-ID: /i);
+      // The default --pool-priority: the four pool threads of the emulator's process yield to its event loop.
+      expect(niceValues(started.child.pid!)).toEqual({ loop: 0, lowered: 4 });
     } finally {
       expect(await stop(started.child)).toBe('code 0');
     }
