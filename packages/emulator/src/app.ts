@@ -167,6 +167,10 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     loggerInstance: runtime.logger as FastifyBaseLogger,
     genReqId: newRequestId,
     logController: new LogController({ disableRequestLogging: true }),
+    // A child logger per request only when something can be logged: binding the reqId cost a pino child (and
+    // its serialised bindings) on every call of a silent emulator, the library's default.
+    childLoggerFactory: (logger, bindings, options) =>
+      (logger as { level?: string }).level === 'silent' ? logger : logger.child(bindings, options),
     // The router's own refusals (a path that is not valid percent-encoding, an over-long parameter) happen
     // before any hook: answer them in APIv3 shape too, with a Request-ID, unsigned (nothing was verified).
     frameworkErrors: (error, request, reply) => {
