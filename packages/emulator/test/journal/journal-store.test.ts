@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { resetState } from '../../src/db/reset.js';
 import { type JournalEntry, migrateJournal, RequestJournal } from '../../src/journal/journal-store.js';
-import { maskBody } from '../../src/journal/mask.js';
+import { journalHeaders, maskBody } from '../../src/journal/mask.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -162,6 +162,27 @@ CREATE INDEX request_journal_time ON request_journal (time);`);
     expect(maskBody('{ "c": 1 }', ['/a/b'])).toBe('{ "c": 1 }');
     expect(maskBody('not json', ['/a'])).toBe('not json');
     expect(maskBody('x'.repeat(20_000))).toMatch(/…\(3616 more characters\)$/);
+  });
+
+  it('keeps the useful headers and shortens the signature in Authorization, even an unterminated one', () => {
+    const signature = 'A'.repeat(344);
+    const authorization = (rest: string) => `WECHATPAY2-SHA256-RSA2048 mchid="1",signature="${rest}`;
+    expect(
+      journalHeaders({
+        authorization: authorization(`${signature}",serial_no="S"`),
+        accept: 'application/json',
+        'user-agent': ['a', 'b'],
+        cookie: 'dropped',
+      }),
+    ).toEqual({
+      accept: 'application/json',
+      'user-agent': 'a, b',
+      authorization: authorization('AAAAAAAA…(344 chars)",serial_no="S"'),
+    });
+    expect(journalHeaders({ authorization: authorization(signature) })).toEqual({
+      authorization: authorization('AAAAAAAA…(344 chars)'),
+    });
+    expect(journalHeaders({ authorization: 'Bearer x' })).toEqual({ authorization: 'Bearer x' });
   });
 });
 
