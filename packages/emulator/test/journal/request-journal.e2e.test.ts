@@ -88,8 +88,8 @@ describe('request journal', () => {
 });
 
 describe('answers refused before any handler', () => {
-  // None of these reaches the API handler: the not-found handler, the route match or the body parser answers.
-  // Each is still one row, with the body as sent.
+  // None of these reaches the API handler: the not-found handler, the route match, the router or the body parser
+  // answers. Each is still one row, with the body as sent.
   it.each([
     ['an unknown path (404)', { method: 'GET', path: '/v3/no/such/path' }, 404, 'NOT_FOUND'],
     [
@@ -97,6 +97,12 @@ describe('answers refused before any handler', () => {
       { method: 'DELETE', path: '/v3/platsolution/ecommerce/recharges/out-recharge-no/CZ1' },
       405,
       'METHOD_NOT_ALLOWED',
+    ],
+    [
+      'a path the router cannot decode (400, before any hook)',
+      { method: 'GET', path: '/v3/ecommerce/account/apply-cancel-withdraw/out-request-no/P2024%ZZ' },
+      400,
+      'INVALID_REQUEST',
     ],
     [
       'a body over the limit (413)',
