@@ -222,6 +222,8 @@ export class RequestJournal {
   readonly #dropExpired: Statement;
   readonly #dropAllExpired: Statement;
   readonly #slack: number;
+  /** One transaction per batch (built once: better-sqlite3 builds five wrappers per `transaction` call). */
+  readonly #writeBatch: (batch: JournalEntry[]) => void;
   /** Rows up to this seq are known deleted; the table holds at most newest − this. */
   #prunedThrough = 0;
 
@@ -236,6 +238,7 @@ export class RequestJournal {
     if (!Number.isFinite(limits.maxAgeMs) || limits.maxAgeMs < 0)
       throw new RangeError(`journal maxAgeMs must be a number ≥ 0, got ${limits.maxAgeMs}`);
     this.#slack = Math.ceil(limits.maxRows / 10);
+    this.#writeBatch = db.transaction((batch: JournalEntry[]) => this.#writeRows(batch));
     this.#insertOne = db.prepare(INSERTED + ROW_PLACEHOLDERS);
     this.#insertMany = db.prepare(INSERTED + Array(ROWS_PER_INSERT).fill(ROW_PLACEHOLDERS).join(', '));
     this.#dropOver = db.prepare('DELETE FROM request_journal WHERE seq <= ?');
@@ -286,23 +289,22 @@ export class RequestJournal {
     }
   }
 
-  readonly #writeBatch = (batch: JournalEntry[]) =>
-    this.db.transaction(() => {
-      const values: unknown[] = [];
-      let seq = 0;
-      let i = 0;
-      for (; i + ROWS_PER_INSERT <= batch.length; i += ROWS_PER_INSERT) {
-        values.length = 0;
-        for (let j = i; j < i + ROWS_PER_INSERT; j++) pushValues(values, batch[j]!);
-        seq = Number(this.#insertMany.run(values).lastInsertRowid);
-      }
-      for (; i < batch.length; i++) {
-        values.length = 0;
-        pushValues(values, batch[i]!);
-        seq = Number(this.#insertOne.run(values).lastInsertRowid);
-      }
-      this.#prune(seq, batch.at(-1)!.time);
-    })();
+  #writeRows(batch: JournalEntry[]): void {
+    const values: unknown[] = [];
+    let seq = 0;
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= batch.length; i += ROWS_PER_INSERT) {
+      values.length = 0;
+      for (let j = i; j < i + ROWS_PER_INSERT; j++) pushValues(values, batch[j]!);
+      seq = Number(this.#insertMany.run(values).lastInsertRowid);
+    }
+    for (; i < batch.length; i++) {
+      values.length = 0;
+      pushValues(values, batch[i]!);
+      seq = Number(this.#insertOne.run(values).lastInsertRowid);
+    }
+    this.#prune(seq, batch.at(-1)!.time);
+  }
 
   #prune(newestSeq: number, wallNow: number): void {
     const { maxRows, maxAgeMs } = this.limits;
