@@ -122,26 +122,9 @@ export function registerRequestJournal(
   });
   app.addHook('onResponse', (request, reply, done) => {
     const note = request.journalNote;
-    if (note !== null) {
-      journalQuietly(request, reply, note, runtime, reply.elapsedTime);
-    }
+    if (note !== null) journalQuietly(request, reply, note, runtime, reply.elapsedTime);
     done();
   });
-}
-
-function journalQuietly(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  note: JournalNote,
-  runtime: EmulatorRuntime,
-  latencyMs: number,
-): void {
-  try {
-    journal(request, reply, note, runtime, latencyMs);
-  } catch (error) {
-    // The journal is a courtesy: a failure to note a call is logged, never turned into a failed answer.
-    request.log.error({ err: error }, 'journal entry failed');
-  }
 }
 
 /**
@@ -163,57 +146,62 @@ export function journalRouterRefusal(
   reply.raw.once('finish', () => journalQuietly(request, reply, note, runtime, performance.now() - started));
 }
 
-function journal(
+/** Writes the row and the log line; a failure to note a call is logged, never turned into a failed answer. */
+function journalQuietly(
   request: FastifyRequest,
   reply: FastifyReply,
   note: JournalNote,
   runtime: EmulatorRuntime,
   latencyMs: number,
 ): void {
-  const spec =
-    note.operation !== null && isOperationName(note.operation) ? operations[note.operation] : undefined;
-  const rawBody = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
-  const status = reply.statusCode;
-  const responseBody = reply.sentText;
-  const entry: JournalEntry = {
-    requestId: request.id,
-    time: note.time,
-    virtualTime: note.virtualTime,
-    method: request.method,
-    url: request.raw.url ?? request.url,
-    mchid: note.mchid,
-    operation: note.operation,
-    status,
-    code: errorCode(status, responseBody),
-    latencyMs: Math.round(latencyMs * 100) / 100,
-    verification: note.verification,
-    request: {
-      headers: journalHeaders(request.headers),
-      body: maskBody(rawBody, spec?.sensitive?.request),
-    },
-    response: {
-      body: maskBody(responseBody, spec?.sensitive?.response),
-      signed: reply.hasHeader('wechatpay-signature'),
-    },
-    signature: note.signature,
-  };
-  runtime.journal.record(entry);
-  // The default logger is silent: build the line only for a logger that writes it.
-  if (!runtime.logger.isLevelEnabled('info')) return;
-  request.log.info(
-    {
-      method: entry.method,
-      url: entry.url,
-      mchid: entry.mchid,
-      operation: entry.operation,
-      status: entry.status,
-      code: entry.code,
-      latencyMs: entry.latencyMs,
-      verification: entry.verification,
-      ...(entry.signature
-        ? { failedCheck: entry.signature.failedCheck, likelyCause: entry.signature.likelyCause }
-        : {}),
-    },
-    'request',
-  );
+  try {
+    const spec =
+      note.operation !== null && isOperationName(note.operation) ? operations[note.operation] : undefined;
+    const rawBody = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+    const status = reply.statusCode;
+    const responseBody = reply.sentText;
+    const entry: JournalEntry = {
+      requestId: request.id,
+      time: note.time,
+      virtualTime: note.virtualTime,
+      method: request.method,
+      url: request.raw.url ?? request.url,
+      mchid: note.mchid,
+      operation: note.operation,
+      status,
+      code: errorCode(status, responseBody),
+      latencyMs: Math.round(latencyMs * 100) / 100,
+      verification: note.verification,
+      request: {
+        headers: journalHeaders(request.headers),
+        body: maskBody(rawBody, spec?.sensitive?.request),
+      },
+      response: {
+        body: maskBody(responseBody, spec?.sensitive?.response),
+        signed: reply.hasHeader('wechatpay-signature'),
+      },
+      signature: note.signature,
+    };
+    runtime.journal.record(entry);
+    // The default logger is silent: build the line only for a logger that writes it.
+    if (!runtime.logger.isLevelEnabled('info')) return;
+    request.log.info(
+      {
+        method: entry.method,
+        url: entry.url,
+        mchid: entry.mchid,
+        operation: entry.operation,
+        status: entry.status,
+        code: entry.code,
+        latencyMs: entry.latencyMs,
+        verification: entry.verification,
+        ...(entry.signature
+          ? { failedCheck: entry.signature.failedCheck, likelyCause: entry.signature.likelyCause }
+          : {}),
+      },
+      'request',
+    );
+  } catch (error) {
+    request.log.error({ err: error }, 'journal entry failed');
+  }
 }
