@@ -11,7 +11,7 @@ import { registerDashboard } from './dashboard/serve-dashboard.js';
 import { runInTransaction } from './db/transaction.js';
 import type { OperationCall, OperationHandler } from './families/family.js';
 import { healthRoute } from './health.js';
-import { journalOf, registerRequestJournal } from './journal/record-requests.js';
+import { journalOf, journalRouterRefusal, registerRequestJournal } from './journal/record-requests.js';
 import { ApiError } from './wire/api-error.js';
 import {
   answerSerial,
@@ -175,6 +175,7 @@ export function buildApp(runtime: EmulatorRuntime, options: AppOptions = {}): Fa
     // before any hook: answer them in APIv3 shape too, with a Request-ID, unsigned (nothing was verified).
     frameworkErrors: (error, request, reply) => {
       reply.header('Request-ID', request.id);
+      journalRouterRefusal(request, reply, runtime, CONTROL_PREFIX);
       return sendError(
         reply,
         runtime.signing,

@@ -51,11 +51,19 @@ export function journalHeaders(
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   const authorization = headers.authorization;
-  if (typeof authorization === 'string') {
-    out.authorization = authorization.replace(
-      /signature="([^"]*)"/,
-      (_, sig: string) => `signature="${maskSignature(sig)}"`,
-    );
-  }
+  if (typeof authorization === 'string') out.authorization = maskAuthorization(authorization);
   return out;
+}
+
+const SIGNATURE_ATTRIBUTE = 'signature="';
+
+/** `Authorization` with its signature attribute shortened (by index: a regex replace cost a third of the row). */
+function maskAuthorization(authorization: string): string {
+  const at = authorization.indexOf(SIGNATURE_ATTRIBUTE);
+  if (at === -1) return authorization;
+  const start = at + SIGNATURE_ATTRIBUTE.length;
+  const end = authorization.indexOf('"', start);
+  // An unterminated signature is still shortened: the journal never keeps a whole one.
+  if (end === -1) return `${authorization.slice(0, start)}${maskSignature(authorization.slice(start))}`;
+  return `${authorization.slice(0, start)}${maskSignature(authorization.slice(start, end))}${authorization.slice(end)}`;
 }

@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from './api-error.js';
 import type { ResponseSigner } from './response-signer.js';
 
@@ -13,6 +13,18 @@ export interface ReplyOptions {
   sign: boolean;
   /** `Wechatpay-Serial` to answer with, when not the public key id (certificate-mode clients). */
   serial?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** The exact text `sendReply` sent ('' for none): the request journal keeps it without an onSend hook. */
+    sentText: string;
+  }
+}
+
+/** Declares `reply.sentText` on every reply of the app (a decorator, so that replies keep a single shape). */
+export function declareSentText(app: FastifyInstance): void {
+  app.decorateReply('sentText', '');
 }
 
 /**
@@ -32,6 +44,7 @@ export async function sendReply(
     reply.headers(headers);
   }
   reply.code(status);
+  reply.sentText = text;
   if (text === '') return reply.send();
   return reply.header('content-type', 'application/json; charset=utf-8').send(text);
 }

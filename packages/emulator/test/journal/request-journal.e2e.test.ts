@@ -87,6 +87,56 @@ describe('request journal', () => {
   });
 });
 
+describe('answers refused before any handler', () => {
+  // None of these reaches the API handler: the not-found handler, the route match, the router or the body parser
+  // answers. Each is still one row, with the body as sent.
+  it.each([
+    ['an unknown path (404)', { method: 'GET', path: '/v3/no/such/path' }, 404, 'NOT_FOUND'],
+    [
+      'a wrong method on a known path (405)',
+      { method: 'DELETE', path: '/v3/platsolution/ecommerce/recharges/out-recharge-no/CZ1' },
+      405,
+      'METHOD_NOT_ALLOWED',
+    ],
+    [
+      'a path the router cannot decode (400, before any hook)',
+      { method: 'GET', path: '/v3/ecommerce/account/apply-cancel-withdraw/out-request-no/P2024%ZZ' },
+      400,
+      'INVALID_REQUEST',
+    ],
+    [
+      'a body over the limit (413)',
+      {
+        method: 'POST',
+        path: '/v3/platsolution/ecommerce/recharges/apply',
+        body: 'x'.repeat(2 * 1024 * 1024),
+      },
+      413,
+      'PARAM_ERROR',
+    ],
+  ] as const)('%s', async (_name, call, status, code) => {
+    const own = await startE2e();
+    try {
+      const answer = await rawCall(own.emulator, 'platform', call);
+      expect(answer.status).toBe(status);
+      const found = await own.control('GET', `/requests/${answer.headers['request-id']}`);
+      expect(found.status).toBe(200);
+      const full = found.body;
+      expect(full).toMatchObject({
+        method: call.method,
+        url: call.path,
+        status,
+        code,
+        verification: 'not-checked',
+      });
+      expect(full.response).toEqual({ body: answer.text, signed: false });
+      expect(full.request.headers.authorization).toMatch(/^WECHATPAY2-SHA256-RSA2048 .*…\(344 chars\)/);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('signature diagnosis', () => {
   const refused = async (call: Parameters<typeof rawCall>[2], as: 'ordinary' | 'platform' = 'platform') => {
     const answer = await rawCall(h.emulator, as, call);
