@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { getPriority, setPriority } from 'node:os';
 
@@ -25,14 +26,27 @@ export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4;
 }
 
+/** Pool threads named by libuv (1.50 and later call them `libuv-worker`); none on older versions. */
+function namedPoolThreads(): number[] {
+  try {
+    return readdirSync('/proc/self/task')
+      .filter((tid) => readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() === 'libuv-worker')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /**
- * The thread ids of the pool's threads. Node has no API for them, so each pool thread is asked who it is: an
- * async readlink of /proc/thread-self runs on a pool thread and names that thread. Many at once, in a few rounds,
- * until every thread has answered (or the rounds are used up: a thread that never took one is left as it is).
+ * The thread ids of the pool's threads. Where libuv does not name them, each is asked who it is: an async
+ * readlink of /proc/thread-self runs on a pool thread and names that thread. Many at once, round after round,
+ * until every thread has answered or `withinMs` has passed (a thread descheduled that long on a busy machine is
+ * left as it is: only speed is at stake).
  */
-export async function threadPoolIds(size = threadPoolSize(), rounds = 20): Promise<number[]> {
-  const seen = new Set<number>();
-  for (let round = 0; round < rounds && seen.size < size; round++) {
+export async function threadPoolIds(size = threadPoolSize(), withinMs = 500): Promise<number[]> {
+  const seen = new Set<number>(namedPoolThreads());
+  const until = Date.now() + withinMs;
+  while (seen.size < size && Date.now() < until) {
     const links = await Promise.all(
       Array.from({ length: size * 8 }, () => readlink('/proc/thread-self').catch(() => null)),
     );
