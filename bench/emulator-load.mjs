@@ -381,6 +381,7 @@ export async function run() {
     await rm(keyCacheDir, { recursive: true, force: true });
     const small = latency[SMALL];
     const big = latency[BIG];
+    const rate = (run) => run.ops / run.seconds;
     const rateRow = (label, run) =>
       row(label, run.ops / run.seconds, 'req/s', run.ops / run.seconds / ceiling, ceilingLabel);
     return {
@@ -401,26 +402,18 @@ export async function run() {
         rateRow('authorizations.apply (every one new)', write),
         row('authorizations.apply p50', write.p50, 'ms'),
         ...cpuRows('apply', write, { sign, verify, rsaCpu }),
-        row(
-          'get, pool at the loop’s priority (--pool-priority normal)',
-          normal.read.ops / normal.read.seconds,
-          'req/s',
-          normal.read.ops / normal.read.seconds / (read.ops / read.seconds),
-          'get with the pool lowered',
-        ),
-        row(
-          'apply, pool at the loop’s priority',
-          normal.write.ops / normal.write.seconds,
-          'req/s',
-          normal.write.ops / normal.write.seconds / (write.ops / write.seconds),
-          'apply with the pool lowered',
-        ),
-        row(
-          'floor, pool at the loop’s priority',
-          normal.floor.ops / normal.floor.seconds,
-          'req/s',
-          normal.floor.ops / normal.floor.seconds / (floor.ops / floor.seconds),
-          'floor with the pool lowered',
+        ...[
+          ['get, pool at the loop’s priority (--pool-priority normal)', normal.read, read, 'get'],
+          ['apply, pool at the loop’s priority', normal.write, write, 'apply'],
+          ['floor, pool at the loop’s priority', normal.floor, floor, 'floor'],
+        ].map(([label, atNormal, lowered, what]) =>
+          row(
+            label,
+            rate(atNormal),
+            'req/s',
+            rate(atNormal) / rate(lowered),
+            `${what} with the pool lowered`,
+          ),
         ),
         row(`get p50, ${SMALL} resources + ${SMALL} delivered notifications`, small.p50, 'ms', 1, 'itself'),
         row(
