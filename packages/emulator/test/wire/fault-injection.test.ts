@@ -1,5 +1,10 @@
 import { PlatformKeyring, verifySignedMessage } from '@wxpay-kit/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/core/virtual-clock.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import type { ApiError } from '../../src/wire/api-error.js';
+import { FaultInjector } from '../../src/wire/fault-injection.js';
 import { createHarness, type Harness } from '../support/framework-harness.js';
 
 let h: Harness;
@@ -74,5 +79,47 @@ describe('fault injection', () => {
       expect(res.statusCode).toBe(400);
       expect(res.json().message).toContain(word);
     }
+  });
+});
+
+describe('FaultInjector without a query per call once the table is empty', () => {
+  const fresh = () => {
+    const db = openDatabase(':memory:');
+    migrate(db, []);
+    return { db, faults: new FaultInjector(db, new VirtualClock()) };
+  };
+  const refusal = (faults: FaultInjector, operation: string) => {
+    try {
+      faults.check(operation);
+      return undefined;
+    } catch (error) {
+      return (error as ApiError).code;
+    }
+  };
+  const rule = { operation: 'authorizations.get', status: 500, code: 'SYSTEM_ERROR', message: 'x', count: 1 };
+
+  it('applies rules stored before it was made (a restart), and one added after a check found none', () => {
+    const { db, faults } = fresh();
+    faults.add(rule);
+    const restarted = new FaultInjector(db, new VirtualClock());
+    expect(refusal(restarted, 'authorizations.get')).toBe('SYSTEM_ERROR');
+    expect(refusal(restarted, 'authorizations.get')).toBeUndefined();
+    restarted.add({ ...rule, code: 'LATER' });
+    expect(refusal(restarted, 'authorizations.get')).toBe('LATER');
+  });
+
+  it('keeps checking while a rule for another operation lives, and after a reset empties the table', () => {
+    const { db, faults } = fresh();
+    faults.add({ ...rule, operation: 'transferBills.cancel', code: 'OTHER' });
+    expect(refusal(faults, 'authorizations.get')).toBeUndefined();
+    expect(refusal(faults, 'transferBills.cancel')).toBe('OTHER');
+    faults.add({ ...rule, count: 5 });
+    db.prepare('DELETE FROM fault_rules').run();
+    expect(refusal(faults, 'authorizations.get')).toBeUndefined();
+    faults.add(rule);
+    expect(refusal(faults, 'authorizations.get')).toBe('SYSTEM_ERROR');
+    faults.add(rule);
+    expect(faults.clear()).toBe(1);
+    expect(refusal(faults, 'authorizations.get')).toBeUndefined();
   });
 });
