@@ -91,7 +91,7 @@ export interface StartEmulatorOptions {
   /**
    * Lower the priority of this process's libuv thread pool, where answers and notifications are signed, below the
    * event loop's (Linux; see core/thread-pool-priority.ts). Under load the loop is then never starved by its own
-   * signing: on 2 cores, reads 1.1× and writes 1.1–1.25× faster than at equal priority. It holds for the whole
+   * signing: on 2 cores, reads 1.1× and writes 1.1–1.3× faster than at equal priority. It holds for the whole
    * process and cannot be undone, so it is off by default here and on by default in the `wxpay-emulator` command.
    */
   lowerThreadPoolPriority?: boolean;

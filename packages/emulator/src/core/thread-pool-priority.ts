@@ -9,7 +9,7 @@ import { getPriority, setPriority } from 'node:os';
  * machine, the pool's threads (four by default) outnumber the loop on the cores and run at its priority, so the
  * loop gets a fraction of a core; the pool then drains, and the cores idle while the loop catches up. Measured on
  * 2 cores at concurrency 32 (bench/emulator-load.mjs): 0.3–0.4 of the cores idle; with the pool at nice 10,
- * 0.04–0.1, and reads 1.1× and writes 1.1–1.25× faster. The loop, the one serial stage, then runs whenever it has
+ * 0.04–0.1, and reads 1.1× and writes 1.1–1.3× faster. The loop, the one serial stage, then runs whenever it has
  * work, and the pool uses every cycle it leaves; with nothing else to run, a niced thread runs at full speed.
  * Signing stays off the event loop.
  *
