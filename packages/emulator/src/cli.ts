@@ -22,10 +22,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const emulator = await startEmulator({
-    ...startOptionsOf(config),
-    logger: pino({ level: config.logLevel }),
-  });
+  // Fastify logs "Server listening at …" at info while it starts, a JSON line above the banner that says the same:
+  // the log starts at warn at most and takes the chosen level once the emulator listens.
+  const logger = pino({ level: config.logLevel });
+  if (logger.isLevelEnabled('info')) logger.level = 'warn';
+  const emulator = await startEmulator({ ...startOptionsOf(config), logger });
+  logger.level = config.logLevel;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

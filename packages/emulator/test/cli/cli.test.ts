@@ -79,6 +79,8 @@ describe('wxpay-emulator CLI', () => {
     timeout: 150_000,
   }, async () => {
     const first = await startCli(['--port', '0', '--data', dataDir]);
+    // The banner comes first: no log line (Fastify's "Server listening at …") above it.
+    expect(first.output).toMatch(/^WeChat Pay APIv3 emulator listening on http:\/\/127\.0\.0\.1:\d+\n/);
     const mchids = [...first.output.matchAll(/^(ordinary|serviceProvider|platform)\s+(\d{10})\s/gm)].map(
       (m) => m[2],
     );
