@@ -11,7 +11,7 @@ import { coresByState, cpuPerOperation, machineCpu, threadCpu } from './support/
  * One emulator-load case, taken apart (Linux): where the emulator's CPU per request goes by thread (event loop,
  * pool, V8 helpers) and whether the machine's cores were busy, for profiling the request path:
  *
- *   npm run build && node bench/profile-emulator.mjs --case read --pool-priority lowered
+ *   npm run build && node bench/profile-emulator.mjs --case read --pool-priority lowered [--data <dir>]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile-emulator.mjs --case write
  *   node bench/support/summarize-profile.mjs /tmp/prof/CPU.*.cpuprofile
  *
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     case: { type: 'string', default: 'read' },
     seconds: { type: 'string', default: '5' },
     'pool-priority': { type: 'string', default: 'lowered' },
+    data: { type: 'string', default: ':memory:' },
   },
 });
 const which = values.case;
@@ -33,7 +34,7 @@ const WRITES_AT_MOST = 30_000;
 
 const receiver = await startNotifyReceiver();
 const emulator = await startEmulator({
-  dataDir: ':memory:',
+  dataDir: values.data,
   rateLimits: false,
   lowerThreadPoolPriority: values['pool-priority'] === 'lowered',
 });
@@ -79,7 +80,9 @@ const cpu = process.cpuUsage(cpuBefore);
 const perThread = cpuPerOperation(threadsBefore, threadCpu(), run.ops);
 const machine = coresByState(machineBefore, machineCpu(), cores);
 
-console.log(`${which}: ${Math.round(run.ops / run.seconds)} req/s, answers ${JSON.stringify(run.statuses)}`);
+console.log(
+  `${which}: ${Math.round(run.ops / run.seconds)} req/s, p50 ${run.p50.toFixed(2)} ms, p99 ${run.p99.toFixed(2)} ms, answers ${JSON.stringify(run.statuses)}`,
+);
 console.log(`  server CPU per request   ${Math.round((cpu.user + cpu.system) / run.ops)} µs`);
 console.log(`    event loop             ${perThread.loop} µs`);
 console.log(`    busy threads           ${perThread.threads.join(', ')} µs (pool and V8 helpers)`);

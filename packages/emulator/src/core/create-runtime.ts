@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { startCheckpointer } from '../db/checkpointer.js';
 import { migrate } from '../db/migrate.js';
 import { MEMORY, openDatabase } from '../db/open-database.js';
 import type { Database, FamilyDeps, FamilyModule } from '../families/family.js';
@@ -208,6 +209,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
     const journal = new RequestJournal(db, { ...DEFAULT_JOURNAL_LIMITS, ...options.journal }, (error) =>
       logger.error({ err: error }, 'journal write failed'),
     );
+    // A data folder's WAL is copied back into its database file off the event loop (db/checkpointer.ts).
+    const checkpointer =
+      options.dataDir === MEMORY
+        ? undefined
+        : startCheckpointer(db, db.name, {
+            onError: (error) =>
+              logger.warn({ err: error }, 'the checkpoint thread stopped; the event loop checkpoints again'),
+          });
     let closing: Promise<void> | undefined;
     return {
       dataDir: options.dataDir,
@@ -228,8 +237,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<EmulatorRu
       logger,
       stop,
       close() {
-        closing ??= stop().then(() => {
+        closing ??= stop().then(async () => {
           journal.flush();
+          await checkpointer?.close();
           db.close();
         });
         return closing;
