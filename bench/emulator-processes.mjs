@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLY_PATH, getPath, loadGenerator, presign } from './emulator-load.mjs';
 import { applyInput } from './support/notify-receiver.mjs';
 import { row } from './support/report.mjs';
+import { processCpuMicros } from './support/thread-cpu.mjs';
 
 /**
  * Would more event loops help? One emulator process against two on the same data folder (SQLite in WAL mode), the
@@ -30,19 +30,6 @@ async function startProcess(dataDir) {
   const [line] = await once(child.stdout, 'data');
   const info = JSON.parse(String(line));
   return { ...info, merchants: { ordinary: info.ordinary }, stop: () => child.kill('SIGTERM'), child };
-}
-
-/** CPU time of every thread of a process so far, µs (schedstat: ns on the CPU). */
-function processCpuMicros(pid) {
-  let ns = 0;
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return ns / 1000;
 }
 
 async function measure(servers, requests, options) {

@@ -1,23 +1,30 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * CPU time per thread of this process and CPU states of the whole machine, from /proc (Linux). What
+ * CPU time per thread of a process and CPU states of the whole machine, from /proc (Linux). What
  * process.cpuUsage() sums up, taken apart: the event loop (main thread), the thread pool and V8's helpers; and
  * whether the machine had cores idle while a load ran.
  */
 
-/** µs per clock tick: /proc reports CPU time in ticks of 1/100 s on Linux. */
-const TICK_MICROS = 10_000;
-
-/** { tid: CPU µs (user + system) } for every thread of this process. */
-export function threadCpu() {
+/**
+ * { tid: CPU µs so far } for every thread of a process (this one by default), from each thread's schedstat
+ * (nanoseconds on the CPU). A thread that ends between the listing and the read is left out.
+ */
+export function threadCpu(pid = 'self') {
   const out = {};
-  for (const tid of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out[tid] = (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out[tid] = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1000;
+    } catch {
+      // The thread ended meanwhile.
+    }
   }
   return out;
+}
+
+/** CPU µs so far of every thread of a process together. */
+export function processCpuMicros(pid) {
+  return Object.values(threadCpu(pid)).reduce((sum, micros) => sum + micros, 0);
 }
 
 /**
@@ -48,6 +55,6 @@ export function machineCpu() {
 export function coresByState(before, after, cores) {
   const used = after.map((value, i) => value - before[i]);
   const total = used.reduce((sum, value) => sum + value, 0) || 1;
-  const cores$ = (i) => Math.round((used[i] / total) * cores * 100) / 100;
-  return { user: cores$(0), nice: cores$(1), system: cores$(2), idle: cores$(3), softirq: cores$(6) };
+  const coresIn = (i) => Math.round((used[i] / total) * cores * 100) / 100;
+  return { user: coresIn(0), nice: coresIn(1), system: coresIn(2), idle: coresIn(3), softirq: coresIn(6) };
 }

@@ -23,9 +23,9 @@ async function main(): Promise<void> {
     return;
   }
   // Fastify logs "Server listening at …" at info while it starts, a JSON line above the banner that says the same:
-  // the log starts at warn at most and takes the chosen level once the emulator listens.
-  const logger = pino({ level: config.logLevel });
-  if (logger.isLevelEnabled('info')) logger.level = 'warn';
+  // at the default level the log starts at warn and takes `info` once the emulator listens (debug and trace keep
+  // every startup line).
+  const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const emulator = await startEmulator({ ...startOptionsOf(config), logger });
   logger.level = config.logLevel;
   let stopping = false;
